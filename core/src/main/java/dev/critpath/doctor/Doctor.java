@@ -1,0 +1,259 @@
+package dev.critpath.doctor;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks that a database can host critpath's benchmarks and says how to fix what is missing. It
+ * only reads: every check is a query against catalogs and settings.
+ */
+public final class Doctor {
+  private static final int MIN_TESTED_VERSION = 150000;
+  private static final int MIN_VERSION = 140000;
+
+  private final Connection c;
+
+  private Doctor(Connection c) {
+    this.c = c;
+  }
+
+  public static List<Check> examine(Connection c) throws SQLException {
+    return new Doctor(c).run();
+  }
+
+  private List<Check> run() throws SQLException {
+    List<Check> checks = new ArrayList<>();
+    checks.add(serverVersion());
+    checks.addAll(statStatements());
+    checks.add(
+        setting(
+            "track_io_timing",
+            "on",
+            "I/O times are not measured",
+            "ALTER SYSTEM SET track_io_timing = on; SELECT pg_reload_conf();"));
+    checks.add(trigram());
+    checks.add(autoExplain());
+    checks.add(hypopg());
+    checks.add(statsVisibility());
+    checks.add(createPrivilege());
+    checks.add(apiRoles());
+    checks.add(schemaVersion());
+    return checks;
+  }
+
+  private Check serverVersion() throws SQLException {
+    int num = Integer.parseInt(value("SHOW server_version_num"));
+    String version = value("SHOW server_version");
+    if (num < MIN_VERSION) {
+      return Check.fail(
+          "server version", "PostgreSQL " + version, "critpath needs PostgreSQL 14 or newer");
+    }
+    if (num < MIN_TESTED_VERSION) {
+      return Check.warn(
+          "server version", "PostgreSQL " + version, "critpath is tested on PostgreSQL 15 and 17");
+    }
+    return Check.ok("server version", "PostgreSQL " + version);
+  }
+
+  private List<Check> statStatements() throws SQLException {
+    List<Check> checks = new ArrayList<>();
+    boolean preloaded = value("SHOW shared_preload_libraries").contains("pg_stat_statements");
+    if (!preloaded) {
+      checks.add(
+          Check.fail(
+              "pg_stat_statements preloaded",
+              "not in shared_preload_libraries: server-side time per query cannot be measured",
+              "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements' (keep any existing entries), then restart PostgreSQL"));
+    } else {
+      checks.add(Check.ok("pg_stat_statements preloaded", "in shared_preload_libraries"));
+    }
+    String schema =
+        valueOrNull(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'");
+    if (schema == null) {
+      checks.add(
+          Check.fail(
+              "pg_stat_statements extension",
+              "not installed in this database",
+              "CREATE EXTENSION pg_stat_statements; (as a superuser; ./run.sh migrate does it when it can)"));
+      return checks;
+    }
+    if (preloaded) {
+      try (Statement st = c.createStatement()) {
+        st.executeQuery("SELECT count(*) FROM " + quoteIdent(schema) + ".pg_stat_statements")
+            .close();
+        checks.add(Check.ok("pg_stat_statements readable", "extension in schema " + schema));
+      } catch (SQLException e) {
+        checks.add(
+            Check.fail(
+                "pg_stat_statements readable",
+                firstLine(e.getMessage()),
+                "GRANT pg_read_all_stats TO " + value("SELECT current_user")));
+      }
+    }
+    if (!preloaded) {
+      return checks; // its settings do not exist until the library is loaded
+    }
+    String track = value("SHOW pg_stat_statements.track", "unknown");
+    if ("all".equals(track)) {
+      checks.add(Check.ok("pg_stat_statements.track", "all"));
+    } else {
+      checks.add(
+          Check.warn(
+              "pg_stat_statements.track",
+              track
+                  + ": statements inside functions (send_message, redeem_voucher) are not counted",
+              "ALTER SYSTEM SET pg_stat_statements.track = 'all'; SELECT pg_reload_conf();"));
+    }
+    return checks;
+  }
+
+  private Check trigram() throws SQLException {
+    String installed = valueOrNull("SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm'");
+    if (installed != null) {
+      return Check.ok("pg_trgm", "installed (" + installed + ")");
+    }
+    if (valueOrNull("SELECT name FROM pg_available_extensions WHERE name = 'pg_trgm'") != null) {
+      return Check.ok("pg_trgm", "available; ./run.sh migrate installs it");
+    }
+    return Check.fail(
+        "pg_trgm",
+        "not available on this server: the ILIKE search index cannot be built",
+        "install the PostgreSQL contrib package (Debian: postgresql-contrib)");
+  }
+
+  private Check autoExplain() throws SQLException {
+    if (value("SHOW shared_preload_libraries").contains("auto_explain")) {
+      return Check.ok("auto_explain", "preloaded: plans inside functions are captured");
+    }
+    if ("on".equals(value("SHOW is_superuser"))) {
+      return Check.ok(
+          "auto_explain", "loadable per session (superuser): plans inside functions are captured");
+    }
+    return Check.warn(
+        "auto_explain",
+        "not preloaded and not superuser: plans inside functions are not captured",
+        "add auto_explain to shared_preload_libraries or session_preload_libraries");
+  }
+
+  private Check hypopg() throws SQLException {
+    if (valueOrNull("SELECT name FROM pg_available_extensions WHERE name = 'hypopg'") != null) {
+      return Check.ok("hypopg", "available: what-if index analysis runs");
+    }
+    return Check.warn(
+        "hypopg",
+        "not available: what-if index analysis is skipped",
+        "install hypopg (Debian: postgresql-<version>-hypopg)");
+  }
+
+  private Check statsVisibility() throws SQLException {
+    boolean allStats =
+        "t"
+            .equals(
+                value(
+                    "SELECT (rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER'))::text::char FROM pg_roles WHERE rolname = current_user"));
+    if (allStats) {
+      return Check.ok("statistics visibility", "can read every session's statistics");
+    }
+    return Check.warn(
+        "statistics visibility",
+        "sees only its own statements in pg_stat_statements",
+        "GRANT pg_read_all_stats TO " + value("SELECT current_user"));
+  }
+
+  private Check createPrivilege() throws SQLException {
+    boolean canCreate =
+        "t"
+            .equals(
+                value(
+                    "SELECT (has_database_privilege(current_database(), 'CREATE') AND has_schema_privilege('public', 'CREATE'))::text::char"));
+    String user = value("SELECT current_user");
+    if (canCreate) {
+      return Check.ok("create privilege", user + " may create schemas and tables");
+    }
+    return Check.warn(
+        "create privilege",
+        user + " cannot create objects here: ./run.sh migrate will fail",
+        "connect as the database owner, or GRANT CREATE ON DATABASE "
+            + value("SELECT current_database()")
+            + " TO "
+            + user);
+  }
+
+  private Check apiRoles() throws SQLException {
+    String missing =
+        value(
+            "SELECT coalesce(string_agg(r, ', '), '') FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) r"
+                + " WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)"
+                + "    OR NOT pg_has_role(current_user, r, 'MEMBER')");
+    if (missing.isEmpty()) {
+      return Check.ok(
+          "API roles",
+          "anon, authenticated and service_role exist; this user can SET ROLE to them");
+    }
+    return Check.warn(
+        "API roles",
+        "missing or not grantable: "
+            + missing
+            + " (queries cannot run under RLS as PostgREST does)",
+        "./run.sh migrate creates them; on an existing server GRANT "
+            + missing
+            + " TO "
+            + value("SELECT current_user"));
+  }
+
+  private Check schemaVersion() throws SQLException {
+    if (valueOrNull("SELECT to_regclass('critpath.flyway_schema_history')::text") == null) {
+      return Check.warn("critpath schema", "not migrated", "./run.sh migrate");
+    }
+    String version =
+        value(
+            "SELECT coalesce(max(version), 'none') FROM critpath.flyway_schema_history WHERE success");
+    String marker = valueOrNull("SELECT to_regclass('critpath.marker')::text");
+    return Check.ok(
+        "critpath schema",
+        "version " + version + (marker != null ? ", marked as critpath data" : ""));
+  }
+
+  private Check setting(String name, String wanted, String consequence, String fix)
+      throws SQLException {
+    String actual = value("SHOW " + name);
+    if (wanted.equals(actual)) {
+      return Check.ok(name, actual);
+    }
+    return Check.warn(name, actual + ": " + consequence, fix);
+  }
+
+  private String value(String sql) throws SQLException {
+    String v = valueOrNull(sql);
+    return v == null ? "" : v;
+  }
+
+  /** A setting that may not exist (an extension's GUC when the library is not loaded). */
+  private String value(String sql, String fallback) {
+    try {
+      return value(sql);
+    } catch (SQLException e) {
+      return fallback;
+    }
+  }
+
+  private String valueOrNull(String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  private static String quoteIdent(String ident) {
+    return "\"" + ident.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String firstLine(String text) {
+    return text == null ? "" : text.lines().findFirst().orElse("");
+  }
+}

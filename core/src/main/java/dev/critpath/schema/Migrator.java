@@ -1,0 +1,99 @@
+package dev.critpath.schema;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.critpath.UserError;
+import dev.critpath.db.Database;
+import dev.critpath.db.SqlState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Applies the reference schema (or a user's {@code --schema DIR}) with Flyway. The migration
+ * history lives in the critpath schema, so a Supabase project's own schemas stay untouched.
+ */
+public final class Migrator {
+  public static final String HISTORY_SCHEMA = "critpath";
+  private static final String BUILT_IN_LOCATION = "classpath:critpath/schema";
+
+  /** What a migrate call did. */
+  public record Result(int applied, String version) {}
+
+  private Migrator() {}
+
+  /**
+   * Brings the database to the newest schema version; a second call applies nothing.
+   *
+   * @param schemaDir a directory of Flyway migrations, or null for the reference workload
+   */
+  public static Result migrate(Database db, Path schemaDir, boolean allowUnmarked) {
+    String location = BUILT_IN_LOCATION;
+    if (schemaDir != null) {
+      if (!Files.isDirectory(schemaDir)) {
+        throw new UserError(
+            "--schema " + schemaDir + " is not a directory of migrations (V1__name.sql, ...)");
+      }
+      location = "filesystem:" + schemaDir.toAbsolutePath();
+    }
+    DatabaseMarker.requireWritable(db, "migrate", allowUnmarked);
+    HikariDataSource pool = db.pool(2);
+    try {
+      Flyway flyway =
+          Flyway.configure()
+              .dataSource(pool)
+              .locations(location)
+              .schemas(HISTORY_SCHEMA)
+              .defaultSchema(HISTORY_SCHEMA)
+              .createSchemas(true)
+              .placeholderReplacement(false)
+              .cleanDisabled(true)
+              .validateMigrationNaming(true)
+              .load();
+      MigrateResult result = flyway.migrate();
+      String version =
+          flyway.info().current() == null
+              ? "none"
+              : flyway.info().current().getVersion().getVersion();
+      return new Result(result.migrationsExecuted, version);
+    } catch (FlywayException e) {
+      throw explain(e, db);
+    } finally {
+      pool.close();
+    }
+  }
+
+  private static UserError explain(FlywayException e, Database db) {
+    SQLException sql = findSqlException(e);
+    if (SqlState.INSUFFICIENT_PRIVILEGE.is(sql)) {
+      return new UserError(
+          "no permission to create objects in "
+              + db.spec().display()
+              + " as user \""
+              + db.spec().user()
+              + "\": "
+              + sql.getMessage().lines().findFirst().orElse("")
+              + ". Connect as the database owner or GRANT CREATE ON DATABASE to this user",
+          e);
+    }
+    String first =
+        e.getMessage() == null
+            ? e.toString()
+            : e.getMessage().strip().lines().findFirst().orElse("");
+    if (sql != null) {
+      first = first + ": " + sql.getMessage().lines().findFirst().orElse("");
+    }
+    return new UserError("migration failed on " + db.spec().display() + ": " + first, e);
+  }
+
+  private static SQLException findSqlException(Throwable t) {
+    for (Throwable cur = t; cur != null; cur = cur.getCause()) {
+      if (cur instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
+  }
+}

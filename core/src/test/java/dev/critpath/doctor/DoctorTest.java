@@ -1,0 +1,69 @@
+package dev.critpath.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.critpath.db.ConnectionSpec;
+import dev.critpath.db.Database;
+import dev.critpath.testkit.TestDatabases;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DoctorTest {
+
+  @Test
+  void migratedEmbeddedDatabaseHasEverythingRequired() throws Exception {
+    try (Database db = TestDatabases.migrated("doctor_ok");
+        Connection c = db.connect()) {
+      List<Check> checks = Doctor.examine(c);
+      assertThat(checks).filteredOn(ch -> ch.status() == Check.Status.FAIL).isEmpty();
+      assertThat(status(checks, "pg_stat_statements preloaded")).isEqualTo(Check.Status.OK);
+      assertThat(status(checks, "pg_stat_statements.track")).isEqualTo(Check.Status.OK);
+      assertThat(status(checks, "track_io_timing")).isEqualTo(Check.Status.OK);
+      assertThat(status(checks, "critpath schema")).isEqualTo(Check.Status.OK);
+    }
+  }
+
+  @Test
+  void unmigratedDatabaseIsToldToMigrate() throws Exception {
+    try (Database db = TestDatabases.empty("doctor_empty");
+        Connection c = db.connect()) {
+      List<Check> checks = Doctor.examine(c);
+      Check schema = find(checks, "critpath schema");
+      assertThat(schema.status()).isEqualTo(Check.Status.WARN);
+      assertThat(schema.fix()).isEqualTo("./run.sh migrate");
+    }
+  }
+
+  @Test
+  void serverWithoutPreloadedStatementsFails() throws Exception {
+    ConnectionSpec local = TestDatabases.localServer();
+    assumeTrue(local != null, "no PostgreSQL at 127.0.0.1:5432");
+    try (Database db = TestDatabases.open(local);
+        Connection c = db.connect()) {
+      boolean preloaded;
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SHOW shared_preload_libraries")) {
+        rs.next();
+        preloaded = rs.getString(1).contains("pg_stat_statements");
+      }
+      List<Check> checks = Doctor.examine(c);
+      // The doctor must tell the truth whichever way the local server is configured.
+      assertThat(status(checks, "pg_stat_statements preloaded"))
+          .isEqualTo(preloaded ? Check.Status.OK : Check.Status.FAIL);
+      if (!preloaded) {
+        assertThat(find(checks, "pg_stat_statements preloaded").fix())
+            .contains("shared_preload_libraries");
+      }
+    }
+  }
+
+  private static Check.Status status(List<Check> checks, String name) {
+    return find(checks, name).status();
+  }
+
+  private static Check find(List<Check> checks, String name) {
+    return checks.stream().filter(ch -> ch.name().equals(name)).findFirst().orElseThrow();
+  }
+}
