@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS critpath.marker (
   dataset_profile     text,
   dataset_seed        bigint,
   dataset_fingerprint text,
+  -- the seeder's summary (dev.critpath.dataset.DatasetSummary): counts, id ranges, search terms
+  dataset_summary     jsonb,
   seeded_at           timestamptz
 );
 INSERT INTO critpath.marker (id) VALUES (1) ON CONFLICT (id) DO NOTHING;
