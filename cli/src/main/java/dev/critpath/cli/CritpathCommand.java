@@ -1,10 +1,12 @@
 package dev.critpath.cli;
 
 import dev.critpath.BuildInfo;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code ./run.sh} with no subcommand runs the default suite. */
 @Command(
@@ -28,9 +30,16 @@ public final class CritpathCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
 
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      defaultValue = "results",
+      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
+  Path resultsRoot;
+
   @Override
   public Integer call() {
-    return new DefaultSuite(database).run();
+    return new DefaultSuite(database, resultsRoot).run();
   }
 
   /** Prints the critpath version and the bundled PostgreSQL version. */

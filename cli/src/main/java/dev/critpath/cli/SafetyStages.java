@@ -1,0 +1,91 @@
+package dev.critpath.cli;
+
+import dev.critpath.safety.ConcurrencyProbes;
+import dev.critpath.safety.Invariant;
+import dev.critpath.safety.TableChecksums;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The suite's proof that it did no harm: a checksum of every table before the measuring stages and
+ * after them, and the concurrency probes of the write paths.
+ */
+final class SafetyStages {
+  private static final List<String> CHECKED_SCHEMAS = List.of("public");
+
+  private Map<String, TableChecksums.TableState> before;
+
+  /** Snapshots the data the measuring stages must leave as they found it. */
+  Stage snapshot() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "snapshot";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) throws Exception {
+        try (Connection c = ctx.db().connect()) {
+          before = TableChecksums.snapshot(c, CHECKED_SCHEMAS);
+        }
+        long rows = before.values().stream().mapToLong(TableChecksums.TableState::rows).sum();
+        return Outcome.ok(before.size() + " tables, " + rows + " rows checksummed");
+      }
+    };
+  }
+
+  /** Races the write paths and checks exactly-once and no-loss promises. */
+  Stage probes() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "invariants";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) throws Exception {
+        List<Invariant> invariants = ConcurrencyProbes.run(ctx.db());
+        ctx.run().put("invariants", invariants);
+        long broken = invariants.stream().filter(i -> !i.held()).count();
+        for (Invariant inv : invariants) {
+          ctx.out()
+              .printf("  %-4s %s: %s%n", inv.held() ? "OK" : "FAIL", inv.name(), inv.evidence());
+        }
+        return broken == 0
+            ? Outcome.ok(invariants.size() + " invariants held")
+            : Outcome.failed(broken + " of " + invariants.size() + " invariants broken");
+      }
+    };
+  }
+
+  /** Compares with the snapshot: any changed table is a failure of the whole run. */
+  Stage verify() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "data unchanged";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) throws Exception {
+        Map<String, TableChecksums.TableState> after;
+        try (Connection c = ctx.db().connect()) {
+          after = TableChecksums.snapshot(c, CHECKED_SCHEMAS);
+        }
+        List<TableChecksums.Change> changes = TableChecksums.diff(before, after);
+        long rows = after.values().stream().mapToLong(TableChecksums.TableState::rows).sum();
+        ctx.run().put("dataIntegrity", new DataIntegrity(after.size(), rows, changes));
+        return changes.isEmpty()
+            ? Outcome.ok(after.size() + " tables, " + rows + " rows: count and checksum unchanged")
+            : Outcome.failed(
+                changes.size()
+                    + " table(s) changed: "
+                    + changes.stream().map(TableChecksums.Change::table).toList());
+      }
+    };
+  }
+
+  /** run.json's record of the before/after comparison. */
+  record DataIntegrity(int tablesChecked, long rowsChecked, List<TableChecksums.Change> changed) {}
+}
