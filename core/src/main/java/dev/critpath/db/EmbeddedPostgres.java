@@ -67,13 +67,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final String password;
   private final boolean keepData;
   private final int port;
-  private final Process server;
+  private final Path installDir;
+  private volatile Process server;
   private final Path logFile;
   private final Thread shutdownHook;
   private volatile boolean closed;
 
   private EmbeddedPostgres(
-      Path dataDir, String password, boolean keepData, int port, Process server, Path logFile) {
+      Path installDir,
+      Path dataDir,
+      String password,
+      boolean keepData,
+      int port,
+      Process server,
+      Path logFile) {
+    this.installDir = installDir;
     this.dataDir = dataDir;
     this.password = password;
     this.keepData = keepData;
@@ -110,7 +118,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Path logFile = dataDir.getParent().resolve(dataDir.getFileName() + ".log");
       int port = freePort();
       Process process = launch(install, dataDir, port, logFile);
-      EmbeddedPostgres pg = new EmbeddedPostgres(dataDir, password, keep, port, process, logFile);
+      EmbeddedPostgres pg =
+          new EmbeddedPostgres(install, dataDir, password, keep, port, process, logFile);
       try {
         pg.awaitReady();
         pg.ensureDatabase();
@@ -155,19 +164,44 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the server and starts it again on the same port and data, as a crash-and-recover or a
+   * maintenance restart would look to clients: every open connection breaks. For fault-injection
+   * tests; {@code immediate} skips the shutdown checkpoint (SIGQUIT), like a crash.
+   */
+  public synchronized void restart(boolean immediate) {
+    if (closed) {
+      throw new IllegalStateException("the embedded PostgreSQL is closed");
+    }
+    try {
+      shutDown(immediate ? "-QUIT" : "-INT");
+      server = launch(installDir, dataDir, port, logFile);
+      awaitReady();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart the embedded PostgreSQL", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting the embedded PostgreSQL", e);
+    }
+  }
+
+  private void shutDown(String signal) throws IOException, InterruptedException {
+    if (server.isAlive()) {
+      new ProcessBuilder("kill", signal, Long.toString(server.pid())).start().waitFor();
+      if (!server.waitFor(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        server.destroyForcibly().waitFor();
+      }
+    }
+  }
+
   private synchronized void stop() {
     if (closed) {
       return;
     }
     closed = true;
     try {
-      if (server.isAlive()) {
-        // SIGINT is PostgreSQL's "fast" shutdown: disconnect clients, checkpoint, exit.
-        new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).start().waitFor();
-        if (!server.waitFor(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-          server.destroyForcibly().waitFor();
-        }
-      }
+      // SIGINT is PostgreSQL's "fast" shutdown: disconnect clients, checkpoint, exit.
+      shutDown("-INT");
       if (!keepData) {
         FileUtils.deleteDirectory(dataDir.getParent().toFile());
       }

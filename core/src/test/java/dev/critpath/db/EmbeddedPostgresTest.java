@@ -55,6 +55,25 @@ class EmbeddedPostgresTest {
   }
 
   @Test
+  void restartBreaksConnectionsAndComesBackOnTheSamePort() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(null)) {
+      exec(pg.spec(), "CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)");
+      Connection before = DriverManager.getConnection(pg.spec().jdbcUrl(), pg.spec().credentials());
+      pg.restart(true);
+      SQLException broken =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              SQLException.class, () -> before.createStatement().executeQuery("SELECT 1"));
+      assertThat(SqlState.isConnectionLoss(broken)).as(broken.getSQLState()).isTrue();
+      before.close();
+      try (Connection after =
+              DriverManager.getConnection(pg.spec().jdbcUrl(), pg.spec().credentials());
+          Statement st = after.createStatement()) {
+        assertThat(single(st, "SELECT id::text FROM kept")).isEqualTo("7");
+      }
+    }
+  }
+
+  @Test
   void keptDataSurvivesRestart(@TempDir Path tmp) throws Exception {
     Path kept = tmp.resolve("pgdata");
     if (EmbeddedPostgres.isRoot()) {
