@@ -1,0 +1,11 @@
+-- name: mark_as_read
+-- about: a participant opens a conversation: last_read_at = now(), unread_count = 0
+-- role: authenticated as :user_id
+-- param: conversation_id, user_id = sample(
+--     SELECT cp.conversation_id, cp.profile_id
+--     FROM conversation_participants cp
+--     ORDER BY cp.conversation_id, cp.profile_id LIMIT 20000) zipf 1.1
+-- write: rollback
+-- expect: uses index conversation_participants_pkey
+-- target: p95 < 50ms
+SELECT mark_as_read(:conversation_id) AS marked;

@@ -1,0 +1,13 @@
+-- name: message_search
+-- about: full-text search over the messages the user may read, newest 50 (search_messages, seed 002)
+-- role: authenticated as :user_id
+-- param: user_id = id(user) zipf 1.1
+-- param: term = term()
+-- expect: uses index messages_search_idx
+-- expect: no seq scan on messages
+-- target: p95 < 200ms
+--
+-- search_messages() is SECURITY INVOKER, so RLS scopes it; with RLS off it searches every
+-- business's messages. message_search_ilike is the same search with ILIKE.
+SELECT id, conversation_id, sender_id, content, created_at, rank
+FROM search_messages(:term, 50);

@@ -1,0 +1,13 @@
+-- name: message_search_ilike
+-- about: message_search written with ILIKE '%term%' (trigram index) instead of full text
+-- role: authenticated as :user_id
+-- param: user_id = id(user) zipf 1.1
+-- param: term = term()
+-- expect: uses index messages_content_trgm_idx
+-- expect: no seq scan on messages
+-- target: p95 < 200ms
+SELECT id, conversation_id, sender_id, content, created_at
+FROM messages
+WHERE content ILIKE '%' || :term || '%'
+ORDER BY created_at DESC
+LIMIT 50;
