@@ -1,0 +1,61 @@
+package dev.critpath.report.env;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * run.json's {@code environment} section: what a run ran on, so a report can be trusted and a
+ * comparison can tell whether two runs are comparable. Written by {@link EnvironmentCollector},
+ * read back by the report module from the file. Holds no secrets: the server is described by its
+ * display form (no password) and settings are the tuning ones only.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Environment(
+    Instant collectedAt,
+    Postgres postgres,
+    Critpath critpath,
+    Jvm jvm,
+    Host host,
+    Dataset dataset) {
+
+  /**
+   * @param version {@code SELECT version()} shortened to "PostgreSQL 17.5"
+   * @param versionNum server_version_num, e.g. 170005
+   * @param server where it runs, for humans (never with a password)
+   * @param settings planner, memory, I/O and statistics settings with their units ("128MB")
+   * @param extensions installed extensions
+   * @param indexes every index of the user schemas, qualified name to definition, so a comparison
+   *     can tell that an index a plan used is gone
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Postgres(
+      String version,
+      Integer versionNum,
+      String server,
+      Map<String, String> settings,
+      List<Extension> extensions,
+      Map<String, String> indexes) {}
+
+  public record Extension(String name, String version) {}
+
+  /**
+   * @param gitCommit the commit critpath (and the workload next to it) was built from; null outside
+   *     a git checkout
+   * @param gitDirty whether the working tree had uncommitted changes
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Critpath(String version, String gitCommit, Boolean gitDirty) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Jvm(String version, String vendor, String vmName, Long maxHeapBytes) {}
+
+  /** The client machine (where critpath and JMH ran). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Host(String os, String arch, Integer cores, Long memoryBytes) {}
+
+  /** The dataset loaded when the run started, from critpath.marker; null fields when unseeded. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Dataset(String profile, Long seed, String fingerprint) {}
+}

@@ -1,0 +1,157 @@
+package dev.critpath.report.writer;
+
+import dev.critpath.report.model.CheckResult;
+import dev.critpath.report.model.HttpScenario;
+import dev.critpath.report.model.QueryView;
+import dev.critpath.report.model.RunView;
+import dev.critpath.report.model.Status;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JUnit XML (the Ant/Surefire dialect CI test tabs read): one testsuite per query and per HTTP
+ * scenario, one testcase per threshold and expectation; a failure carries the evidence. A run that
+ * did not complete adds an erroring testcase, so a cut-short run is never green.
+ */
+final class JUnitWriter implements ReportWriter {
+
+  @Override
+  public ReportFormat format() {
+    return ReportFormat.JUNIT;
+  }
+
+  @Override
+  public String render(RunView run) {
+    List<Suite> suites = new ArrayList<>();
+    if (!run.completed()) {
+      Suite s = new Suite("critpath.run", List.of());
+      s.incomplete = true;
+      suites.add(s);
+    }
+    for (QueryView q : run.queries()) {
+      suites.add(new Suite("critpath.query." + q.name(), q.checks()));
+    }
+    for (HttpScenario h : run.http()) {
+      suites.add(new Suite("critpath.http." + h.name(), h.checks()));
+    }
+    int tests = 0;
+    int failures = 0;
+    int skipped = 0;
+    int errors = 0;
+    for (Suite s : suites) {
+      tests += s.tests();
+      failures += s.count(Status.FAIL);
+      skipped += s.count(Status.SKIP);
+      errors += s.incomplete ? 1 : 0;
+    }
+    String timestamp = run.startedAt() == null ? null : run.startedAt().toString().replace("Z", "");
+    StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    x.append("<testsuites name=\"critpath ")
+        .append(Xml.esc(run.runId()))
+        .append("\" tests=\"")
+        .append(tests)
+        .append("\" failures=\"")
+        .append(failures)
+        .append("\" errors=\"")
+        .append(errors)
+        .append("\" skipped=\"")
+        .append(skipped)
+        .append("\" time=\"0\">\n");
+    for (Suite s : suites) {
+      x.append("  <testsuite name=\"")
+          .append(Xml.esc(s.name))
+          .append("\" tests=\"")
+          .append(s.tests())
+          .append("\" failures=\"")
+          .append(s.count(Status.FAIL))
+          .append("\" errors=\"")
+          .append(s.incomplete ? 1 : 0)
+          .append("\" skipped=\"")
+          .append(s.count(Status.SKIP))
+          .append("\" time=\"0\"");
+      if (timestamp != null) {
+        x.append(" timestamp=\"").append(Xml.esc(timestamp)).append('"');
+      }
+      x.append(">\n");
+      if (s.incomplete) {
+        x.append("    <testcase classname=\"critpath.run\" name=\"run completed\" time=\"0\">\n")
+            .append("      <error message=\"the run did not complete: results are partial\"")
+            .append(" type=\"incomplete\"/>\n")
+            .append("    </testcase>\n");
+      }
+      for (CheckResult c : s.checks) {
+        testcase(x, s.name, c);
+      }
+      x.append("  </testsuite>\n");
+    }
+    x.append("</testsuites>\n");
+    return x.toString();
+  }
+
+  private static void testcase(StringBuilder x, String suite, CheckResult c) {
+    x.append("    <testcase classname=\"")
+        .append(Xml.esc(suite))
+        .append("\" name=\"")
+        .append(Xml.esc(c.kind().label() + ": " + c.name()))
+        .append("\" time=\"0\"");
+    String detail = detail(c);
+    if (c.status() == Status.PASS) {
+      if (detail.isEmpty()) {
+        x.append("/>\n");
+      } else {
+        x.append(">\n      <system-out>").append(Xml.esc(detail)).append("</system-out>\n");
+        x.append("    </testcase>\n");
+      }
+      return;
+    }
+    x.append(">\n");
+    if (c.status() == Status.FAIL) {
+      String message =
+          c.evidence() != null ? c.evidence() : c.actual() != null ? c.actual() : "failed";
+      x.append("      <failure message=\"")
+          .append(Xml.esc(MarkdownWriter.line(message)))
+          .append("\" type=\"")
+          .append(c.kind().label())
+          .append("\">")
+          .append(Xml.esc(detail))
+          .append("</failure>\n");
+    } else {
+      x.append("      <skipped message=\"")
+          .append(
+              Xml.esc(MarkdownWriter.line(c.evidence() == null ? "not evaluated" : c.evidence())))
+          .append("\"/>\n");
+    }
+    x.append("    </testcase>\n");
+  }
+
+  private static String detail(CheckResult c) {
+    StringBuilder sb = new StringBuilder();
+    if (c.actual() != null) {
+      sb.append("actual: ").append(c.actual()).append('\n');
+    }
+    if (c.evidence() != null) {
+      sb.append("evidence: ").append(c.evidence()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** A testsuite under construction. */
+  private static final class Suite {
+    final String name;
+    final List<CheckResult> checks;
+    boolean incomplete;
+
+    Suite(String name, List<CheckResult> checks) {
+      this.name = name;
+      this.checks = checks;
+    }
+
+    int tests() {
+      return checks.size() + (incomplete ? 1 : 0);
+    }
+
+    int count(Status status) {
+      return (int) checks.stream().filter(c -> c.status() == status).count();
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package dev.critpath.report.writer;
+
+import dev.critpath.report.model.CheckResult;
+import dev.critpath.report.model.Finding;
+import dev.critpath.report.model.Fmt;
+import dev.critpath.report.model.HttpScenario;
+import dev.critpath.report.model.QueryView;
+import dev.critpath.report.model.RunView;
+import dev.critpath.report.model.Status;
+import java.util.List;
+import java.util.Map;
+
+/** GitHub-flavoured Markdown: what a reviewer reads in a PR's job summary. */
+final class MarkdownWriter implements ReportWriter {
+
+  @Override
+  public ReportFormat format() {
+    return ReportFormat.MARKDOWN;
+  }
+
+  @Override
+  public String render(RunView run) {
+    StringBuilder md = new StringBuilder();
+    String verdict = run.effectiveVerdict();
+    md.append("## critpath ")
+        .append(Describe.verdictIcon(verdict))
+        .append(' ')
+        .append(Describe.verdictWord(verdict))
+        .append(" — run `")
+        .append(run.runId())
+        .append("`\n\n");
+    long failed = run.allChecks().stream().filter(CheckResult::failed).count();
+    long total = run.allChecks().stream().filter(c -> c.status() != Status.SKIP).count();
+    md.append(run.queries().size())
+        .append(run.queries().size() == 1 ? " query, " : " queries, ")
+        .append(total)
+        .append(total == 1 ? " check evaluated, " : " checks evaluated, ")
+        .append(failed)
+        .append(" failed.\n\n");
+
+    md.append("| | |\n|---|---|\n");
+    for (Map.Entry<String, String> e : Describe.facts(run).entrySet()) {
+      md.append("| ").append(e.getKey()).append(" | ").append(cell(e.getValue())).append(" |\n");
+    }
+    md.append('\n');
+
+    if (!run.queries().isEmpty()) {
+      queries(md, run);
+    }
+    failedChecks(md, run);
+    allChecks(md, run);
+    planWarnings(md, run.queries());
+    if (!run.indexFindings().isEmpty()) {
+      indexHealth(md, run.indexFindings());
+    }
+    if (!run.http().isEmpty()) {
+      http(md, run.http());
+    }
+    if (!run.notes().isEmpty()) {
+      md.append("### Notes\n\n");
+      run.notes().forEach(n -> md.append("- ").append(line(n)).append('\n'));
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  private static void queries(StringBuilder md, RunView run) {
+    md.append("### Queries\n\n");
+    md.append(
+        "| query | p50 | p95 | p99 | max | target | throughput | server mean | buffers/call | verdict |\n");
+    md.append("|---|---:|---:|---:|---:|---|---:|---:|---:|---|\n");
+    for (QueryView q : run.queries()) {
+      Double peak =
+          q.throughput().stream().map(t -> t.opsPerSec()).max(Double::compare).orElse(null);
+      md.append("| `")
+          .append(q.name())
+          .append("` | ")
+          .append(Fmt.ms(q.latency().p50()))
+          .append(" | ")
+          .append(bold(Fmt.ms(q.latency().p95()), q.verdict() == Status.FAIL))
+          .append(" | ")
+          .append(Fmt.ms(q.latency().p99()))
+          .append(" | ")
+          .append(Fmt.ms(q.latency().max()))
+          .append(" | ")
+          .append(cell(Describe.target(q)))
+          .append(" | ")
+          .append(Fmt.ops(peak))
+          .append(" | ")
+          .append(Fmt.ms(q.server().meanExecMs()))
+          .append(" | ")
+          .append(Fmt.num(Describe.buffersPerCall(q)))
+          .append(" | ")
+          .append(Describe.queryVerdict(q))
+          .append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  private static void failedChecks(StringBuilder md, RunView run) {
+    StringBuilder list = new StringBuilder();
+    for (QueryView q : run.queries()) {
+      for (CheckResult c : q.checks()) {
+        if (c.failed()) {
+          list.append(failure(q.name(), c));
+        }
+      }
+    }
+    for (HttpScenario h : run.http()) {
+      for (CheckResult c : h.checks()) {
+        if (c.failed()) {
+          list.append(failure(h.name(), c));
+        }
+      }
+    }
+    if (list.length() > 0) {
+      md.append("### Failed\n\n").append(list).append('\n');
+    }
+  }
+
+  private static String failure(String subject, CheckResult c) {
+    return "- ❌ **"
+        + subject
+        + "** "
+        + c.kind().label()
+        + " `"
+        + inlineCode(c.name())
+        + "`"
+        + (c.evidence() == null ? "" : ": " + line(c.evidence()))
+        + '\n';
+  }
+
+  private static void allChecks(StringBuilder md, RunView run) {
+    if (run.allChecks().isEmpty()) {
+      return;
+    }
+    md.append("<details><summary>All checks (")
+        .append(run.allChecks().size())
+        .append(")</summary>\n\n");
+    md.append("| subject | kind | check | result | actual | evidence |\n");
+    md.append("|---|---|---|---|---|---|\n");
+    for (QueryView q : run.queries()) {
+      for (CheckResult c : q.checks()) {
+        checkRow(md, q.name(), c);
+      }
+    }
+    for (HttpScenario h : run.http()) {
+      for (CheckResult c : h.checks()) {
+        checkRow(md, h.name(), c);
+      }
+    }
+    md.append("\n</details>\n\n");
+  }
+
+  private static void checkRow(StringBuilder md, String subject, CheckResult c) {
+    md.append("| `")
+        .append(subject)
+        .append("` | ")
+        .append(c.kind().label())
+        .append(" | ")
+        .append(cell(c.name()))
+        .append(" | ")
+        .append(c.status().symbol())
+        .append(' ')
+        .append(c.status().name().toLowerCase(java.util.Locale.ROOT))
+        .append(" | ")
+        .append(cell(c.actual()))
+        .append(" | ")
+        .append(cell(c.evidence()))
+        .append(" |\n");
+  }
+
+  private static void planWarnings(StringBuilder md, List<QueryView> queries) {
+    StringBuilder list = new StringBuilder();
+    for (QueryView q : queries) {
+      for (Finding w : q.warnings()) {
+        list.append("- **")
+            .append(q.name())
+            .append("**")
+            .append(w.subject() == null ? "" : " (" + line(w.subject()) + ")")
+            .append(": ")
+            .append(line(w.message()))
+            .append(w.fix() == null ? "" : " Fix: " + line(w.fix()))
+            .append('\n');
+      }
+    }
+    if (list.length() > 0) {
+      md.append("### Plan warnings\n\n").append(list).append('\n');
+    }
+  }
+
+  private static void indexHealth(StringBuilder md, List<Finding> findings) {
+    md.append("### Index health\n\n");
+    md.append("| severity | rule | subject | finding | fix |\n|---|---|---|---|---|\n");
+    for (Finding f : findings) {
+      md.append("| ")
+          .append(f.severity())
+          .append(" | ")
+          .append(cell(f.rule()))
+          .append(" | ")
+          .append(cell(f.subject()))
+          .append(" | ")
+          .append(cell(f.message()))
+          .append(" | ")
+          .append(cell(f.fix()))
+          .append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  private static void http(StringBuilder md, List<HttpScenario> scenarios) {
+    md.append("### HTTP scenarios\n\n");
+    md.append("| scenario | executor | requests | errors | req/s | p50 | p95 | p99 | verdict |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for (HttpScenario h : scenarios) {
+      md.append("| `")
+          .append(h.name())
+          .append("` | ")
+          .append(cell(h.executor()))
+          .append(" | ")
+          .append(Fmt.count(h.requests()))
+          .append(" | ")
+          .append(
+              h.errorRate() == null
+                  ? Fmt.count(h.errors())
+                  : Fmt.count(h.errors()) + " (" + Fmt.percent(h.errorRate()) + ")")
+          .append(" | ")
+          .append(Fmt.num(h.requestsPerSec()))
+          .append(" | ")
+          .append(Fmt.ms(h.latency().p50()))
+          .append(" | ")
+          .append(Fmt.ms(h.latency().p95()))
+          .append(" | ")
+          .append(Fmt.ms(h.latency().p99()))
+          .append(" | ")
+          .append(
+              h.verdict() == Status.FAIL ? "❌ fail" : h.verdict() == Status.PASS ? "✅ pass" : "➖")
+          .append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  private static String bold(String text, boolean bold) {
+    return bold ? "**" + text + "**" : text;
+  }
+
+  /** A table cell: one line, pipes escaped. */
+  static String cell(String text) {
+    if (text == null || text.isEmpty()) {
+      return Fmt.NONE;
+    }
+    return line(text).replace("|", "\\|");
+  }
+
+  static String line(String text) {
+    return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+
+  private static String inlineCode(String text) {
+    return line(text).replace("`", "'");
+  }
+}

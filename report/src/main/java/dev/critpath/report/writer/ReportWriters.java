@@ -1,0 +1,19 @@
+package dev.critpath.report.writer;
+
+/** The factory of report writers. */
+public final class ReportWriters {
+  private ReportWriters() {}
+
+  public static ReportWriter create(ReportFormat format) {
+    switch (format) {
+      case MARKDOWN:
+        return new MarkdownWriter();
+      case JUNIT:
+        return new JUnitWriter();
+      case HTML:
+        return new HtmlWriter();
+      default:
+        throw new IllegalArgumentException("no writer for " + format);
+    }
+  }
+}

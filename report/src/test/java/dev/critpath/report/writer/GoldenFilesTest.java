@@ -1,0 +1,40 @@
+package dev.critpath.report.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.critpath.report.model.RunReader;
+import dev.critpath.report.model.RunView;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Markdown and JUnit output compared byte for byte with checked-in files. After an intended change,
+ * regenerate them with {@code -Dcritpath.golden.update=true} and review the diff.
+ */
+class GoldenFilesTest {
+  static final Path RUNS = Path.of("src/test/resources/runs");
+  static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+  @ParameterizedTest
+  @CsvSource({
+    "full, MARKDOWN, full.md",
+    "full, JUNIT, full.junit.xml",
+    "incomplete, MARKDOWN, incomplete.md",
+    "incomplete, JUNIT, incomplete.junit.xml"
+  })
+  void outputMatchesGoldenFile(String run, ReportFormat format, String golden) throws Exception {
+    RunView view = RunReader.read(RUNS.resolve(run));
+    String rendered = ReportWriters.create(format).render(view);
+    Path file = GOLDEN.resolve(golden);
+    if (Boolean.getBoolean("critpath.golden.update")) {
+      Files.writeString(file, rendered, StandardCharsets.UTF_8);
+    }
+    assertThat(rendered).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+    // deterministic: a second rendering is identical
+    assertThat(ReportWriters.create(format).render(RunReader.read(RUNS.resolve(run))))
+        .isEqualTo(rendered);
+  }
+}

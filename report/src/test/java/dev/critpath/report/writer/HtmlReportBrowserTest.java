@@ -1,0 +1,115 @@
+package dev.critpath.report.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.critpath.report.model.QueryView;
+import dev.critpath.report.model.RunReader;
+import dev.critpath.report.model.RunView;
+import dev.critpath.report.testing.HeadlessChromium;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * report.html in a real headless Chromium (Debian package chromium): it loads offline with no
+ * console errors, shows every query and draws its charts. Skipped, saying so, without Chromium.
+ */
+class HtmlReportBrowserTest {
+  private static HeadlessChromium browser;
+
+  @BeforeAll
+  static void startBrowser() throws Exception {
+    Path binary = HeadlessChromium.binary();
+    assumeTrue(
+        binary != null,
+        "Chromium not found (/usr/bin/chromium): HTML browser test skipped; install it with"
+            + " apt-get install -y chromium chromium-driver");
+    browser = new HeadlessChromium(binary);
+  }
+
+  @AfterAll
+  static void stopBrowser() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  @Test
+  void fullReportLoadsCleanAndShowsEveryQueryChartPlanAndTable(@TempDir Path dir) throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("full"));
+    Path html = dir.resolve("report.html");
+    Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
+
+    browser.load(html);
+
+    assertThat(browser.errors()).isEmpty();
+    List<String> names = new ArrayList<>();
+    run.queries().forEach(q -> names.add(q.name()));
+    assertThat(
+            texts(
+                browser.eval(
+                    "Array.from(document.querySelectorAll('section.query')).map(s => s.dataset.query)")))
+        .containsExactlyElementsOf(names);
+    for (QueryView q : run.queries()) {
+      assertThat(browser.eval("document.body.innerText.includes('" + q.name() + "')").asBoolean())
+          .isTrue();
+    }
+    int canvases = browser.eval("document.querySelectorAll('canvas').length").asInt();
+    assertThat(canvases).isGreaterThanOrEqualTo(run.queries().size() * 2);
+    assertThat(browser.eval("window.critpathCharts.length").asInt()).isEqualTo(canvases);
+    // Chart.js drew something: a canvas has non-transparent pixels
+    assertThat(
+            browser
+                .eval(
+                    "(() => { const c = document.querySelector('canvas');"
+                        + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                        + " return d.some(v => v !== 0); })()")
+                .asBoolean())
+        .isTrue();
+    assertThat(browser.eval("document.querySelector('#hot-node .label').textContent").asText())
+        .isEqualTo("Index Scan using messages_conversation_created_idx on messages");
+    assertThat(browser.eval("document.querySelectorAll('#index-health tbody tr').length").asInt())
+        .isEqualTo(run.indexFindings().size());
+    assertThat(browser.eval("document.querySelectorAll('.scenario').length").asInt())
+        .isEqualTo(run.http().size());
+    assertThat(browser.eval("document.getElementById('verdict').textContent").asText())
+        .isEqualTo("FAIL");
+  }
+
+  @Test
+  void reportOfARunWithoutOptionalSectionsLoadsClean(@TempDir Path dir) throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("incomplete"));
+    Path html = dir.resolve("report.html");
+    Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
+
+    browser.load(html);
+
+    assertThat(browser.errors()).isEmpty();
+    assertThat(browser.eval("document.querySelectorAll('section.query').length").asInt())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void harnessSeesConsoleErrorsAndExceptions(@TempDir Path dir) throws Exception {
+    Path html = dir.resolve("broken.html");
+    Files.writeString(
+        html, "<!DOCTYPE html><html><body><script>console.error('boom'); nope();</script>");
+
+    browser.load(html);
+
+    assertThat(browser.errors()).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}
