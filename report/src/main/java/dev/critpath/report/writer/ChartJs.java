@@ -10,14 +10,14 @@ import java.util.Properties;
  * Chart.js from its WebJar on the classpath, ready to inline into a report: the HTML needs no
  * network and no CDN. Loaded once.
  */
-final class ChartJs {
+public final class ChartJs {
   private static final String POM = "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
   private static final String SCRIPT = "/META-INF/resources/webjars/chart.js/%s/dist/chart.umd.js";
   private static volatile String script;
 
   private ChartJs() {}
 
-  static String version() {
+  public static String version() {
     Properties props = new Properties();
     try (InputStream in = ChartJs.class.getResourceAsStream(POM)) {
       if (in == null) {
@@ -31,7 +31,7 @@ final class ChartJs {
   }
 
   /** The UMD bundle, without its source-map comment (the map is not shipped). */
-  static String script() {
+  public static String script() {
     String s = script;
     if (s == null) {
       String path = String.format(SCRIPT, version());

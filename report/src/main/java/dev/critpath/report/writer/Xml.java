@@ -1,11 +1,11 @@
 package dev.critpath.report.writer;
 
 /** Escaping for XML and HTML text and attributes. */
-final class Xml {
+public final class Xml {
   private Xml() {}
 
   /** Escapes markup characters and drops characters XML 1.0 does not allow. */
-  static String esc(String text) {
+  public static String esc(String text) {
     if (text == null) {
       return "";
     }

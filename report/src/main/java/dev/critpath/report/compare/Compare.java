@@ -1,0 +1,89 @@
+package dev.critpath.report.compare;
+
+import dev.critpath.ExitCode;
+import dev.critpath.UserError;
+import dev.critpath.io.AtomicFiles;
+import dev.critpath.report.StepSummary;
+import dev.critpath.report.model.RunReader;
+import dev.critpath.report.model.RunView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code ./run.sh compare BASELINE CURRENT}: reads both runs, compares them, writes compare.md,
+ * compare.html and compare.json, and decides the exit code: 0 no regression, 1 a regression, 2
+ * nothing could be compared (missing or malformed runs, no query in common with data).
+ */
+public final class Compare {
+  private Compare() {}
+
+  /**
+   * The outcome.
+   *
+   * @param problem why nothing could be compared, null when something was
+   */
+  public record Result(
+      Comparison comparison,
+      Map<ComparisonFormat, Path> files,
+      ExitCode exitCode,
+      String problem) {}
+
+  /**
+   * Compares and writes the files into {@code outDir}.
+   *
+   * @param stepSummary where to append the Markdown too ($GITHUB_STEP_SUMMARY), or null
+   * @throws UserError when either run cannot be read
+   */
+  public static Result run(
+      Path baseline, Path current, CompareOptions options, Path outDir, Path stepSummary) {
+    RunView base = read("baseline", baseline);
+    RunView cur = read("current", current);
+    Comparison comparison = new RunComparator(options).compare(base, cur);
+    Map<ComparisonFormat, Path> files = new LinkedHashMap<>();
+    String markdown = null;
+    for (ComparisonFormat format : ComparisonFormat.values()) {
+      String content = ComparisonWriters.create(format).render(comparison);
+      Path file = outDir.resolve(format.fileName());
+      AtomicFiles.writeString(file, content);
+      files.put(format, file);
+      if (format == ComparisonFormat.MARKDOWN) {
+        markdown = content;
+      }
+    }
+    StepSummary.append(stepSummary, markdown);
+    if (!comparison.anythingCompared()) {
+      String problem =
+          base.queries().isEmpty()
+              ? "the baseline run holds no query results (" + baseline + "): nothing to compare"
+              : cur.queries().isEmpty()
+                  ? "the current run holds no query results (" + current + "): nothing to compare"
+                  : "the runs have no query with data in common: nothing to compare";
+      return new Result(comparison, files, ExitCode.ERROR, problem);
+    }
+    ExitCode exit = comparison.regressions().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+    return new Result(comparison, files, exit, null);
+  }
+
+  /** Where the files go by default: the current run's directory. */
+  public static Path defaultOutDir(Path current) {
+    Path file = RunReader.runJson(current).toAbsolutePath();
+    return file.getParent();
+  }
+
+  private static RunView read(String which, Path path) {
+    if (!Files.exists(path)) {
+      throw new UserError(
+          which
+              + " run not found: "
+              + path
+              + " (pass a run directory such as results/<run-id>, or its run.json)");
+    }
+    try {
+      return RunReader.read(path);
+    } catch (UserError e) {
+      throw new UserError(which + " run unusable: " + e.getMessage(), e);
+    }
+  }
+}

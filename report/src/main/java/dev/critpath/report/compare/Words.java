@@ -1,0 +1,96 @@
+package dev.critpath.report.compare;
+
+import dev.critpath.report.compare.Comparison.QueryDiff;
+import dev.critpath.report.compare.Comparison.SeriesDiff;
+import dev.critpath.report.model.Fmt;
+
+/** Phrases shared by the comparison writers. */
+final class Words {
+  private Words() {}
+
+  static String headline(Comparison c) {
+    long regressions = c.count(Comparison.Status.REGRESSED);
+    if (regressions > 0) {
+      return regressions + (regressions == 1 ? " regression" : " regressions");
+    }
+    return "no regression";
+  }
+
+  static String status(Comparison.Status s) {
+    switch (s) {
+      case REGRESSED:
+        return "regressed";
+      case IMPROVED:
+        return "improved";
+      case UNCHANGED:
+        return "unchanged";
+      case CHANGED:
+        return "counters changed";
+      case NEW:
+        return "new";
+      case REMOVED:
+        return "removed";
+      default:
+        return "not compared";
+    }
+  }
+
+  static String icon(Comparison.Status s) {
+    switch (s) {
+      case REGRESSED:
+        return "❌";
+      case IMPROVED:
+        return "🚀";
+      case CHANGED:
+        return "⚠️";
+      case NEW:
+        return "🆕";
+      case REMOVED:
+        return "🗑️";
+      default:
+        return "✅";
+    }
+  }
+
+  static String value(SeriesDiff s, double v) {
+    return s.higherIsBetter() ? Fmt.ops(v) : Fmt.ms(v);
+  }
+
+  /** "+25.3% slower" / "12.0% faster" in time terms. */
+  static String change(SeriesDiff s) {
+    if (s.change() >= 0) {
+      return Fmt.change(s.change()) + " slower";
+    }
+    // faster: how much less time, e.g. 1/(1+change) - 1
+    return Fmt.percent(-s.change() / (1 + s.change())) + " faster";
+  }
+
+  static String p(Double p) {
+    return p == null ? Fmt.NONE : Fmt.p(p);
+  }
+
+  static String why(QueryDiff q) {
+    if (!q.causes().isEmpty()) {
+      return String.join("; ", q.causes());
+    }
+    return String.join("; ", q.notes());
+  }
+
+  static String method(Comparison c) {
+    CompareOptions o = c.options();
+    return "Mann-Whitney U (two-sided) on replicates (per-fork means with ≥ "
+        + CompareOptions.MIN_FORKS_FOR_FORK_MEANS
+        + " forks, else per-iteration scores; never pooled samples), "
+        + (o.correction() == Correction.HOLM
+            ? "Holm-corrected"
+            : o.correction() == Correction.BH ? "Benjamini-Hochberg-corrected" : "uncorrected")
+        + " at α = "
+        + Fmt.plain(o.alpha())
+        + ", and an effect floor of "
+        + Fmt.percent(o.effectFloor())
+        + " on the median; throughput compared as time (higher is better). Second signal: plan"
+        + " shape, indexes used, shared buffers per call (tolerance "
+        + Fmt.percent(o.counterTolerance())
+        + "), rows per call.";
+  }
+}

@@ -1,0 +1,273 @@
+package dev.critpath.report.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.critpath.ExitCode;
+import dev.critpath.UserError;
+import dev.critpath.report.compare.Comparison.QueryDiff;
+import dev.critpath.report.compare.Comparison.Status;
+import dev.critpath.report.model.RunReader;
+import dev.critpath.report.testing.SyntheticRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The comparison on runs with known distributions: no false alarms, real shifts caught, causes
+ * named.
+ */
+class CompareTest {
+  static final List<String> QUERIES =
+      List.of(
+          "message_fetch",
+          "conversation_list",
+          "unread_count",
+          "message_search",
+          "send_message",
+          "mark_as_read",
+          "voucher_redeem");
+  static final double[] MEDIANS = {0.6, 8, 0.9, 12, 2.5, 1.1, 4.0};
+
+  @TempDir Path tmp;
+
+  private Comparison compare(SyntheticRun base, SyntheticRun cur, Random random) throws Exception {
+    Path b = base.write(Files.createTempDirectory(tmp, "base"), random);
+    Path c = cur.write(Files.createTempDirectory(tmp, "cur"), random);
+    return new RunComparator(CompareOptions.defaults())
+        .compare(RunReader.read(b), RunReader.read(c));
+  }
+
+  /** The seven reference queries with per-iteration noise and per-run (fork) drift. */
+  private static SyntheticRun workload(String id, double noise, double drift, double slower) {
+    SyntheticRun run = SyntheticRun.named(id);
+    for (int i = 0; i < QUERIES.size(); i++) {
+      double median = QUERIES.get(i).equals("unread_count") ? MEDIANS[i] * slower : MEDIANS[i];
+      run.query(QUERIES.get(i))
+          .median(median)
+          .noise(noise, drift)
+          .replicates(1, 10)
+          .counters(40 + i, 10);
+    }
+    return run;
+  }
+
+  private int alarms(int trials, double noise, double drift, long seed) throws Exception {
+    Random random = new Random(seed);
+    int alarms = 0;
+    for (int t = 0; t < trials; t++) {
+      Comparison c =
+          compare(workload("a", noise, drift, 1), workload("b", noise, drift, 1), random);
+      alarms += c.regressions().isEmpty() ? 0 : 1;
+    }
+    return alarms;
+  }
+
+  @Test
+  void aToAOnNoisySameDistributionDataRaisesNoAlarm() throws Exception {
+    // 10% noise per iteration, no drift between runs: the rank test and Holm hold the line
+    assertThat(alarms(100, 0.10, 0, 42)).isZero();
+  }
+
+  @Test
+  void aToAWithRunToRunDriftWellBelowTheFloorRarelyAlarms() throws Exception {
+    // iterations of one fork share its drift, so they over-state significance; the 10% floor
+    // is what protects single-fork runs: with 1.5% drift per run, under 2% of comparisons alarm
+    assertThat(alarms(100, 0.05, 0.015, 43)).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aQuarterSlowerQueryIsCaughtAndOnlyThatOne() throws Exception {
+    Random random = new Random(7);
+    int caught = 0;
+    int trials = 50;
+    for (int t = 0; t < trials; t++) {
+      Comparison c = compare(workload("a", 0.05, 0.01, 1), workload("b", 0.05, 0.01, 1.25), random);
+      if (c.regressions().stream().map(QueryDiff::name).toList().equals(List.of("unread_count"))) {
+        caught++;
+      }
+    }
+    assertThat(caught).isEqualTo(trials);
+  }
+
+  @Test
+  void throughputIsHigherIsBetter() throws Exception {
+    Random random = new Random(1);
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").mode("thrpt").median(1000).noise(0.03, 0.01);
+    SyntheticRun fewer = SyntheticRun.named("b");
+    fewer.query("message_fetch").mode("thrpt").median(750).noise(0.03, 0.01);
+    SyntheticRun more = SyntheticRun.named("c");
+    more.query("message_fetch").mode("thrpt").median(1300).noise(0.03, 0.01);
+
+    QueryDiff dropped = compare(base, fewer, random).queries().get(0);
+    assertThat(dropped.status()).isEqualTo(Status.REGRESSED);
+    assertThat(dropped.primary().change()).isGreaterThan(0.25);
+    assertThat(Words.change(dropped.primary())).endsWith("slower");
+
+    QueryDiff raised = compare(base, more, random).queries().get(0);
+    assertThat(raised.status()).isEqualTo(Status.IMPROVED);
+    assertThat(Words.change(raised.primary())).endsWith("faster");
+  }
+
+  @Test
+  void aDroppedIndexIsNamedWithThePlanChangeAndTheBuffers() throws Exception {
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").median(0.6).counters(53, 50).plan("plan_index.json");
+    SyntheticRun cur =
+        SyntheticRun.named("b").withoutIndex("public.messages_conversation_created_idx");
+    cur.query("message_fetch").median(27).counters(2090, 50).plan("plan_seqscan.json");
+
+    QueryDiff q = compare(base, cur, new Random(5)).queries().get(0);
+
+    assertThat(q.status()).isEqualTo(Status.REGRESSED);
+    assertThat(q.causes())
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .contains("the plan changed")
+                    .contains("Index Scan using messages_conversation_created_idx on messages")
+                    .contains("Seq Scan on messages"))
+        .anySatisfy(
+            c ->
+                assertThat(c)
+                    .isEqualTo(
+                        "index messages_conversation_created_idx is gone: the baseline's plan used it,"
+                            + " the current database has no such index"))
+        .anySatisfy(c -> assertThat(c).startsWith("shared buffers per call grew 53.0 → 2090"));
+  }
+
+  @Test
+  void fewReplicatesCountOnlyWhenCountersConfirm() throws Exception {
+    Random random = new Random(11);
+    // 3 iterations: the rank test can never reach significance
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").median(1).replicates(1, 3).counters(53, 50).plan("plan_index.json");
+    base.query("unread_count").median(1).replicates(1, 3).counters(12, 1);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("message_fetch")
+        .median(1.4)
+        .replicates(1, 3)
+        .counters(2090, 50)
+        .plan("plan_seqscan.json");
+    cur.query("unread_count").median(1.4).replicates(1, 3).counters(12, 1);
+
+    Comparison c = compare(base, cur, random);
+
+    assertThat(c.warnings()).anySatisfy(w -> assertThat(w).startsWith("too few replicates"));
+    assertThat(c.queries().get(0).status()).isEqualTo(Status.REGRESSED);
+    assertThat(c.queries().get(0).notes())
+        .anySatisfy(n -> assertThat(n).contains("counters confirm"));
+    assertThat(c.queries().get(1).status()).isEqualTo(Status.UNCHANGED);
+    assertThat(c.queries().get(1).primary().verdict())
+        .isEqualTo(Comparison.SeriesVerdict.INCONCLUSIVE);
+  }
+
+  @Test
+  void countersWorseWithoutSlowdownIsAWarningNotARegression() throws Exception {
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").median(1).counters(53, 50).plan("plan_index.json");
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("message_fetch").median(1).counters(400, 50).plan("plan_seqscan.json");
+
+    Comparison c = compare(base, cur, new Random(2));
+
+    assertThat(c.queries().get(0).status()).isEqualTo(Status.CHANGED);
+    assertThat(c.regressions()).isEmpty();
+  }
+
+  @Test
+  void queriesInOneRunOnlyAreNewOrRemoved(@TempDir Path out) throws Exception {
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").median(1);
+    base.query("old_query").median(1);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("message_fetch").median(1);
+    cur.query("new_query").median(1);
+    Path b = base.write(tmp.resolve("b1"), new Random(1));
+    Path c = cur.write(tmp.resolve("c1"), new Random(2));
+
+    Compare.Result r = Compare.run(b, c, CompareOptions.defaults(), out, null);
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.OK);
+    assertThat(r.comparison().queries())
+        .extracting(QueryDiff::name, QueryDiff::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("message_fetch", Status.UNCHANGED),
+            org.assertj.core.groups.Tuple.tuple("old_query", Status.REMOVED),
+            org.assertj.core.groups.Tuple.tuple("new_query", Status.NEW));
+    assertThat(out.resolve("compare.md")).exists();
+    assertThat(out.resolve("compare.html")).exists();
+    assertThat(out.resolve("compare.json")).exists();
+  }
+
+  @Test
+  void aRegressionExitsOneAndIsWrittenInEveryFormat(@TempDir Path out) throws Exception {
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").median(1);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("message_fetch").median(1.3);
+    Path b = base.write(tmp.resolve("b2"), new Random(1));
+    Path c = cur.write(tmp.resolve("c2"), new Random(2));
+    Path summary = tmp.resolve("step-summary.md");
+
+    Compare.Result r = Compare.run(b, c, CompareOptions.defaults(), out, summary);
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.FAILED);
+    assertThat(Files.readString(out.resolve("compare.md")))
+        .contains("1 regression")
+        .contains("`message_fetch` | ❌ regressed");
+    assertThat(Files.readString(out.resolve("compare.json")))
+        .contains("\"verdict\" : \"regression\"");
+    assertThat(Files.readString(summary)).contains("critpath compare");
+  }
+
+  @Test
+  void differentDatasetsAreFlaggedAsNotComparable() throws Exception {
+    SyntheticRun base = SyntheticRun.named("a").fingerprint("ds-1");
+    base.query("message_fetch").median(1);
+    SyntheticRun cur = SyntheticRun.named("b").fingerprint("ds-2");
+    cur.query("message_fetch").median(1.3);
+
+    Comparison c = compare(base, cur, new Random(3));
+
+    assertThat(c.comparable()).isFalse();
+    assertThat(c.warnings()).anySatisfy(w -> assertThat(w).startsWith("NOT COMPARABLE"));
+    assertThat(c.queries().get(0).causes())
+        .anySatisfy(x -> assertThat(x).contains("datasets differ"));
+  }
+
+  @Test
+  void missingMalformedOrNewerBaselinesAreClearErrors(@TempDir Path out) throws Exception {
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("message_fetch").median(1);
+    Path c = cur.write(tmp.resolve("c3"), new Random(1));
+
+    assertThatThrownBy(
+            () -> Compare.run(tmp.resolve("nope"), c, CompareOptions.defaults(), out, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith("baseline run not found: ");
+
+    Path broken = Files.createDirectories(tmp.resolve("broken"));
+    Files.writeString(broken.resolve("run.json"), "{\"schemaVersion\": 1, \"runId\": ");
+    assertThatThrownBy(() -> Compare.run(broken, c, CompareOptions.defaults(), out, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("baseline run unusable")
+        .hasMessageContaining("is not valid JSON");
+
+    Path newer =
+        SyntheticRun.named("n").schemaVersion(99).write(tmp.resolve("newer"), new Random(1));
+    assertThatThrownBy(() -> Compare.run(newer, c, CompareOptions.defaults(), out, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("schemaVersion 99")
+        .hasMessageContaining("reads versions 1 to 1");
+
+    Path empty = SyntheticRun.named("e").write(tmp.resolve("empty"), new Random(1));
+    Compare.Result r = Compare.run(empty, c, CompareOptions.defaults(), out, null);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.ERROR);
+    assertThat(r.problem()).contains("baseline run holds no query results");
+  }
+}
