@@ -1,0 +1,146 @@
+package dev.critpath.bench;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.critpath.catalog.Expectation;
+import java.util.List;
+
+/**
+ * run.json's {@code bench} section: per path, client-side latency and throughput from JMH beside
+ * the server-side pg_stat_statements delta of the same window, the targets' verdicts and why
+ * anything failed. JMH's own numbers are in {@code jmh.json}, unmodified. Times are milliseconds.
+ *
+ * @param verdict pass (every path measured, every target met), fail, or error (nothing measured)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BenchReport(
+    String profile,
+    Settings settings,
+    Dataset dataset,
+    String jmhFile,
+    String serverStats,
+    int measured,
+    int failed,
+    int targetsMissed,
+    String verdict,
+    List<PathReport> queries) {
+
+  /** The JMH settings in effect (profile, then --jmh overrides). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Settings(
+      int forks,
+      int warmupIterations,
+      String warmupTime,
+      int measurementIterations,
+      String measurementTime,
+      List<Integer> threads,
+      long seed,
+      List<String> catalog,
+      String jmhArgs) {}
+
+  /** The seeded dataset the numbers were measured on; null when the database holds none. */
+  public record Dataset(String profile, long seed, String fingerprint) {}
+
+  /**
+   * One path.
+   *
+   * @param source the catalog file, or the Java class of a Java path
+   * @param twinOf for a Java path, the catalog query it re-implements
+   * @param writeHandling how writes were kept from piling up
+   * @param status ok, failed or skipped
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PathReport(
+      String name,
+      String about,
+      String source,
+      String twinOf,
+      String role,
+      String write,
+      String writeHandling,
+      String status,
+      String reason,
+      List<TargetCheck> targets,
+      List<Expectation> expectations,
+      List<VariantReport> variants,
+      RlsOverhead rlsOverhead) {}
+
+  /**
+   * A target checked against the main variant's single-thread latency.
+   *
+   * @param pass null when the latency could not be measured
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TargetCheck(
+      String target, String location, String variant, Double observedMs, Boolean pass) {}
+
+  /**
+   * One variant of a path.
+   *
+   * @param queryId the pg_stat_statements query id its statement was matched by
+   * @param latency SampleTime percentiles at 1 thread
+   * @param server the server-side delta over the same (single-thread) measured window
+   * @param clientMinusServerMs mean client latency minus mean server execution time: driver,
+   *     network, pool, transaction and role setup
+   * @param concurrency throughput (and, in thorough runs, latency) per thread count
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record VariantReport(
+      String variant,
+      String status,
+      String reason,
+      String queryId,
+      Latency latency,
+      ServerStats server,
+      Double clientMinusServerMs,
+      List<Level> concurrency) {}
+
+  /** Latency distribution (JMH SampleTime) in milliseconds. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Latency(
+      int threads,
+      long samples,
+      double mean,
+      Double error,
+      double p50,
+      double p90,
+      double p95,
+      double p99,
+      @JsonProperty("p99.9") double p999,
+      double max,
+      List<Double> forkMeans) {}
+
+  /**
+   * Closed-loop throughput at one concurrency level.
+   *
+   * @param meanLatencyMs threads / throughput (Little's law, exact for a closed loop)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Level(
+      int threads,
+      double opsPerSec,
+      Double error,
+      double meanLatencyMs,
+      List<Double> forkMeans,
+      ServerStats server,
+      Latency latency) {}
+
+  /** pg_stat_statements delta (top-level statement) over the measurement iterations. */
+  public record ServerStats(
+      long calls,
+      double meanExecMs,
+      double totalExecMs,
+      long sharedBlksHit,
+      long sharedBlksRead,
+      long rows,
+      double sharedBlksHitPerCall,
+      double sharedBlksReadPerCall,
+      double rowsPerCall) {}
+
+  /**
+   * What RLS costs: rls_on minus rls_off at one thread.
+   *
+   * @param meanRatio rls_on mean / rls_off mean
+   */
+  public record RlsOverhead(double meanMs, double p50Ms, double p95Ms, double meanRatio) {}
+}

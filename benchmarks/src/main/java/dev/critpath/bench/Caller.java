@@ -1,0 +1,154 @@
+package dev.critpath.bench;
+
+import dev.critpath.catalog.ParamSampler;
+import dev.critpath.catalog.Variant;
+import dev.critpath.catalog.WriteMode;
+import dev.critpath.db.RequestContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * One thread's way of calling a path: its connection, its statements prepared once, its parameter
+ * sampler. A call is what JMH measures, the request envelope included: for rls_on and rls_off a
+ * transaction that sets the role and the JWT claims (as PostgREST does), runs the path and commits
+ * (reads, cleanup writes) or rolls back (rollback writes); for plain the bare statement in
+ * autocommit.
+ */
+final class Caller implements AutoCloseable {
+  private final Connection connection;
+  private final ParamSampler params;
+  private final boolean envelope;
+  private final boolean rollback;
+  private final String pgRole;
+  private final PreparedStatement context;
+  private final PreparedStatement statement;
+  private final JavaPath.Session java;
+  private int columns = -1;
+
+  Caller(Connection connection, BenchPath path, Variant variant, ParamSampler params)
+      throws SQLException {
+    this.connection = connection;
+    this.params = params;
+    this.envelope = variant != Variant.PLAIN;
+    this.rollback = path.entry().write() == WriteMode.ROLLBACK;
+    // rls_off keeps the session user (the tables' owner), whom RLS does not apply to
+    this.pgRole = variant == Variant.RLS_ON ? path.entry().role().pgRole() : "none";
+    connection.setAutoCommit(!envelope);
+    this.context = envelope ? connection.prepareStatement(RequestContext.sql()) : null;
+    if (path.java() != null) {
+      this.statement = null;
+      this.java = path.java().open(connection);
+    } else {
+      this.statement = connection.prepareStatement(path.entry().jdbcSql());
+      this.java = null;
+    }
+  }
+
+  /** One measured call with a fresh draw of parameters. */
+  void call(Blackhole bh) throws SQLException {
+    params.next();
+    if (!envelope) {
+      run(bh);
+      return;
+    }
+    try {
+      enter();
+      run(bh);
+      end();
+    } catch (SQLException | RuntimeException e) {
+      abandon();
+      throw e;
+    }
+  }
+
+  /**
+   * One call like {@link #call} that also reads, from {@code monitor}, the query id PostgreSQL gave
+   * the path's (last) statement, before the transaction ends. 0 when the server computes none.
+   */
+  long callAndIdentify(Blackhole bh, Connection monitor, int backendPid) throws SQLException {
+    params.next();
+    try {
+      if (envelope) {
+        enter();
+      }
+      run(bh);
+      long queryId = 0;
+      try (PreparedStatement ps =
+          monitor.prepareStatement("SELECT query_id FROM pg_stat_activity WHERE pid = ?")) {
+        ps.setInt(1, backendPid);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            queryId = rs.getLong(1);
+          }
+        }
+      }
+      if (envelope) {
+        end();
+      }
+      return queryId;
+    } catch (SQLException | RuntimeException e) {
+      abandon();
+      throw e;
+    }
+  }
+
+  private void enter() throws SQLException {
+    RequestContext.bind(context, pgRole, params.subject());
+    context.executeQuery().close();
+  }
+
+  private void end() throws SQLException {
+    if (rollback) {
+      connection.rollback();
+    } else {
+      connection.commit();
+    }
+  }
+
+  private void abandon() {
+    if (envelope) {
+      try {
+        connection.rollback();
+      } catch (SQLException ignored) {
+        // the connection is broken; the caller reports the original error
+      }
+    }
+  }
+
+  private void run(Blackhole bh) throws SQLException {
+    if (java != null) {
+      java.execute(params, bh);
+      return;
+    }
+    params.bind(statement);
+    if (statement.execute()) {
+      try (ResultSet rs = statement.getResultSet()) {
+        if (columns < 0) {
+          columns = rs.getMetaData().getColumnCount();
+        }
+        int n = columns;
+        while (rs.next()) {
+          for (int i = 1; i <= n; i++) {
+            bh.consume(rs.getObject(i));
+          }
+        }
+      }
+    } else {
+      bh.consume(statement.getUpdateCount());
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      if (java != null) {
+        java.close();
+      }
+    } finally {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.critpath.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.critpath.catalog.DatasetSummaries;
+import dev.critpath.catalog.ParameterSource;
+import dev.critpath.catalog.QueryCatalog;
+import dev.critpath.catalog.Variant;
+import dev.critpath.catalog.WriteMode;
+import dev.critpath.db.Database;
+import dev.critpath.db.DatabaseTarget;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * The one JMH benchmark: calls a catalog path ({@code query}) in one {@code variant}. Mode,
+ * threads, iterations and forks come from the run's options; the connection and the catalog come
+ * from the {@link ForkConfig} file. Everything costly happens once per trial: the pool and the
+ * parameter samples here, each thread's connection and prepared statements in {@link Session}.
+ */
+@State(Scope.Benchmark)
+public class CatalogBenchmark {
+  /** Overridden by the orchestrator; the defaults only satisfy JMH. */
+  @Param("message_fetch")
+  public String query;
+
+  @Param("rls_on")
+  public String variant;
+
+  private ForkConfig config;
+  private Database db;
+  private HikariDataSource pool;
+  private BenchPath path;
+  private Variant mode;
+  private ParameterSource source;
+
+  @Setup(Level.Trial)
+  public void setUp(BenchmarkParams params) {
+    config = ForkConfig.current();
+    try {
+      db =
+          Database.open(
+              new DatabaseTarget.External(config.spec(), "benchmark"),
+              Duration.ofMillis(config.statementTimeoutMillis()));
+      path = BenchPath.find(QueryCatalog.load(config.catalogSources()), query);
+      mode = Variant.parse(variant);
+      try (Connection c = db.connect()) {
+        source = ParameterSource.prepare(path.entry(), c, DatasetSummaries.read(c).orElse(null));
+      }
+      pool = db.pool(params.getThreads());
+    } catch (Exception e) {
+      if (db != null) {
+        db.close();
+      }
+      throw Failures.record(config, query, variant, "setup", e);
+    }
+  }
+
+  /** Cleanup writes commit; their catalog SQL undoes them after each iteration, untimed. */
+  @TearDown(Level.Iteration)
+  public void cleanUp() {
+    if (path.entry().write() != WriteMode.CLEANUP) {
+      return;
+    }
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
+      st.execute(path.entry().cleanupSql());
+    } catch (SQLException e) {
+      throw Failures.record(config, query, variant, "cleanup", e);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  /** One benchmark thread: its own connection, statements and parameter sequence. */
+  @State(Scope.Thread)
+  public static class Session {
+    Caller caller;
+
+    @Setup(Level.Trial)
+    public void open(CatalogBenchmark shared, ThreadParams thread) {
+      long seed =
+          (shared.config.seed() * 1_000_003L + (shared.query + "/" + shared.variant).hashCode())
+                  * 1_000_003L
+              + thread.getThreadIndex();
+      Connection c = null;
+      try {
+        c = shared.pool.getConnection();
+        caller = new Caller(c, shared.path, shared.mode, shared.source.sampler(seed));
+      } catch (SQLException | RuntimeException e) {
+        closeQuietly(c);
+        throw Failures.record(shared.config, shared.query, shared.variant, "setup", e);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws SQLException {
+      if (caller != null) {
+        caller.close();
+      }
+    }
+
+    private static void closeQuietly(Connection c) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // already failing; the original error is reported
+        }
+      }
+    }
+  }
+
+  @Benchmark
+  public void call(Session session, Blackhole bh) {
+    try {
+      session.caller.call(bh);
+    } catch (SQLException | RuntimeException e) {
+      throw Failures.record(config, query, variant, "call", e);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.critpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.critpath.db.ConnectionSpec;
+import dev.critpath.db.Database;
+import dev.critpath.testkit.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+  static Database db;
+  static String url;
+
+  @BeforeAll
+  static void database() {
+    db = TestDatabases.migrated("bench_cli");
+    ConnectionSpec s = db.spec();
+    url =
+        "postgresql://"
+            + s.user()
+            + ":"
+            + s.password()
+            + "@"
+            + s.host()
+            + ":"
+            + s.port()
+            + "/"
+            + s.database();
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  @Test
+  void measuresACatalogAndWritesTheRunDirectory(@TempDir Path dir) throws Exception {
+    Path queries = Files.createDirectories(dir.resolve("queries"));
+    Files.writeString(
+        queries.resolve("numbers.sql"),
+        "-- name: numbers\n-- param: n = int(1, 20)\n-- target: p99 < 5s\n"
+            + "SELECT g FROM generate_series(1, :n) g\n");
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "--db-url",
+            url,
+            "--queries",
+            queries.toString(),
+            "--threads",
+            "1,2",
+            "--jmh",
+            "-f 0 -wi 0 -i 1 -r 100ms",
+            "--results",
+            dir.resolve("results").toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("numbers", "bench: pass").doesNotContain(db.spec().password());
+    Path latest = dir.resolve("results/latest");
+    assertThat(latest.resolve("jmh.json")).exists();
+    assertThat(Files.readString(latest.resolve("run.json")))
+        .contains("\"bench\"", "\"numbers\"", "\"verdict\" : \"pass\"");
+  }
+
+  @Test
+  void badInputExitsTwoWithOneLine(@TempDir Path dir) throws Exception {
+    CliRun unknown =
+        CliRun.of("bench", "--db-url", url, "--only", "nope", "--results", dir.toString());
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown query 'nope' in --only", "message_fetch");
+
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    CliRun none =
+        CliRun.of(
+            "bench", "--db-url", url, "--queries", empty.toString(), "--results", dir.toString());
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("is empty");
+
+    CliRun profile = CliRun.of("bench", "--profile", "slow");
+    assertThat(profile.exitCode()).isEqualTo(2);
+    assertThat(profile.err()).contains("unknown --profile 'slow'");
+  }
+}
