@@ -19,7 +19,13 @@ import picocli.CommandLine.Option;
       "",
       "With no command: runs the default suite on an embedded PostgreSQL."
     },
-    subcommands = {MigrateCommand.class, DoctorCommand.class, BenchCommand.class},
+    subcommands = {
+      MigrateCommand.class,
+      SeedCommand.class,
+      DoctorCommand.class,
+      BenchCommand.class,
+      RealtimeCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:all thresholds and expectations hold",

@@ -29,6 +29,12 @@ import org.junit.jupiter.api.Test;
 class ShapingProxyTest {
   private static final long RTT_4G = NetworkProfile.LTE_4G.rttMillis();
 
+  /**
+   * Upper bounds leave room for a loaded machine (2 cores shared with builds) but stay below one
+   * more round trip, so they still tell one round trip from two.
+   */
+  private static final long SLACK = 120;
+
   private ServerSocket upstream;
   private Thread acceptor;
 
@@ -83,8 +89,8 @@ class ShapingProxyTest {
       long fresh = pingMillis(s);
       long warm = pingMillis(s);
       // SYN/SYN-ACK, then request and reply: two round trips on a fresh connection.
-      assertThat(fresh).isBetween(2 * RTT_4G, 2 * RTT_4G + 80);
-      assertThat(warm).isBetween(RTT_4G, RTT_4G + 60);
+      assertThat(fresh).isBetween(2 * RTT_4G, 2 * RTT_4G + SLACK);
+      assertThat(warm).isBetween(RTT_4G, RTT_4G + SLACK);
     }
   }
 
@@ -93,7 +99,7 @@ class ShapingProxyTest {
     try (Socket s = new Socket("127.0.0.1", upstream.getLocalPort())) {
       s.setTcpNoDelay(true);
       pingMillis(s);
-      assertThat(pingMillis(s)).isLessThan(20);
+      assertThat(pingMillis(s)).isLessThan(RTT_4G / 2);
     }
   }
 
@@ -136,7 +142,7 @@ class ShapingProxyTest {
         double spreadSeconds = (lastByte.get() - firstByte.get()) / 1e9;
         double expected = NetworkProfile.LTE_4G.serialisationSeconds(size, true); // 1.6 s
         assertThat(expected).isEqualTo(1.6);
-        assertThat(spreadSeconds).isBetween(expected - 0.1, expected + 0.15);
+        assertThat(spreadSeconds).isBetween(expected - 0.1, expected + 0.25);
         // handshake RTT + serialisation + one-way up + one-way back for the reply byte
         assertThat(total / 1e9).isBetween(expected + 2 * RTT_4G / 1e3, expected + 0.6);
         assertThat(proxy.stats().bytesUp()).isEqualTo(size);
@@ -198,7 +204,7 @@ class ShapingProxyTest {
       long reused = (System.nanoTime() - t0) / 1_000_000;
       assertThat(first.body()).isEqualTo("hi");
       assertThat(fresh).isGreaterThanOrEqualTo(2 * RTT_4G);
-      assertThat(reused).isBetween(RTT_4G, RTT_4G + 80);
+      assertThat(reused).isBetween(RTT_4G, RTT_4G + SLACK);
     } finally {
       http.stop(0);
     }
@@ -216,8 +222,8 @@ class ShapingProxyTest {
       String status = readHeader(s.getInputStream());
       long handshake = (System.nanoTime() - t0) / 1_000_000;
       assertThat(status).startsWith("HTTP/1.1 200");
-      assertThat(handshake).isBetween(RTT_4G, RTT_4G + 60);
-      assertThat(pingMillis(s)).isBetween(RTT_4G, RTT_4G + 60);
+      assertThat(handshake).isBetween(RTT_4G, RTT_4G + SLACK);
+      assertThat(pingMillis(s)).isBetween(RTT_4G, RTT_4G + SLACK);
     }
   }
 

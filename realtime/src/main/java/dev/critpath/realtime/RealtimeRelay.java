@@ -1,0 +1,335 @@
+package dev.critpath.realtime;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.critpath.Secrets;
+import dev.critpath.UserError;
+import dev.critpath.db.ConnectionSpec;
+import dev.critpath.io.Json;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The local realtime endpoint: {@code supabase/realtime/relay.ts} run by Deno, the runtime the Edge
+ * Functions server uses too (installed from npm into {@code supabase/functions/node_modules}, or
+ * {@code deno} on PATH, or {@code CRITPATH_DENO}). It listens on the database itself, like Supabase
+ * Realtime does, and stops with critpath (it exits when its stdin closes).
+ */
+final class RealtimeRelay implements AutoCloseable {
+  static final String RELAY_DIR_ENV = "CRITPATH_REALTIME_DIR";
+  static final String DENO_ENV = "CRITPATH_DENO";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
+  private static final String RELAY = "relay.ts";
+
+  private final Process process;
+  private final int port;
+  private final Path logFile;
+
+  private RealtimeRelay(Process process, int port, Path logFile) {
+    this.process = process;
+    this.port = port;
+    this.logFile = logFile;
+  }
+
+  /** Starts the relay against {@code db}; verifies tokens signed with {@code jwtSecret}. */
+  static RealtimeRelay start(ConnectionSpec db, String jwtSecret) {
+    Path dir = relayDir();
+    Path deno = deno(dir);
+    ensureDriver(dir);
+    Path log;
+    try {
+      log = Files.createTempFile("critpath-realtime-relay-", ".log");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the relay's log file", e);
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                deno.toString(),
+                "run",
+                "--quiet",
+                "--no-prompt",
+                "--allow-net",
+                "--allow-env",
+                "--allow-read",
+                "--allow-sys",
+                RELAY)
+            .directory(dir.toFile())
+            .redirectError(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("SUPABASE_DB_URL", databaseUrl(db));
+    env.put("JWT_SECRET", jwtSecret);
+    env.put("HOST", "127.0.0.1");
+    env.put("PORT", "0");
+    env.put("EXIT_ON_STDIN_EOF", "1");
+    env.put("DENO_NO_UPDATE_CHECK", "1");
+    env.put("NO_COLOR", "1");
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new UserError("cannot start the realtime relay with " + deno + ": " + e.getMessage());
+    }
+    CompletableFuture<Integer> listening = CompletableFuture.supplyAsync(() -> awaitPort(p));
+    try {
+      int port = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return new RealtimeRelay(p, port, log);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new UserError("interrupted while starting the realtime relay");
+    } catch (ExecutionException | TimeoutException e) {
+      p.destroyForcibly();
+      throw new UserError(
+          "the realtime relay did not start within "
+              + START_TIMEOUT.toSeconds()
+              + " s: "
+              + tail(log)
+              + " (log: "
+              + log
+              + ")");
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  String websocketUrl() {
+    return "ws://127.0.0.1:" + port + "/realtime/v1/websocket";
+  }
+
+  /** The relay's counters (GET /stats), or an empty map when it does not answer. */
+  Map<String, Object> stats() {
+    try {
+      HttpClient client =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(3))
+              .build();
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return Json.mapper().readValue(r.body(), new TypeReference<Map<String, Object>>() {});
+    } catch (IOException e) {
+      return Map.of("error", String.valueOf(e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      process.getOutputStream().close(); // EOF on its stdin: it shuts down by itself
+      if (!process.waitFor(3, TimeUnit.SECONDS)) {
+        process.destroy();
+        if (!process.waitFor(3, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      }
+    } catch (IOException e) {
+      process.destroyForcibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(logFile);
+    } catch (IOException ignored) {
+      // a temp file
+    }
+  }
+
+  private static int awaitPort(Process p) {
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.contains("\"listening\"")) {
+          int port = Json.mapper().readTree(line).path("port").asInt();
+          Thread drain = new Thread(() -> drain(out), "critpath-relay-stdout");
+          drain.setDaemon(true);
+          drain.start();
+          return port;
+        }
+      }
+      throw new IllegalStateException("relay exited with code " + p.waitFor());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void drain(BufferedReader out) {
+    try {
+      while (out.readLine() != null) {
+        // the relay prints nothing after its start line; keep the pipe from filling anyway
+      }
+    } catch (IOException ignored) {
+      // process gone
+    }
+  }
+
+  /** postgres.js takes a URL; the password goes into the child's environment only. */
+  static String databaseUrl(ConnectionSpec spec) {
+    String host = spec.host().contains(":") ? "[" + spec.host() + "]" : spec.host();
+    StringBuilder url =
+        new StringBuilder("postgresql://")
+            .append(encode(spec.user()))
+            .append(spec.password() == null ? "" : ":" + encode(spec.password()))
+            .append('@')
+            .append(host)
+            .append(':')
+            .append(spec.port())
+            .append('/')
+            .append(encode(spec.database()));
+    String sslmode = spec.params().get("sslmode");
+    if (sslmode != null) {
+      url.append("?sslmode=").append(encode(sslmode));
+    }
+    return url.toString();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** supabase/realtime: from CRITPATH_REALTIME_DIR, above the working directory, or the jar. */
+  static Path relayDir() {
+    String configured = System.getenv(RELAY_DIR_ENV);
+    if (configured != null && !configured.isBlank()) {
+      Path dir = Path.of(configured);
+      if (Files.isRegularFile(dir.resolve(RELAY))) {
+        return dir.toAbsolutePath();
+      }
+      throw new UserError(RELAY_DIR_ENV + "=" + configured + " holds no " + RELAY);
+    }
+    List<Path> starts = new ArrayList<>();
+    starts.add(Path.of("").toAbsolutePath());
+    try {
+      starts.add(
+          Path.of(RealtimeRelay.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    } catch (URISyntaxException | RuntimeException ignored) {
+      // no code source: the working directory has to do
+    }
+    for (Path start : starts) {
+      for (Path p = start; p != null; p = p.getParent()) {
+        Path candidate = p.resolve("supabase").resolve("realtime");
+        if (Files.isRegularFile(candidate.resolve(RELAY))) {
+          return candidate;
+        }
+      }
+    }
+    throw new UserError(
+        "cannot find supabase/realtime/"
+            + RELAY
+            + ": run critpath from its checkout or set "
+            + RELAY_DIR_ENV);
+  }
+
+  /** The Deno binary: CRITPATH_DENO, the functions' npm install, or PATH. */
+  static Path deno(Path relayDir) {
+    String configured = System.getenv(DENO_ENV);
+    if (configured != null && !configured.isBlank()) {
+      Path p = Path.of(configured);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+      throw new UserError(DENO_ENV + "=" + configured + " is not an executable file");
+    }
+    Path supabase = relayDir.getParent();
+    List<Path> candidates =
+        List.of(
+            supabase.resolve("functions/node_modules/.bin/deno"),
+            supabase.resolve("node_modules/.bin/deno"),
+            relayDir.resolve("node_modules/.bin/deno"));
+    for (Path c : candidates) {
+      if (Files.isExecutable(c)) {
+        return c;
+      }
+    }
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String entry : path.split(File.pathSeparator)) {
+        Path c = Path.of(entry, "deno");
+        if (Files.isExecutable(c)) {
+          return c;
+        }
+      }
+    }
+    throw new UserError(
+        "no Deno runtime for the realtime relay: run `npm ci` in "
+            + supabase.resolve("functions")
+            + " (it installs Deno from npm), put deno on PATH, or set "
+            + DENO_ENV);
+  }
+
+  /** The relay's PostgreSQL driver (npm ci in supabase/realtime, once). */
+  private static void ensureDriver(Path dir) {
+    if (Files.isRegularFile(dir.resolve("node_modules/postgres/package.json"))) {
+      return;
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+            .directory(dir.toFile())
+            .redirectErrorStream(true);
+    try {
+      Process p = pb.start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new UserError("`npm ci` in " + dir + " did not finish in 3 minutes");
+      }
+      if (p.exitValue() != 0) {
+        throw new UserError("`npm ci` in " + dir + " failed: " + Secrets.redact(lastLine(output)));
+      }
+    } catch (IOException e) {
+      throw new UserError(
+          "the realtime relay needs its PostgreSQL driver: install Node.js (npm) and run `npm ci`"
+              + " in "
+              + dir);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted while running npm ci in " + dir);
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      String text =
+          String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())).trim();
+      return text.isEmpty() ? "no output" : Secrets.redact(text);
+    } catch (IOException e) {
+      return "no log";
+    }
+  }
+
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1];
+  }
+}

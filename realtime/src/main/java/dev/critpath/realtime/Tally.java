@@ -1,0 +1,98 @@
+package dev.critpath.realtime;
+
+import dev.critpath.Secrets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/** The counters and histograms every receiver of one scenario records into (thread-safe). */
+final class Tally {
+  final MessageLog log;
+  final Histogram delivery = LatencySummary.newConcurrentHistogram();
+  final Histogram setup = LatencySummary.newConcurrentHistogram();
+  final Histogram reconnect = LatencySummary.newConcurrentHistogram();
+  final AtomicLong unknown = new AtomicLong();
+  final AtomicLong connectFailures = new AtomicLong();
+  final AtomicLong joinFailures = new AtomicLong();
+  final AtomicLong protocolErrors = new AtomicLong();
+  final AtomicLong heartbeatTimeouts = new AtomicLong();
+  final AtomicLong forcedDisconnects = new AtomicLong();
+  final AtomicLong unexpectedDisconnects = new AtomicLong();
+  final AtomicLong reconnected = new AtomicLong();
+  final AtomicLong reconnectFailed = new AtomicLong();
+  private final AtomicReference<String> firstError = new AtomicReference<>();
+
+  Tally(MessageLog log) {
+    this.log = log;
+  }
+
+  /** A live delivery of message {@code id} received at {@code nowNanos}. */
+  void delivered(Receipts receipts, String id, long nowNanos) {
+    MessageLog.Sent sent = log.lookup(id);
+    if (sent == null) {
+      unknown.incrementAndGet();
+    } else if (receipts.live(sent)) {
+      LatencySummary.recordNanos(delivery, nowNanos - sent.commitRequestNanos());
+    }
+  }
+
+  void error(AtomicLong counter, String message) {
+    counter.incrementAndGet();
+    firstError.compareAndSet(null, Secrets.redact(message));
+  }
+
+  ScenarioResult.Errors errors() {
+    return new ScenarioResult.Errors(
+        connectFailures.get(),
+        joinFailures.get(),
+        protocolErrors.get(),
+        heartbeatTimeouts.get(),
+        firstError.get());
+  }
+
+  /** Receivers (by index) that lack messages they should have. */
+  static List<Integer> behind(List<Receipts> receivers, List<BitSet> expected) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < receivers.size(); i++) {
+      if (receivers.get(i).missing(expected.get(i)) > 0) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  ScenarioResult.Messages messages(
+      Sender.Result sent, List<Receipts> receivers, List<BitSet> expected) {
+    long expectedTotal = 0;
+    long delivered = 0;
+    long lost = 0;
+    long duplicates = 0;
+    long recovered = 0;
+    long overlap = 0;
+    for (int i = 0; i < receivers.size(); i++) {
+      Receipts r = receivers.get(i);
+      BitSet e = expected.get(i);
+      expectedTotal += e.cardinality();
+      int missing = r.missing(e);
+      lost += missing;
+      delivered += e.cardinality() - missing;
+      duplicates += r.duplicates();
+      recovered += r.recovered();
+      overlap += r.overlap();
+    }
+    return new ScenarioResult.Messages(
+        sent.sent(),
+        sent.lateStarts(),
+        sent.failed(),
+        expectedTotal,
+        delivered,
+        lost,
+        duplicates,
+        recovered,
+        overlap,
+        unknown.get());
+  }
+}
