@@ -2,6 +2,7 @@ package dev.critpath.report;
 
 import dev.critpath.report.model.CheckResult;
 import dev.critpath.report.model.Fmt;
+import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.HttpScenario;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
@@ -31,11 +32,16 @@ public final class ConsoleSummary {
             word(q.verdict())
           });
     }
-    for (HttpScenario h : run.http()) {
-      rows.add(
-          new String[] {
-            "http " + h.name(), Fmt.ms(h.latency().p95()), Fmt.NONE, word(h.verdict())
-          });
+    for (HttpFile f : run.http()) {
+      for (HttpScenario h : f.scenarios()) {
+        rows.add(
+            new String[] {
+              "http " + f.name() + "/" + h.name(),
+              Fmt.ms(h.latency().p95()),
+              Fmt.NONE,
+              word(f.status())
+            });
+      }
     }
     int[] widths = new int[4];
     for (String[] r : rows) {
@@ -62,8 +68,8 @@ public final class ConsoleSummary {
     for (QueryView q : run.queries()) {
       failed(out, q.name(), q.checks());
     }
-    for (HttpScenario h : run.http()) {
-      failed(out, "http " + h.name(), h.checks());
+    for (HttpFile f : run.http()) {
+      failed(out, "http " + f.name(), f.checks());
     }
     if (htmlReport != null) {
       out.println("  report: " + htmlReport);

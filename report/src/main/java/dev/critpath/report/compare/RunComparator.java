@@ -149,9 +149,10 @@ public final class RunComparator {
     PlanView pb = b.plan();
     PlanView pc = c.plan();
     boolean planChanged = false;
+    // shapes computed here from both raw plans compare alike; otherwise trust the fingerprints
     String shapeB = pb.shape();
     String shapeC = pc.shape();
-    if (shapeB != null && shapeC != null) {
+    if (shapeB != null && shapeC != null && pb.fromRawPlan() == pc.fromRawPlan()) {
       planChanged = !shapeB.equals(shapeC);
       out.diffs.add(new CounterDiff("plan", shapeB, shapeC, planChanged));
     } else if (pb.fingerprint() != null && pc.fingerprint() != null) {
@@ -254,16 +255,7 @@ public final class RunComparator {
 
   static Double buffersPerCall(QueryView q) {
     Double b = q.server().sharedBuffersPerCall();
-    if (b != null) {
-      return b;
-    }
-    PlanNode root = q.plan().root();
-    if (root != null && (root.sharedHit() != null || root.sharedRead() != null)) {
-      return (double)
-          ((root.sharedHit() == null ? 0 : root.sharedHit())
-              + (root.sharedRead() == null ? 0 : root.sharedRead()));
-    }
-    return null;
+    return b != null ? b : q.plan().sharedBuffers();
   }
 
   static Double rowsPerCall(QueryView q) {

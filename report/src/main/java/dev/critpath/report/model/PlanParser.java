@@ -55,11 +55,14 @@ public final class PlanParser {
         file,
         fingerprint(shape),
         shape,
+        true,
         List.copyOf(indexes),
         root,
         hottest(root).id(),
         J.num(top, "Execution Time"),
-        J.num(top, "Planning Time"));
+        J.num(top, "Planning Time"),
+        root.sharedHit() == null ? null : root.sharedHit().doubleValue(),
+        root.sharedRead() == null ? null : root.sharedRead().doubleValue());
   }
 
   /** A short, stable digest of a plan shape. */

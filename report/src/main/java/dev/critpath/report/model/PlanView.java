@@ -8,6 +8,9 @@ import java.util.List;
  * @param file the raw plan's path relative to the run directory (explain/&lt;query&gt;.json)
  * @param fingerprint identifies the plan's shape; equal fingerprints mean the same plan
  * @param shape the shape in words, one node per step ("Limit → Index Scan using x on t")
+ * @param fromRawPlan whether fingerprint and shape were computed here from the raw plan (then two
+ *     runs compare alike whatever critpath version captured them), or taken from the explain
+ *     stage's analysis
  * @param indexesUsed every index the plan reads
  * @param root the plan tree, null when only facts were recorded
  * @param hotNodeId id of the node with the largest exclusive time, -1 when unknown
@@ -16,14 +19,25 @@ public record PlanView(
     String file,
     String fingerprint,
     String shape,
+    boolean fromRawPlan,
     List<String> indexesUsed,
     PlanNode root,
     int hotNodeId,
     Double executionMs,
-    Double planningMs) {
+    Double planningMs,
+    Double sharedHit,
+    Double sharedRead) {
 
   public static PlanView none() {
-    return new PlanView(null, null, null, List.of(), null, -1, null, null);
+    return new PlanView(null, null, null, false, List.of(), null, -1, null, null, null, null);
+  }
+
+  /** Shared buffers the whole statement touched (hit + read), null when unknown. */
+  public Double sharedBuffers() {
+    if (sharedHit == null && sharedRead == null) {
+      return null;
+    }
+    return (sharedHit == null ? 0 : sharedHit) + (sharedRead == null ? 0 : sharedRead);
   }
 
   public boolean isEmpty() {

@@ -9,15 +9,23 @@ import java.util.List;
  * @param targetMs the target's limit in milliseconds, null when none
  * @param targetMetric the percentile the target is on (p95, p99, mean...), null when none
  * @param checks thresholds and expectations with their outcome
+ * @param source the catalog file it came from
+ * @param status ok, failed or skipped, as the benchmark recorded it; null when unknown
+ * @param reason why it failed or was skipped
  * @param warnings plan warnings (misestimates, spills, seq scans on large tables)
+ * @param variants every variant measured, the main one (whose numbers the other fields hold) first
+ * @param notes other facts worth a line: RLS overhead, generic plan, what-if index results
  */
 public record QueryView(
     String name,
     String about,
+    String source,
     String sql,
     String role,
     List<ParamSampling> params,
     String mode,
+    String status,
+    String reason,
     Latency latency,
     List<ThroughputPoint> throughput,
     ServerStats server,
@@ -26,7 +34,9 @@ public record QueryView(
     String targetMetric,
     Double targetMs,
     List<CheckResult> checks,
-    List<Finding> warnings) {
+    List<Finding> warnings,
+    List<VariantView> variants,
+    List<String> notes) {
 
   /** FAIL when any check failed, PASS when some passed, SKIP when nothing was checked. */
   public Status verdict() {

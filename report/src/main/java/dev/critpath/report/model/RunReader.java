@@ -2,6 +2,7 @@ package dev.critpath.report.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.io.Json;
 import dev.critpath.report.env.Environment;
@@ -94,12 +95,12 @@ public final class RunReader {
     sections.fieldNames().forEachRemaining(sectionNames::add);
 
     Environment env = environment(sections.get("environment"), notes);
-    DatasetView dataset = dataset(sections.get("dataset"), env);
+    DatasetView dataset = dataset(sections, env);
     List<JmhResult> jmh = jmh(dir, sections.get("bench"), notes);
     List<QueryView> queries =
         queries(sections.get("bench"), sections.get("explain"), jmh, dir, notes);
-    List<Finding> findings = indexFindings(sections.get("inspect"));
-    List<HttpScenario> http = httpScenarios(sections.get("http"));
+    List<Finding> findings = indexFindings(sections.get("inspect"), notes);
+    List<HttpFile> http = httpFiles(sections.get("http"));
     stageNotes(sections, notes);
     return new RunView(
         dir,
@@ -115,6 +116,7 @@ public final class RunReader {
         findings,
         http,
         jmh,
+        facts(sections),
         sectionNames,
         notes);
   }
@@ -131,7 +133,12 @@ public final class RunReader {
     }
   }
 
-  private static DatasetView dataset(JsonNode node, Environment env) {
+  /** The seeder's summary, else the dataset the bench stage or the environment recorded. */
+  private static DatasetView dataset(JsonNode sections, Environment env) {
+    JsonNode node = sections.get("dataset");
+    if (node == null) {
+      node = J.get(sections.get("bench"), "dataset");
+    }
     if (node != null && node.isObject()) {
       Map<String, Long> rows = new LinkedHashMap<>();
       JsonNode r = node.get("rows");
@@ -149,7 +156,7 @@ public final class RunReader {
   }
 
   private static List<JmhResult> jmh(Path dir, JsonNode bench, List<String> notes) {
-    String name = J.str(bench, "jmhJson", "jmhFile", "jmh");
+    String name = J.str(bench, "jmhFile");
     Path file = dir.resolve(name != null && name.endsWith(".json") ? name : JMH_JSON);
     try {
       return JmhResult.read(file);
@@ -163,14 +170,14 @@ public final class RunReader {
 
   private static List<QueryView> queries(
       JsonNode bench, JsonNode explain, List<JmhResult> jmh, Path dir, List<String> notes) {
-    Map<String, JsonNode> benchByName = byName(J.get(bench, "queries", "results"));
-    Map<String, JsonNode> explainByName = byName(J.get(explain, "queries", "plans", "results"));
+    Map<String, JsonNode> benchByName = byName(J.get(bench, "queries"));
+    Map<String, JsonNode> explainByName = byName(J.get(explain, "queries"));
     Map<String, List<JmhResult>> jmhByName = new LinkedHashMap<>();
     List<JmhResult> unclaimed = new ArrayList<>(jmh);
-    for (Map.Entry<String, JsonNode> e : benchByName.entrySet()) {
-      List<JmhResult> mine = matchJmh(e.getKey(), e.getValue().get("jmh"), unclaimed);
+    for (String name : benchByName.keySet()) {
+      List<JmhResult> mine = matchJmh(name, unclaimed);
       unclaimed.removeAll(mine);
-      jmhByName.put(e.getKey(), mine);
+      jmhByName.put(name, mine);
     }
     for (JmhResult r : unclaimed) {
       jmhByName.computeIfAbsent(jmhQueryName(r), k -> new ArrayList<>()).add(r);
@@ -195,7 +202,7 @@ public final class RunReader {
   private static Map<String, JsonNode> byName(JsonNode list) {
     Map<String, JsonNode> out = new LinkedHashMap<>();
     for (JsonNode q : J.list(list, "name")) {
-      String name = J.str(q, "name", "query", "id");
+      String name = J.str(q, "name");
       if (name != null) {
         out.put(name, q);
       }
@@ -210,60 +217,71 @@ public final class RunReader {
       List<JmhResult> jmh,
       Path dir,
       List<String> notes) {
-    JsonNode catalog = J.get(bench, "catalog", "entry");
-    String about = firstText(bench, explain, catalog, "about", "description");
-    String sql = firstText(bench, explain, catalog, "sql", "text");
-    String role = firstText(bench, explain, catalog, "role");
-    List<ParamSampling> params = params(J.get(bench, "params", "parameters"));
-    if (params.isEmpty()) {
-      params = params(J.get(explain, "params", "parameters"));
+    List<String> queryNotes = new ArrayList<>();
+    List<CheckResult> checks = new ArrayList<>();
+
+    // the variant the targets are checked on comes first; its numbers are the query's
+    List<JsonNode> variantNodes = J.list(J.get(bench, "variants"), "variant");
+    List<JsonNode> targets = J.list(J.get(bench, "targets"), "target");
+    String mainVariant = targets.isEmpty() ? null : J.str(targets.get(0), "variant");
+    JsonNode main = variantNodes.isEmpty() ? null : variantNodes.get(0);
+    for (JsonNode v : variantNodes) {
+      if (mainVariant != null && mainVariant.equals(J.str(v, "variant"))) {
+        main = v;
+      }
     }
-    if (params.isEmpty()) {
-      params = params(J.get(catalog, "params", "parameters"));
+    if (mainVariant == null && main != null) {
+      mainVariant = J.str(main, "variant");
     }
-    String mode = J.str(bench, "mode");
-    if (mode == null && !jmh.isEmpty()) {
-      mode = jmh.get(0).mode();
+    List<VariantView> variants = new ArrayList<>();
+    if (main != null) {
+      variants.add(variant(main));
+    }
+    for (JsonNode v : variantNodes) {
+      if (v != main) {
+        variants.add(variant(v));
+      }
     }
 
-    Latency latency = latency(J.get(bench, "latency", "latencyMs"));
-    JmhResult primary = primaryJmh(jmh);
+    String mode = null;
+    JmhResult primary = primaryJmh(jmh, mainVariant);
+    if (primary != null) {
+      mode = primary.mode();
+    }
+    Latency latency = main == null ? Latency.empty() : latency(J.get(main, "latency"));
     if (latency.isEmpty() && primary != null) {
       latency = latencyFromJmh(primary);
     }
     if (latency.histogram().isEmpty() && primary != null && !primary.histogram().isEmpty()) {
       latency = withHistogram(latency, primary.histogram());
     }
-    List<ThroughputPoint> throughput = throughput(J.get(bench, "throughput", "concurrency"));
+    List<ThroughputPoint> throughput = throughput(J.get(main, "concurrency"));
     if (throughput.isEmpty()) {
-      throughput = throughputFromJmh(jmh);
+      throughput = throughputFromJmh(jmh, mainVariant);
     }
-    ServerStats server =
-        serverStats(J.get(bench, "server", "serverStats", "pgStatStatements", "statements"));
+    ServerStats server = serverStats(J.get(main, "server"));
 
-    PlanView plan = plan(name, explain, dir, notes);
+    String status = J.str(bench, "status");
+    String reason = J.str(bench, "reason");
+    if (bench != null) {
+      checks.add(ranCheck("benchmark ran", status, reason));
+      for (VariantView v : variants) {
+        if (v.status() != null && !"ok".equalsIgnoreCase(v.status())) {
+          checks.add(ranCheck("variant " + v.name() + " ran", v.status(), v.reason()));
+        }
+      }
+    }
 
     String target = null;
-    JsonNode t = J.get(bench, "target");
-    if (t == null) {
-      t = J.get(explain, "target");
-    }
-    if (t == null) {
-      t = J.get(catalog, "target");
-    }
     String targetMetric = null;
     Double targetMs = null;
-    if (t != null && t.isObject()) {
-      targetMetric = J.str(t, "metric", "percentile");
-      targetMs = J.num(t, "limitMs", "ms", "limit", "value");
-      target = J.str(t, "text", "expression");
-      if (target == null && targetMetric != null && targetMs != null) {
-        target = targetMetric + " < " + Fmt.plain(targetMs) + "ms";
+    for (JsonNode t : targets) {
+      checks.add(targetCheck(t));
+      if (target == null) {
+        target = J.str(t, "target");
       }
-    } else if (t != null) {
-      target = t.asText();
     }
-    if (target != null && (targetMetric == null || targetMs == null)) {
+    if (target != null) {
       Matcher m = TARGET.matcher(target);
       if (m.find()) {
         targetMetric = m.group(1).toLowerCase(Locale.ROOT).replace("(", "").replace(")", "");
@@ -271,25 +289,91 @@ public final class RunReader {
       }
     }
 
-    List<CheckResult> checks = new ArrayList<>();
-    checks.addAll(checks(J.get(bench, "thresholds"), CheckResult.Kind.THRESHOLD));
-    checks.addAll(checks(J.get(bench, "checks"), CheckResult.Kind.THRESHOLD));
-    if (checks.stream().noneMatch(c -> c.kind() == CheckResult.Kind.THRESHOLD)
-        && target != null
-        && targetMs != null) {
-      checks.add(derivedThreshold(target, targetMetric, targetMs, latency));
+    PlanView plan = PlanView.none();
+    List<Finding> warnings = new ArrayList<>();
+    if (explain != null) {
+      String error = J.str(explain, "error");
+      checks.add(ranCheck("plan captured", error == null ? "ok" : "failed", error));
+      List<JsonNode> plans = J.list(J.get(explain, "plans"), "variant");
+      JsonNode hot = plans.isEmpty() ? null : plans.get(0);
+      plan = plan(hot, dir, notes);
+      JsonNode analysis = J.get(hot, "analysis");
+      warnings.addAll(findings(J.get(analysis, "warnings")));
+      for (JsonNode nested : J.list(J.get(hot, "nested"), "queryText")) {
+        for (Finding w : findings(J.get(nested, "warnings"))) {
+          String statement = J.str(nested, "queryText");
+          warnings.add(
+              new Finding(
+                  w.rule(),
+                  w.severity(),
+                  (statement == null ? "nested statement" : abbreviate(statement))
+                      + (w.subject() == null ? "" : ": " + w.subject()),
+                  w.message(),
+                  w.fix()));
+        }
+      }
+      checks.addAll(checks(J.get(explain, "expectations"), CheckResult.Kind.EXPECTATION));
+      JsonNode generic = J.get(explain, "generic");
+      if (generic != null && Boolean.TRUE.equals(J.bool(generic, "differs"))) {
+        queryNotes.add(
+            "the generic plan (used by prepared statements after 5 runs) differs: "
+                + J.str(generic, "shape")
+                + (Boolean.TRUE.equals(J.bool(generic, "chosenAfterFiveRuns"))
+                    ? " (and the server switched to it)"
+                    : ""));
+      }
+      for (JsonNode w : J.list(J.get(explain, "whatIf"), "index")) {
+        queryNotes.add(
+            "what-if ("
+                + J.str(w, "kind")
+                + " "
+                + J.str(w, "index")
+                + "): cost "
+                + Fmt.num(J.num(w, "costBefore"))
+                + " → "
+                + Fmt.num(J.num(w, "costAfter"))
+                + (Boolean.TRUE.equals(J.bool(w, "planChanged")) ? ", plan changes" : "")
+                + (J.str(w, "verdict") == null ? "" : ": " + J.str(w, "verdict")));
+      }
     }
-    checks.addAll(checks(J.get(explain, "expectations", "expect"), CheckResult.Kind.EXPECTATION));
-    checks.addAll(checks(J.get(bench, "expectations"), CheckResult.Kind.EXPECTATION));
-    List<Finding> warnings = findings(J.get(explain, "warnings", "findings"));
+    if (checks.stream().noneMatch(c -> c.kind() == CheckResult.Kind.EXPECTATION)) {
+      // the catalog's expectations, when no explain stage evaluated them
+      for (JsonNode e : J.list(J.get(bench, "expectations"), "text")) {
+        checks.add(
+            new CheckResult(
+                CheckResult.Kind.EXPECTATION,
+                J.str(e, "text"),
+                Status.SKIP,
+                null,
+                "not evaluated: the run has no explain results for this query"));
+      }
+    }
+    JsonNode rls = J.get(bench, "rlsOverhead");
+    if (rls != null) {
+      queryNotes.add(
+          "RLS overhead: mean +"
+              + Fmt.ms(J.num(rls, "meanMs"))
+              + ", p95 +"
+              + Fmt.ms(J.num(rls, "p95Ms"))
+              + " (rls_on / rls_off mean ×"
+              + Fmt.num(J.num(rls, "meanRatio"))
+              + ")");
+    }
+    String twin = J.str(bench, "twinOf");
+    if (twin != null) {
+      queryNotes.add("Java twin of " + twin + ": the difference is the Java layer's own cost");
+    }
 
     return new QueryView(
         name,
-        about,
-        sql,
-        role,
-        params,
+        firstText(bench, explain, "about"),
+        firstText(bench, explain, "source"),
+        firstText(bench, explain, "sql"),
+        firstText(bench, explain, "role"),
+        params(J.get(bench, "params")),
         mode,
+        status,
+        reason,
         latency,
         throughput,
         server,
@@ -298,105 +382,115 @@ public final class RunReader {
         targetMetric,
         targetMs,
         checks,
-        warnings);
+        warnings,
+        variants,
+        queryNotes);
   }
 
-  private static String firstText(JsonNode a, JsonNode b, JsonNode c, String... names) {
-    String v = J.str(a, names);
-    if (v == null) {
-      v = J.str(b, names);
-    }
-    return v != null ? v : J.str(c, names);
+  private static VariantView variant(JsonNode v) {
+    return new VariantView(
+        J.str(v, "variant"),
+        J.str(v, "status"),
+        J.str(v, "reason"),
+        latency(J.get(v, "latency")),
+        serverStats(J.get(v, "server")),
+        J.num(v, "clientMinusServerMs"));
+  }
+
+  /** Whether a stage ran for the query: a failure is a failed check, a skip is skipped. */
+  private static CheckResult ranCheck(String name, String status, String reason) {
+    Status s =
+        status == null || "ok".equalsIgnoreCase(status)
+            ? Status.PASS
+            : "skipped".equalsIgnoreCase(status) ? Status.SKIP : Status.FAIL;
+    return new CheckResult(CheckResult.Kind.RUN, name, s, null, reason);
+  }
+
+  private static CheckResult targetCheck(JsonNode t) {
+    String text = J.str(t, "target");
+    Double observed = J.num(t, "observedMs");
+    Boolean pass = J.bool(t, "pass", "passed");
+    String variant = J.str(t, "variant");
+    String location = J.str(t, "location");
+    Status status = pass == null ? Status.SKIP : pass ? Status.PASS : Status.FAIL;
+    String where =
+        (variant == null ? "" : variant + ", ")
+            + "1 thread"
+            + (location == null ? "" : "; declared at " + location);
+    String evidence =
+        observed == null
+            ? "not measured (" + where + ")"
+            : "observed "
+                + Fmt.ms(observed)
+                + (pass == null ? "" : pass ? ", within " : ", misses ")
+                + text
+                + " ("
+                + where
+                + ")";
+    return new CheckResult(
+        CheckResult.Kind.THRESHOLD,
+        text,
+        status,
+        observed == null ? null : Fmt.ms(observed),
+        evidence);
+  }
+
+  private static String firstText(JsonNode a, JsonNode b, String name) {
+    String v = J.str(a, name);
+    return v != null ? v : J.str(b, name);
+  }
+
+  private static String abbreviate(String sql) {
+    String one = sql.replaceAll("\\s+", " ").trim();
+    return one.length() > 60 ? one.substring(0, 57) + "..." : one;
   }
 
   private static List<ParamSampling> params(JsonNode node) {
     List<ParamSampling> out = new ArrayList<>();
-    if (node == null) {
-      return out;
-    }
-    if (node.isObject()) {
-      node.fields()
-          .forEachRemaining(
-              e ->
-                  out.add(
-                      new ParamSampling(
-                          e.getKey(),
-                          e.getValue().isValueNode()
-                              ? e.getValue().asText()
-                              : J.str(e.getValue(), "sampling", "spec", "source", "how"))));
-    } else if (node.isArray()) {
-      for (JsonNode p : node) {
-        if (p.isTextual()) {
-          String[] parts = p.asText().split("=", 2);
-          out.add(new ParamSampling(parts[0].trim(), parts.length > 1 ? parts[1].trim() : null));
-        } else {
-          out.add(
-              new ParamSampling(
-                  J.str(p, "name"), J.str(p, "sampling", "spec", "source", "how", "generator")));
-        }
-      }
+    for (JsonNode p : J.list(node, "name")) {
+      out.add(new ParamSampling(J.str(p, "name"), J.str(p, "sampling", "sampler", "spec")));
     }
     return out;
   }
 
   // ---------------------------------------------------------------- latency
 
+  /**
+   * A latency object in milliseconds: p50, p90, p95, p99, p999 (or "p99.9"), max, mean, error,
+   * samples (or count), and an optional histogram.
+   */
   static Latency latency(JsonNode node) {
     if (node == null || !node.isObject()) {
       return Latency.empty();
     }
-    double f = unitToMs(J.str(node, "unit"));
-    JsonNode pct = J.get(node, "percentiles");
     return new Latency(
-        scaled(f, num(node, pct, "p50", "median", "50.0", "0.5")),
-        scaled(f, num(node, pct, "p90", null, "90.0", "0.9")),
-        scaled(f, num(node, pct, "p95", null, "95.0", "0.95")),
-        scaled(f, num(node, pct, "p99", null, "99.0", "0.99")),
-        scaled(f, num(node, pct, "p999", "p99.9", "99.9", "0.999")),
-        scaled(f, num(node, pct, "max", null, "100.0", "1.0")),
-        scaled(f, num(node, pct, "mean", "avg", null, null)),
-        scaled(f, num(node, pct, "error", "meanError", null, null)),
-        J.lng(node, "samples", "count", "n"),
-        histogram(J.get(node, "histogram", "buckets"), f));
+        J.num(node, "p50"),
+        J.num(node, "p90"),
+        J.num(node, "p95"),
+        J.num(node, "p99"),
+        J.num(node, "p999", "p99.9"),
+        J.num(node, "max"),
+        J.num(node, "mean"),
+        J.num(node, "error"),
+        J.lng(node, "samples", "count"),
+        histogram(J.get(node, "histogram")));
   }
 
-  /** A latency value under its plain name, its name + "Ms", or a key of the percentiles map. */
-  private static Double num(
-      JsonNode node, JsonNode pct, String key, String alt, String p1, String p2) {
-    Double v = J.num(node, key, key + "Ms");
-    if (v == null && alt != null) {
-      v = J.num(node, alt, alt + "Ms");
-    }
-    if (v == null && pct != null && p1 != null) {
-      v = J.num(pct, p1, p2, key);
-    }
-    return v;
-  }
-
-  private static Double scaled(double factor, Double v) {
-    return v == null ? null : v * factor;
-  }
-
-  private static List<Latency.Bucket> histogram(JsonNode node, double factor) {
+  /** [{"upToMs": x, "count": n}, ...], ascending. */
+  private static List<Latency.Bucket> histogram(JsonNode node) {
     List<Latency.Bucket> out = new ArrayList<>();
-    if (node == null || !node.isArray()) {
-      return out;
-    }
-    for (JsonNode b : node) {
-      if (b.isArray() && b.size() >= 2) {
-        out.add(new Latency.Bucket(b.get(0).asDouble() * factor, b.get(1).asLong()));
-      } else if (b.isObject()) {
-        Double upTo = J.num(b, "upToMs", "upTo", "le", "value", "ms");
-        Long count = J.lng(b, "count", "n");
-        if (upTo != null && count != null) {
-          out.add(new Latency.Bucket(upTo * factor, count));
-        }
+    for (JsonNode b : J.list(node, "upToMs")) {
+      Double upTo = J.num(b, "upToMs");
+      Long count = J.lng(b, "count");
+      if (upTo != null && count != null) {
+        out.add(new Latency.Bucket(upTo, count));
       }
     }
     out.sort(Comparator.comparingDouble(Latency.Bucket::upToMs));
     return out;
   }
 
+  /** Milliseconds per unit of a target ("50ms", "0.5s", "800us"). */
   static double unitToMs(String unit) {
     if (unit == null) {
       return 1;
@@ -430,7 +524,7 @@ public final class RunReader {
           samples == 0 ? null : samples,
           List.of());
     }
-    if (r.higherIsBetter() || r.score() == 0) {
+    if (r.higherIsBetter()) {
       return Latency.empty();
     }
     return new Latency(
@@ -454,28 +548,11 @@ public final class RunReader {
   // ---------------------------------------------------------------- JMH matching
 
   /**
-   * The jmh.json entries of one query: those the bench section names (benchmark, mode, params),
-   * else those whose params hold the query name, else the benchmark method named after it.
+   * The jmh.json entries of one query: those with a param (JMH @Param "query") holding its name,
+   * else the benchmark method named after it (message_fetch ~ messageFetch).
    */
-  private static List<JmhResult> matchJmh(String name, JsonNode keys, List<JmhResult> all) {
+  private static List<JmhResult> matchJmh(String name, List<JmhResult> all) {
     List<JmhResult> out = new ArrayList<>();
-    List<JsonNode> wanted = new ArrayList<>();
-    if (keys != null && keys.isArray()) {
-      keys.forEach(wanted::add);
-    } else if (keys != null && keys.isObject()) {
-      wanted.add(keys);
-    }
-    if (!wanted.isEmpty()) {
-      for (JmhResult r : all) {
-        for (JsonNode k : wanted) {
-          if (matches(r, k)) {
-            out.add(r);
-            break;
-          }
-        }
-      }
-      return out;
-    }
     for (JmhResult r : all) {
       if (r.params().containsValue(name)) {
         out.add(r);
@@ -492,32 +569,6 @@ public final class RunReader {
     return out;
   }
 
-  private static boolean matches(JmhResult r, JsonNode key) {
-    String benchmark = J.str(key, "benchmark");
-    String mode = J.str(key, "mode");
-    if (benchmark != null && !benchmark.equals(r.benchmark())) {
-      return false;
-    }
-    if (mode != null && !mode.equals(r.mode())) {
-      return false;
-    }
-    Long threads = J.lng(key, "threads");
-    if (threads != null && threads != r.threads()) {
-      return false;
-    }
-    JsonNode params = key.get("params");
-    if (params != null && params.isObject()) {
-      var it = params.fields();
-      while (it.hasNext()) {
-        var e = it.next();
-        if (!e.getValue().asText().equals(r.params().get(e.getKey()))) {
-          return false;
-        }
-      }
-    }
-    return benchmark != null || params != null;
-  }
-
   /** The query name of a jmh.json entry no bench section claimed. */
   static String jmhQueryName(JmhResult r) {
     String q = r.params().get("query");
@@ -528,62 +579,62 @@ public final class RunReader {
     return r.method().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 
-  /** The entry reports show percentiles of: sample mode first, at the fewest threads. */
-  private static JmhResult primaryJmh(List<JmhResult> jmh) {
+  private static boolean ofVariant(JmhResult r, String variant) {
+    return variant == null
+        || !r.params().containsKey("variant")
+        || variant.equals(r.params().get("variant"));
+  }
+
+  /** The entry reports show percentiles of: the main variant, sample mode first, fewest threads. */
+  private static JmhResult primaryJmh(List<JmhResult> jmh, String variant) {
     return jmh.stream()
+        .filter(r -> ofVariant(r, variant))
         .min(
             Comparator.comparingInt((JmhResult r) -> "sample".equals(r.mode()) ? 0 : 1)
                 .thenComparingInt(JmhResult::threads))
         .orElse(null);
   }
 
+  /** [{threads, opsPerSec, error, latency: {p95, ...}}, ...] */
   private static List<ThroughputPoint> throughput(JsonNode node) {
     List<ThroughputPoint> out = new ArrayList<>();
     for (JsonNode p : J.list(node, "threads")) {
-      Double threads = J.num(p, "threads", "concurrency", "clients");
-      Double ops = J.num(p, "opsPerSec", "ops", "throughput", "score");
+      Double threads = J.num(p, "threads");
+      Double ops = J.num(p, "opsPerSec");
       if (threads != null && ops != null) {
         out.add(
             new ThroughputPoint(
                 (int) Math.round(threads),
                 ops,
-                J.num(p, "error", "opsPerSecError"),
-                J.num(p, "p95Ms", "p95")));
+                J.num(p, "error"),
+                J.num(J.get(p, "latency"), "p95")));
       }
-    }
-    if (out.isEmpty() && node != null && node.isObject()) {
-      // {"1": 1234.5, "4": 3456.7}
-      node.fields()
-          .forEachRemaining(
-              e -> {
-                if (e.getValue().isNumber() && e.getKey().matches("\\d+")) {
-                  out.add(
-                      new ThroughputPoint(
-                          Integer.parseInt(e.getKey()), e.getValue().asDouble(), null, null));
-                }
-              });
     }
     out.sort(Comparator.comparingInt(ThroughputPoint::threads));
     return out;
   }
 
   /** Throughput per thread count: thrpt entries as they are, time modes as threads / mean. */
-  private static List<ThroughputPoint> throughputFromJmh(List<JmhResult> jmh) {
+  private static List<ThroughputPoint> throughputFromJmh(List<JmhResult> jmh, String variant) {
     Map<Integer, ThroughputPoint> byThreads = new java.util.TreeMap<>();
     for (JmhResult r : jmh) {
+      if (!ofVariant(r, variant)) {
+        continue;
+      }
       if (r.higherIsBetter()) {
         byThreads.put(
             r.threads(), new ThroughputPoint(r.threads(), r.score(), r.scoreError(), null));
       } else if (!byThreads.containsKey(r.threads()) && r.score() > 0) {
-        Double p95 = r.percentiles().get("95.0");
         byThreads.put(
             r.threads(),
-            new ThroughputPoint(r.threads(), r.threads() * 1000.0 / r.score(), null, p95));
+            new ThroughputPoint(
+                r.threads(), r.threads() * 1000.0 / r.score(), null, r.percentiles().get("95.0")));
       }
     }
     return new ArrayList<>(byThreads.values());
   }
 
+  /** The pg_stat_statements delta: per-call values, or totals divided by the calls. */
   private static ServerStats serverStats(JsonNode node) {
     if (node == null || !node.isObject()) {
       return ServerStats.empty();
@@ -591,36 +642,36 @@ public final class RunReader {
     Long calls = J.lng(node, "calls");
     return new ServerStats(
         calls,
-        J.num(node, "meanExecMs", "mean_exec_time", "meanExecTimeMs"),
-        J.num(node, "totalExecMs", "total_exec_time", "totalExecTimeMs"),
-        J.num(node, "meanPlanMs", "mean_plan_time"),
+        J.num(node, "meanExecMs"),
+        J.num(node, "totalExecMs"),
+        J.num(node, "meanPlanMs"),
         perCall(node, calls, "rowsPerCall", "rows"),
-        perCall(node, calls, "sharedHitPerCall", "shared_blks_hit", "sharedBlksHit"),
-        perCall(node, calls, "sharedReadPerCall", "shared_blks_read", "sharedBlksRead"),
-        perCall(node, calls, "tempBlocksPerCall", "temp_blks_written", "tempBlksWritten"),
-        J.num(node, "clientOverheadMs", "clientMs"));
+        perCall(node, calls, "sharedBlksHitPerCall", "sharedBlksHit"),
+        perCall(node, calls, "sharedBlksReadPerCall", "sharedBlksRead"),
+        perCall(node, calls, "tempBlksPerCall", "tempBlksWritten"),
+        null);
   }
 
-  /** A per-call value, or a total divided by the calls. */
-  private static Double perCall(JsonNode node, Long calls, String perCallName, String... totals) {
+  private static Double perCall(JsonNode node, Long calls, String perCallName, String total) {
     Double v = J.num(node, perCallName);
     if (v != null) {
       return v;
     }
-    Double total = J.num(node, totals);
-    return total == null || calls == null || calls == 0 ? null : total / calls;
+    Double t = J.num(node, total);
+    return t == null || calls == null || calls == 0 ? null : t / calls;
   }
 
   // ---------------------------------------------------------------- plans
 
-  private static PlanView plan(String name, JsonNode explain, Path dir, List<String> notes) {
-    String file = J.str(explain, "planFile", "file", "rawPlan");
-    if (file == null) {
-      String candidate = "explain/" + name + ".json";
-      if (Files.isRegularFile(dir.resolve(candidate))) {
-        file = candidate;
-      }
+  /**
+   * A captured plan: {@code file} (the raw EXPLAIN JSON, relative to the run directory) parsed into
+   * a tree, and {@code analysis} (fingerprint, shape, facts) as the explain stage recorded it.
+   */
+  private static PlanView plan(JsonNode captured, Path dir, List<String> notes) {
+    if (captured == null) {
+      return PlanView.none();
     }
+    String file = J.str(captured, "file");
     PlanView parsed = null;
     if (file != null) {
       Path path = dir.resolve(file);
@@ -628,195 +679,233 @@ public final class RunReader {
         try {
           parsed = PlanParser.parse(Json.mapper().readTree(path.toFile()), file);
         } catch (IOException e) {
-          notes.add("plan file " + file + " is not valid JSON; plan tree left out");
+          notes.add("plan file " + file + " is not valid JSON; its plan tree is left out");
         }
-      }
-    } else {
-      JsonNode inline = J.get(explain, "plan", "raw");
-      if (inline != null && inline.isContainerNode()) {
-        parsed = PlanParser.parse(inline, null);
+      } else {
+        notes.add("plan file " + file + " is missing; its plan tree is left out");
       }
     }
-    String fingerprint = J.str(explain, "fingerprint", "planFingerprint");
-    String shape = J.str(explain, "shape", "planShape");
-    List<String> indexes = J.strings(J.get(explain, "indexesUsed", "indexes"));
-    JsonNode facts = J.get(explain, "facts");
+    JsonNode analysis = J.get(captured, "analysis");
+    JsonNode facts = J.get(analysis, "facts");
+    List<String> indexes = new ArrayList<>();
+    for (JsonNode use : J.list(J.get(facts, "indexesUsed"), "index")) {
+      String index = use.isTextual() ? use.asText() : J.str(use, "index");
+      if (index != null && !indexes.contains(index)) {
+        indexes.add(index);
+      }
+    }
     if (parsed != null) {
       return new PlanView(
           parsed.file(),
-          fingerprint != null ? fingerprint : parsed.fingerprint(),
+          parsed.fingerprint(),
           parsed.shape(),
-          indexes.isEmpty() ? parsed.indexesUsed() : indexes,
+          true,
+          parsed.indexesUsed(),
           parsed.root(),
           parsed.hotNodeId(),
-          parsed.executionMs() != null
-              ? parsed.executionMs()
-              : J.num(facts, "executionMs", "executionTimeMs"),
-          parsed.planningMs() != null ? parsed.planningMs() : J.num(facts, "planningMs"));
-    }
-    if (explain == null) {
-      return PlanView.none();
-    }
-    if (indexes.isEmpty()) {
-      indexes = J.strings(J.get(facts, "indexesUsed", "indexes"));
+          parsed.executionMs() != null ? parsed.executionMs() : J.num(facts, "executionMs"),
+          parsed.planningMs() != null ? parsed.planningMs() : J.num(facts, "planningMs"),
+          J.num(facts, "sharedHit"),
+          J.num(facts, "sharedRead"));
     }
     return new PlanView(
         file,
-        fingerprint,
-        shape,
+        J.str(analysis, "fingerprint"),
+        J.str(analysis, "shape"),
+        false,
         indexes,
         null,
         -1,
-        J.num(facts, "executionMs", "executionTimeMs"),
-        J.num(facts, "planningMs", "planningTimeMs"));
+        J.num(facts, "executionMs"),
+        J.num(facts, "planningMs"),
+        J.num(facts, "sharedHit"),
+        J.num(facts, "sharedRead"));
   }
 
   // ---------------------------------------------------------------- checks and findings
 
+  /**
+   * Checks with an outcome: {@code passed} (boolean) or {@code status}; named by {@code
+   * expectation}, {@code name}, {@code threshold} or {@code text}; with {@code evidence} and {@code
+   * location}.
+   */
   static List<CheckResult> checks(JsonNode node, CheckResult.Kind kind) {
     List<CheckResult> out = new ArrayList<>();
-    if (node == null) {
-      return out;
-    }
     for (JsonNode c : J.list(node, "name")) {
-      if (c.isTextual()) {
-        out.add(new CheckResult(kind, c.asText(), Status.SKIP, null, null));
-        continue;
+      String name = J.str(c, "expectation", "name", "threshold", "text");
+      Boolean passed = J.bool(c, "passed", "pass");
+      Status status =
+          passed != null ? (passed ? Status.PASS : Status.FAIL) : Status.parse(J.str(c, "status"));
+      String evidence = J.str(c, "evidence", "note");
+      String location = J.str(c, "location");
+      if (location != null) {
+        evidence = (evidence == null ? "" : evidence + " ") + "(" + location + ")";
       }
-      String name =
-          J.str(c, "name", "text", "expectation", "threshold", "expect", "description", "rule");
-      Status status;
-      Boolean passed = J.bool(c, "passed", "pass", "ok", "held");
-      if (passed != null) {
-        status = passed ? Status.PASS : Status.FAIL;
-      } else {
-        status = Status.parse(J.str(c, "status", "result", "outcome", "verdict"));
-      }
-      JsonNode ev = J.get(c, "evidence", "detail", "reason", "message");
-      String evidence =
-          ev == null
-              ? null
-              : ev.isArray()
-                  ? String.join("; ", J.strings(ev))
-                  : J.str(c, "evidence", "detail", "reason", "message");
-      String k = J.str(c, "kind", "type");
-      CheckResult.Kind actualKind =
-          k == null
-              ? kind
-              : k.toLowerCase(Locale.ROOT).startsWith("expect")
-                  ? CheckResult.Kind.EXPECTATION
-                  : CheckResult.Kind.THRESHOLD;
-      out.add(
-          new CheckResult(
-              actualKind, name, status, J.str(c, "actual", "observed", "value"), evidence));
+      out.add(new CheckResult(kind, name, status, J.str(c, "actual"), evidence));
     }
     return out;
   }
 
-  private static CheckResult derivedThreshold(
-      String target, String metric, double limitMs, Latency latency) {
-    Double actual = latency.get(metric == null ? "p95" : metric);
-    if (actual == null) {
-      return new CheckResult(
-          CheckResult.Kind.THRESHOLD, target, Status.SKIP, null, "no " + metric + " was measured");
-    }
-    boolean passed = actual < limitMs;
-    return new CheckResult(
-        CheckResult.Kind.THRESHOLD,
-        target,
-        passed ? Status.PASS : Status.FAIL,
-        metric + " = " + Fmt.ms(actual),
-        metric
-            + " "
-            + Fmt.ms(actual)
-            + (passed ? " is under " : " exceeds ")
-            + "the target of "
-            + Fmt.plain(limitMs)
-            + " ms (checked by the report: the run recorded no threshold result)");
-  }
-
+  /** Findings: {rule|check, severity, object|node|index|table, table, message, fix}. */
   static List<Finding> findings(JsonNode node) {
     List<Finding> out = new ArrayList<>();
     for (JsonNode f : J.list(node, "rule")) {
-      if (f.isTextual()) {
-        out.add(new Finding(null, "warn", null, f.asText(), null));
-        continue;
-      }
-      String subject = J.str(f, "subject", "node", "index", "table", "relation");
-      String index = J.str(f, "index");
+      String subject = J.str(f, "object", "node", "subject");
       String table = J.str(f, "table");
-      if (index != null && table != null) {
-        subject = index + " on " + table;
+      if (subject == null) {
+        subject = table;
+      } else if (table != null && !subject.equals(table)) {
+        subject = subject + " on " + table;
       }
+      String fix = J.str(f, "fix");
       out.add(
           new Finding(
-              J.str(f, "rule", "code", "check", "kind", "type"),
-              normalSeverity(J.str(f, "severity", "level")),
+              J.str(f, "rule", "check"),
+              normalSeverity(J.str(f, "severity")),
               subject,
-              J.str(f, "message", "text", "detail", "description"),
-              J.str(f, "fix", "suggestion", "hint", "remedy")));
+              J.str(f, "message"),
+              fix == null || fix.isBlank() ? null : fix));
     }
     return out;
   }
 
+  /** info, warn or error: the inspect and explain stages say INFO, WARN, CRITICAL. */
   private static String normalSeverity(String s) {
     if (s == null) {
       return "warn";
     }
     String l = s.toLowerCase(Locale.ROOT);
-    if (l.startsWith("err") || l.startsWith("crit") || l.startsWith("fail") || l.equals("high")) {
+    if (l.startsWith("crit") || l.startsWith("err")) {
       return "error";
     }
-    if (l.startsWith("info") || l.equals("low") || l.equals("notice")) {
-      return "info";
-    }
-    return "warn";
+    return l.startsWith("info") ? "info" : "warn";
   }
 
-  private static List<Finding> indexFindings(JsonNode inspect) {
+  private static List<Finding> indexFindings(JsonNode inspect, List<String> notes) {
     if (inspect == null) {
       return List.of();
     }
-    JsonNode list = inspect.isArray() ? inspect : J.get(inspect, "findings", "issues", "results");
-    return findings(list);
+    for (String problem : J.strings(J.get(inspect, "problems"))) {
+      notes.add("inspect: " + problem);
+    }
+    return findings(J.get(inspect, "findings"));
   }
 
-  private static List<HttpScenario> httpScenarios(JsonNode http) {
-    List<HttpScenario> out = new ArrayList<>();
+  /** http: {files: [{name, description, scenarios: [...], thresholds: [...], verdict}]}. */
+  private static List<HttpFile> httpFiles(JsonNode http) {
+    List<HttpFile> out = new ArrayList<>();
     if (http == null) {
       return out;
     }
-    JsonNode list = http.isArray() ? http : J.get(http, "scenarios", "results");
-    for (JsonNode s : J.list(list, "name")) {
-      List<CheckResult> checks =
-          new ArrayList<>(checks(J.get(s, "thresholds"), CheckResult.Kind.THRESHOLD));
-      checks.addAll(checks(J.get(s, "checks"), CheckResult.Kind.EXPECTATION));
-      List<HttpScenario.TimePoint> timeline = new ArrayList<>();
-      for (JsonNode p : J.list(J.get(s, "timeline", "series"), "second")) {
-        Double second = J.num(p, "second", "t", "elapsedSec");
-        if (second != null) {
-          timeline.add(
-              new HttpScenario.TimePoint(
-                  second,
-                  J.num(p, "requestsPerSec", "rps"),
-                  J.num(p, "p95Ms", "p95"),
-                  J.num(p, "errorRate")));
+    for (JsonNode f : J.list(J.get(http, "files"), "name")) {
+      List<CheckResult> checks = new ArrayList<>();
+      JsonNode validation = J.get(f, "validation");
+      if (validation != null && J.bool(validation, "passed") != null) {
+        checks.add(
+            new CheckResult(
+                CheckResult.Kind.RUN,
+                "functional validation",
+                J.bool(validation, "passed") ? Status.PASS : Status.FAIL,
+                null,
+                J.str(validation, "message", "reason", "summary")));
+      }
+      for (JsonNode t : J.list(J.get(f, "thresholds"), "metric")) {
+        Boolean passed = J.bool(t, "passed");
+        Double value = J.num(t, "value");
+        checks.add(
+            new CheckResult(
+                CheckResult.Kind.THRESHOLD,
+                J.str(t, "metric") + ": " + J.str(t, "threshold"),
+                passed == null ? Status.SKIP : passed ? Status.PASS : Status.FAIL,
+                value == null ? null : Fmt.num(value),
+                J.str(t, "note")));
+      }
+      List<String> notes = new ArrayList<>();
+      if (J.str(f, "aborted") != null) {
+        notes.add("aborted: " + J.str(f, "aborted"));
+      }
+      notes.addAll(J.strings(J.get(f, "warnings")));
+      List<HttpScenario> scenarios = new ArrayList<>();
+      for (JsonNode s : J.list(J.get(f, "scenarios"), "name")) {
+        List<HttpScenario.TimePoint> timeline = new ArrayList<>();
+        for (JsonNode row : J.list(J.get(s, "timeSeries"), "t")) {
+          Double t = J.num(row, "t");
+          if (t != null) {
+            Double requests = J.num(row, "requests");
+            Double failed = J.num(row, "failed");
+            timeline.add(
+                new HttpScenario.TimePoint(
+                    t,
+                    requests,
+                    J.num(row, "p95"),
+                    requests == null || failed == null || requests == 0
+                        ? null
+                        : failed / requests));
+          }
         }
+        Long requests = J.lng(s, "requests");
+        Double failedRate = J.num(s, "failedRate");
+        scenarios.add(
+            new HttpScenario(
+                J.str(s, "name"),
+                J.str(s, "executor"),
+                requests,
+                requests == null || failedRate == null ? null : Math.round(requests * failedRate),
+                J.num(s, "requestsPerSecond"),
+                J.lng(s, "droppedIterations"),
+                latency(J.get(s, "latency")),
+                timeline));
       }
       out.add(
-          new HttpScenario(
-              J.str(s, "name"),
-              J.str(s, "executor"),
-              J.str(s, "target", "endpoint", "url", "function"),
-              J.lng(s, "requests", "count", "iterations"),
-              J.lng(s, "errors", "failed", "failures"),
-              J.num(s, "requestsPerSec", "rps", "throughput"),
-              J.lng(s, "droppedIterations", "dropped"),
-              latency(J.get(s, "latency", "latencyMs", "duration")),
+          new HttpFile(
+              J.str(f, "name"),
+              J.str(f, "description"),
+              J.str(f, "verdict"),
+              scenarios,
               checks,
-              timeline));
+              notes));
     }
     return out;
+  }
+
+  /** Run-level facts: how the benchmarks were measured, cache hit ratios, the HTTP target. */
+  private static Map<String, String> facts(JsonNode sections) {
+    Map<String, String> facts = new LinkedHashMap<>();
+    JsonNode settings = J.get(sections.get("bench"), "settings");
+    if (settings != null) {
+      String profile = J.str(sections.get("bench"), "profile");
+      facts.put(
+          "measurement",
+          (profile == null ? "" : "profile " + profile + ": ")
+              + J.str(settings, "forks")
+              + ("1".equals(J.str(settings, "forks")) ? " fork × " : " forks × ")
+              + J.str(settings, "measurementIterations")
+              + " iterations of "
+              + J.str(settings, "measurementTime")
+              + " after "
+              + J.str(settings, "warmupIterations")
+              + " × "
+              + J.str(settings, "warmupTime")
+              + " warmup; threads "
+              + String.join(", ", J.strings(J.get(settings, "threads"))));
+    }
+    JsonNode ratios = J.get(sections.get("inspect"), "hitRatios");
+    if (ratios != null) {
+      Double table = J.num(ratios, "table");
+      Double index = J.num(ratios, "index");
+      facts.put(
+          "cache hit ratio",
+          "tables "
+              + (table == null ? Fmt.NONE : Fmt.percent(table))
+              + ", indexes "
+              + (index == null ? Fmt.NONE : Fmt.percent(index)));
+    }
+    JsonNode http = sections.get("http");
+    if (http != null && J.str(http, "baseUrl") != null) {
+      facts.put(
+          "HTTP target", J.str(http, "target") + " " + Secrets.redact(J.str(http, "baseUrl")));
+    }
+    return facts;
   }
 
   /** Stages that broke and doctor problems: a report must not hide why numbers are missing. */

@@ -13,6 +13,8 @@ import java.util.Locale;
  *
  * @param directory the run directory the files were read from
  * @param verdict pass, fail or error as the run recorded it; null when it did not finish
+ * @param facts run-level facts in display order (measurement settings, cache hit ratios, HTTP
+ *     target), label to value
  * @param sections the section names run.json holds, in file order
  * @param notes things the reader noticed (missing sections, unreadable plan files)
  */
@@ -28,8 +30,9 @@ public record RunView(
     DatasetView dataset,
     List<QueryView> queries,
     List<Finding> indexFindings,
-    List<HttpScenario> http,
+    List<HttpFile> http,
     @JsonIgnore List<JmhResult> jmh,
+    java.util.Map<String, String> facts,
     List<String> sections,
     List<String> notes) {
 
@@ -42,7 +45,7 @@ public record RunView(
       return verdict.toLowerCase(Locale.ROOT);
     }
     if (queries.stream().anyMatch(q -> q.verdict() == Status.FAIL)
-        || http.stream().anyMatch(h -> h.verdict() == Status.FAIL)) {
+        || http.stream().anyMatch(h -> h.status() == Status.FAIL)) {
       return "fail";
     }
     return completed ? "pass" : "incomplete";

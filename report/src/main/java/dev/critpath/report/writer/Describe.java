@@ -65,6 +65,7 @@ final class Describe {
     if (env != null && (env.host() != null || env.jvm() != null)) {
       rows.put("client", client(env));
     }
+    rows.putAll(run.facts());
     return rows;
   }
 
@@ -133,18 +134,10 @@ final class Describe {
     return q.target() == null ? Fmt.NONE : q.target();
   }
 
-  /** Shared buffers per call, from the server statistics or else the plan's root. */
+  /** Shared buffers per call, from the server statistics or else the captured plan. */
   static Double buffersPerCall(QueryView q) {
     Double b = q.server().sharedBuffersPerCall();
-    if (b == null && q.plan().root() != null) {
-      var root = q.plan().root();
-      if (root.sharedHit() != null || root.sharedRead() != null) {
-        long hit = root.sharedHit() == null ? 0 : root.sharedHit();
-        long read = root.sharedRead() == null ? 0 : root.sharedRead();
-        b = (double) (hit + read);
-      }
-    }
-    return b;
+    return b != null ? b : q.plan().sharedBuffers();
   }
 
   static String queryVerdict(QueryView q) {

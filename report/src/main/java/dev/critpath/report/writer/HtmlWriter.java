@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.critpath.report.model.CheckResult;
 import dev.critpath.report.model.Finding;
 import dev.critpath.report.model.Fmt;
+import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.HttpScenario;
 import dev.critpath.report.model.Latency;
 import dev.critpath.report.model.ParamSampling;
@@ -14,6 +15,7 @@ import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
 import dev.critpath.report.model.ThroughputPoint;
+import dev.critpath.report.model.VariantView;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,8 +81,23 @@ final class HtmlWriter implements ReportWriter {
     ArrayNode httpData = data.putArray("http");
     if (!run.http().isEmpty()) {
       h.append("<section id=\"http\"><h2>HTTP scenarios</h2>\n");
-      for (int i = 0; i < run.http().size(); i++) {
-        scenario(h, run.http().get(i), "h" + i, httpData);
+      int n = 0;
+      for (HttpFile f : run.http()) {
+        h.append("<h3>")
+            .append(Xml.esc(f.name()))
+            .append(" <span class=\"pill ")
+            .append(f.status().name().toLowerCase(Locale.ROOT))
+            .append("\">")
+            .append(word(f.status()))
+            .append("</span></h3>\n");
+        if (f.description() != null) {
+          h.append("<p class=\"about\">").append(Xml.esc(f.description())).append("</p>\n");
+        }
+        checks(h, f.checks());
+        f.notes().forEach(x -> h.append("<p class=\"note\">").append(Xml.esc(x)).append("</p>\n"));
+        for (HttpScenario s : f.scenarios()) {
+          scenario(h, s, "h" + n++, httpData);
+        }
       }
       h.append("</section>\n");
     }
@@ -267,6 +284,12 @@ final class HtmlWriter implements ReportWriter {
       chart(h, "thr-" + id, "throughput vs concurrency");
     }
     h.append("</div>\n");
+    variants(h, q);
+    if (!q.notes().isEmpty()) {
+      h.append("<ul class=\"notes\">\n");
+      q.notes().forEach(n -> h.append("<li>").append(Xml.esc(n)).append("</li>\n"));
+      h.append("</ul>\n");
+    }
     plan(h, q);
     if (!q.warnings().isEmpty()) {
       h.append("<h3>Plan warnings</h3>\n<ul class=\"warnings\">\n");
@@ -310,6 +333,36 @@ final class HtmlWriter implements ReportWriter {
       pd.put("target", targetMs);
     }
     return true;
+  }
+
+  private static void variants(StringBuilder h, QueryView q) {
+    if (q.variants().size() < 2) {
+      return;
+    }
+    h.append("<table class=\"grid variants\"><thead><tr><th>variant</th><th>p50</th><th>p95</th>")
+        .append("<th>p99</th><th>mean</th><th>server mean</th><th>client − server</th>")
+        .append("<th>status</th></tr></thead><tbody>\n");
+    for (VariantView v : q.variants()) {
+      h.append("<tr><td>")
+          .append(Xml.esc(v.name()))
+          .append("</td><td>")
+          .append(Fmt.ms(v.latency().p50()))
+          .append("</td><td>")
+          .append(Fmt.ms(v.latency().p95()))
+          .append("</td><td>")
+          .append(Fmt.ms(v.latency().p99()))
+          .append("</td><td>")
+          .append(Fmt.ms(v.latency().mean()))
+          .append("</td><td>")
+          .append(Fmt.ms(v.server().meanExecMs()))
+          .append("</td><td>")
+          .append(Fmt.ms(v.clientMinusServerMs()))
+          .append("</td><td>")
+          .append(Xml.esc(v.status() == null ? Fmt.NONE : v.status()))
+          .append(v.reason() == null ? "" : ": " + Xml.esc(v.reason()))
+          .append("</td></tr>\n");
+    }
+    h.append("</tbody></table>\n");
   }
 
   private static void chart(StringBuilder h, String id, String title) {
@@ -464,16 +517,9 @@ final class HtmlWriter implements ReportWriter {
         .append(id)
         .append("\" data-scenario=\"")
         .append(Xml.esc(s.name()))
-        .append("\">\n<h3>")
+        .append("\">\n<h4>")
         .append(Xml.esc(s.name()))
-        .append(" <span class=\"pill ")
-        .append(s.verdict().name().toLowerCase(Locale.ROOT))
-        .append("\">")
-        .append(word(s.verdict()))
-        .append("</span></h3>\n<table class=\"facts\">\n");
-    if (s.target() != null) {
-      row(h, "target", s.target());
-    }
+        .append("</h4>\n<table class=\"facts\">\n");
     if (s.executor() != null) {
       row(h, "executor", s.executor());
     }
@@ -491,7 +537,6 @@ final class HtmlWriter implements ReportWriter {
       row(h, "throughput", Fmt.num(s.requestsPerSec()) + " req/s");
     }
     h.append("</table>\n");
-    checks(h, s.checks());
     ObjectNode d = data.addObject();
     d.put("id", id);
     d.put("name", s.name());
@@ -559,6 +604,7 @@ final class HtmlWriter implements ReportWriter {
       table.grid { width: 100%; margin: 6px 0; }
       table.grid th, table.grid td { border-bottom: 1px solid #d8dee4; padding: 4px 8px;
                                      text-align: left; vertical-align: top; }
+      table.checks td:nth-child(3) { white-space: nowrap; }
       tr.fail td, tr.error td { background: #ffebe9; } tr.warn td { background: #fff8c5; }
       pre.sql { background: #f6f8fa; padding: 8px; overflow-x: auto; }
       .charts { display: flex; flex-wrap: wrap; gap: 12px; }
@@ -574,7 +620,8 @@ final class HtmlWriter implements ReportWriter {
       .metrics { color: var(--muted); font-size: 12px; }
       .details { color: var(--muted); font-size: 12px; font-family: ui-monospace, monospace;
                  padding-left: 12px; }
-      .empty, footer { color: var(--muted); }
+      .empty, footer, .note { color: var(--muted); }
+      h4 { font-size: 14px; margin: 10px 0 4px; }
       """;
 
   private static final String CHART_SCRIPT =

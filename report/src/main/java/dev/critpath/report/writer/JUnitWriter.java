@@ -1,7 +1,7 @@
 package dev.critpath.report.writer;
 
 import dev.critpath.report.model.CheckResult;
-import dev.critpath.report.model.HttpScenario;
+import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
@@ -31,8 +31,8 @@ final class JUnitWriter implements ReportWriter {
     for (QueryView q : run.queries()) {
       suites.add(new Suite("critpath.query." + q.name(), q.checks()));
     }
-    for (HttpScenario h : run.http()) {
-      suites.add(new Suite("critpath.http." + h.name(), h.checks()));
+    for (HttpFile f : run.http()) {
+      suites.add(new Suite("critpath.http." + f.name(), f.checks()));
     }
     int tests = 0;
     int failures = 0;
@@ -40,9 +40,9 @@ final class JUnitWriter implements ReportWriter {
     int errors = 0;
     for (Suite s : suites) {
       tests += s.tests();
-      failures += s.count(Status.FAIL);
+      failures += s.failures();
       skipped += s.count(Status.SKIP);
-      errors += s.incomplete ? 1 : 0;
+      errors += s.errors();
     }
     String timestamp = run.startedAt() == null ? null : run.startedAt().toString().replace("Z", "");
     StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -63,9 +63,9 @@ final class JUnitWriter implements ReportWriter {
           .append("\" tests=\"")
           .append(s.tests())
           .append("\" failures=\"")
-          .append(s.count(Status.FAIL))
+          .append(s.failures())
           .append("\" errors=\"")
-          .append(s.incomplete ? 1 : 0)
+          .append(s.errors())
           .append("\" skipped=\"")
           .append(s.count(Status.SKIP))
           .append("\" time=\"0\"");
@@ -108,13 +108,19 @@ final class JUnitWriter implements ReportWriter {
     if (c.status() == Status.FAIL) {
       String message =
           c.evidence() != null ? c.evidence() : c.actual() != null ? c.actual() : "failed";
-      x.append("      <failure message=\"")
+      // a stage that could not run is an error; a threshold or expectation missed is a failure
+      String element = c.kind() == CheckResult.Kind.RUN ? "error" : "failure";
+      x.append("      <")
+          .append(element)
+          .append(" message=\"")
           .append(Xml.esc(MarkdownWriter.line(message)))
           .append("\" type=\"")
           .append(c.kind().label())
           .append("\">")
           .append(Xml.esc(detail))
-          .append("</failure>\n");
+          .append("</")
+          .append(element)
+          .append(">\n");
     } else {
       x.append("      <skipped message=\"")
           .append(
@@ -152,6 +158,17 @@ final class JUnitWriter implements ReportWriter {
 
     int count(Status status) {
       return (int) checks.stream().filter(c -> c.status() == status).count();
+    }
+
+    int failures() {
+      return (int)
+          checks.stream().filter(c -> c.failed() && c.kind() != CheckResult.Kind.RUN).count();
+    }
+
+    int errors() {
+      return (incomplete ? 1 : 0)
+          + (int)
+              checks.stream().filter(c -> c.failed() && c.kind() == CheckResult.Kind.RUN).count();
     }
   }
 }

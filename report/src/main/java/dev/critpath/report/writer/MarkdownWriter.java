@@ -3,10 +3,12 @@ package dev.critpath.report.writer;
 import dev.critpath.report.model.CheckResult;
 import dev.critpath.report.model.Finding;
 import dev.critpath.report.model.Fmt;
+import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.HttpScenario;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
+import dev.critpath.report.model.VariantView;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +52,8 @@ final class MarkdownWriter implements ReportWriter {
     failedChecks(md, run);
     allChecks(md, run);
     planWarnings(md, run.queries());
+    variants(md, run.queries());
+    queryNotes(md, run.queries());
     if (!run.indexFindings().isEmpty()) {
       indexHealth(md, run.indexFindings());
     }
@@ -77,7 +81,7 @@ final class MarkdownWriter implements ReportWriter {
           .append("` | ")
           .append(Fmt.ms(q.latency().p50()))
           .append(" | ")
-          .append(bold(Fmt.ms(q.latency().p95()), q.verdict() == Status.FAIL))
+          .append(bold(Fmt.ms(q.latency().p95()), thresholdFailed(q)))
           .append(" | ")
           .append(Fmt.ms(q.latency().p99()))
           .append(" | ")
@@ -106,10 +110,10 @@ final class MarkdownWriter implements ReportWriter {
         }
       }
     }
-    for (HttpScenario h : run.http()) {
-      for (CheckResult c : h.checks()) {
+    for (HttpFile f : run.http()) {
+      for (CheckResult c : f.checks()) {
         if (c.failed()) {
-          list.append(failure(h.name(), c));
+          list.append(failure("http " + f.name(), c));
         }
       }
     }
@@ -144,9 +148,9 @@ final class MarkdownWriter implements ReportWriter {
         checkRow(md, q.name(), c);
       }
     }
-    for (HttpScenario h : run.http()) {
-      for (CheckResult c : h.checks()) {
-        checkRow(md, h.name(), c);
+    for (HttpFile f : run.http()) {
+      for (CheckResult c : f.checks()) {
+        checkRow(md, "http " + f.name(), c);
       }
     }
     md.append("\n</details>\n\n");
@@ -208,36 +212,99 @@ final class MarkdownWriter implements ReportWriter {
     md.append('\n');
   }
 
-  private static void http(StringBuilder md, List<HttpScenario> scenarios) {
+  private static void http(StringBuilder md, List<HttpFile> files) {
     md.append("### HTTP scenarios\n\n");
-    md.append("| scenario | executor | requests | errors | req/s | p50 | p95 | p99 | verdict |\n");
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
-    for (HttpScenario h : scenarios) {
-      md.append("| `")
-          .append(h.name())
-          .append("` | ")
-          .append(cell(h.executor()))
-          .append(" | ")
-          .append(Fmt.count(h.requests()))
-          .append(" | ")
-          .append(
-              h.errorRate() == null
-                  ? Fmt.count(h.errors())
-                  : Fmt.count(h.errors()) + " (" + Fmt.percent(h.errorRate()) + ")")
-          .append(" | ")
-          .append(Fmt.num(h.requestsPerSec()))
-          .append(" | ")
-          .append(Fmt.ms(h.latency().p50()))
-          .append(" | ")
-          .append(Fmt.ms(h.latency().p95()))
-          .append(" | ")
-          .append(Fmt.ms(h.latency().p99()))
-          .append(" | ")
-          .append(
-              h.verdict() == Status.FAIL ? "❌ fail" : h.verdict() == Status.PASS ? "✅ pass" : "➖")
-          .append(" |\n");
+    md.append(
+        "| file | scenario | executor | requests | errors | req/s | p50 | p95 | p99 | verdict |\n");
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for (HttpFile f : files) {
+      for (HttpScenario h : f.scenarios()) {
+        md.append("| `")
+            .append(f.name())
+            .append("` | `")
+            .append(h.name())
+            .append("` | ")
+            .append(cell(h.executor()))
+            .append(" | ")
+            .append(Fmt.count(h.requests()))
+            .append(" | ")
+            .append(
+                h.errorRate() == null
+                    ? Fmt.count(h.errors())
+                    : Fmt.count(h.errors()) + " (" + Fmt.percent(h.errorRate()) + ")")
+            .append(" | ")
+            .append(Fmt.num(h.requestsPerSec()))
+            .append(" | ")
+            .append(Fmt.ms(h.latency().p50()))
+            .append(" | ")
+            .append(Fmt.ms(h.latency().p95()))
+            .append(" | ")
+            .append(Fmt.ms(h.latency().p99()))
+            .append(" | ")
+            .append(verdict(f.status()))
+            .append(" |\n");
+      }
     }
     md.append('\n');
+    StringBuilder notes = new StringBuilder();
+    for (HttpFile f : files) {
+      f.notes()
+          .forEach(
+              n -> notes.append("- `").append(f.name()).append("`: ").append(line(n)).append('\n'));
+    }
+    if (notes.length() > 0) {
+      md.append(notes).append('\n');
+    }
+  }
+
+  private static void variants(StringBuilder md, List<QueryView> queries) {
+    if (queries.stream().noneMatch(q -> q.variants().size() > 1)) {
+      return;
+    }
+    md.append("<details><summary>Variants (row-level security on and off)</summary>\n\n");
+    md.append("| query | variant | p50 | p95 | mean | server mean | client − server |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|\n");
+    for (QueryView q : queries) {
+      for (VariantView v : q.variants()) {
+        md.append("| `")
+            .append(q.name())
+            .append("` | ")
+            .append(cell(v.name()))
+            .append(" | ")
+            .append(Fmt.ms(v.latency().p50()))
+            .append(" | ")
+            .append(Fmt.ms(v.latency().p95()))
+            .append(" | ")
+            .append(Fmt.ms(v.latency().mean()))
+            .append(" | ")
+            .append(Fmt.ms(v.server().meanExecMs()))
+            .append(" | ")
+            .append(Fmt.ms(v.clientMinusServerMs()))
+            .append(" |\n");
+      }
+    }
+    md.append("\n</details>\n\n");
+  }
+
+  private static void queryNotes(StringBuilder md, List<QueryView> queries) {
+    StringBuilder list = new StringBuilder();
+    for (QueryView q : queries) {
+      q.notes()
+          .forEach(
+              n ->
+                  list.append("- **").append(q.name()).append("**: ").append(line(n)).append('\n'));
+    }
+    if (list.length() > 0) {
+      md.append("### Query notes\n\n").append(list).append('\n');
+    }
+  }
+
+  private static String verdict(Status s) {
+    return s == Status.FAIL ? "❌ fail" : s == Status.PASS ? "✅ pass" : "➖";
+  }
+
+  private static boolean thresholdFailed(QueryView q) {
+    return q.checks().stream().anyMatch(c -> c.failed() && c.kind() == CheckResult.Kind.THRESHOLD);
   }
 
   private static String bold(String text, boolean bold) {

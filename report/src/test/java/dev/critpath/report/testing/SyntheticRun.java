@@ -140,11 +140,11 @@ public final class SyntheticRun {
     ArrayNode explainQueries = sections.putObject("explain").putArray("queries");
     for (Query q : queries) {
       ObjectNode entry = jmh.addObject();
-      entry.put("benchmark", "dev.critpath.bench.QueryBenchmark.run");
+      entry.put("benchmark", "dev.critpath.bench.CatalogBenchmark.call");
       entry.put("mode", q.mode);
       entry.put("threads", q.threads);
       entry.put("forks", q.forks);
-      entry.putObject("params").put("query", q.name);
+      entry.putObject("params").put("query", q.name).put("variant", "rls_on");
       ObjectNode metric = entry.putObject("primaryMetric");
       metric.put("scoreUnit", q.mode.equals("thrpt") ? "ops/s" : "ms/op");
       ArrayNode raw = metric.putArray("rawData");
@@ -164,23 +164,26 @@ public final class SyntheticRun {
       metric.put("scoreError", "NaN");
       ObjectNode b = benchQueries.addObject();
       b.put("name", q.name);
-      b.put("mode", q.mode);
+      b.put("status", "ok");
+      ObjectNode variant = b.putArray("variants").addObject();
+      variant.put("variant", "rls_on");
+      variant.put("status", "ok");
       if (q.buffers != null) {
-        ObjectNode server = b.putObject("server");
+        ObjectNode server = variant.putObject("server");
         server.put("calls", 1000);
-        server.put("sharedHitPerCall", q.buffers);
-        server.put("sharedReadPerCall", 0.0);
+        server.put("sharedBlksHitPerCall", q.buffers);
+        server.put("sharedBlksReadPerCall", 0.0);
         server.put("rowsPerCall", q.rows);
       }
       if (q.plan != null) {
+        String file = "explain/" + q.name + ".hot.json";
         Files.copy(
             Path.of("src/test/resources/runs").resolve(q.plan),
-            dir.resolve("explain/" + q.name + ".json"),
+            dir.resolve(file),
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        explainQueries
-            .addObject()
-            .put("name", q.name)
-            .put("planFile", "explain/" + q.name + ".json");
+        ObjectNode e = explainQueries.addObject();
+        e.put("name", q.name);
+        e.putArray("plans").addObject().put("variant", "hot").put("file", file);
       }
     }
     Json.writeFile(dir.resolve("jmh.json"), jmh);
