@@ -1,0 +1,254 @@
+package dev.critpath.http;
+
+import dev.critpath.Secrets;
+import dev.critpath.UserError;
+import dev.critpath.db.Database;
+import dev.critpath.http.auth.Credentials;
+import dev.critpath.http.auth.JwtPool;
+import dev.critpath.http.auth.TokenMinter;
+import dev.critpath.http.engine.FileRunner;
+import dev.critpath.http.engine.HttpEngine;
+import dev.critpath.http.engine.Target;
+import dev.critpath.http.functions.FunctionsLayout;
+import dev.critpath.http.functions.LocalFunctionsServer;
+import dev.critpath.http.scenario.AuthSettings;
+import dev.critpath.http.scenario.ScenarioFile;
+import dev.critpath.http.scenario.ScenarioParser;
+import dev.critpath.run.RunDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP stage: runs scenario files against the Edge Functions and returns the "http" section of
+ * run.json. Against SUPABASE_URL (or {@code --base-url}) when given, with SUPABASE_ANON_KEY and
+ * user tokens minted with SUPABASE_JWT_SECRET or read from a JWT pool; otherwise against the sample
+ * functions in supabase/functions, served by a local Deno process started here (on a free port,
+ * with the database URL and a fresh JWT secret) and stopped before this returns.
+ */
+public final class HttpStage {
+  public static final String SECTION = "http";
+
+  /** The scenario files bundled in scenarios/, in the order the default suite runs them. */
+  public static final List<String> BUNDLED =
+      List.of("edge-functions", "message-send", "voucher-redeem", "rate-limit", "uploads");
+
+  private static final String BUNDLED_RESOURCE = "/critpath/scenarios/";
+  private static final int LOCAL_SECRET_BYTES = 48;
+
+  /** How to run. */
+  public static final class Options {
+    /** Scenario files (paths) or bundled names; empty: every bundled scenario. */
+    public List<String> scenarios = List.of();
+
+    /** Where the functions are served; null: SUPABASE_URL, else the local server. */
+    public String baseUrl;
+
+    /** A JWT pool file in seed 000's formats, instead of minting tokens. */
+    public Path jwtPool;
+
+    /** How long a local function may idle before it is unloaded (cold start on its next call). */
+    public Duration functionIdle = LocalFunctionsServer.DEFAULT_IDLE;
+
+    /** The supabase/ directory holding functions/ and server/ (null: found automatically). */
+    public Path supabaseDir;
+
+    /** Where the local server's log goes (null: a temporary file). */
+    public Path logDir;
+
+    public Map<String, String> env = System.getenv();
+  }
+
+  private HttpStage() {}
+
+  /**
+   * Runs the scenarios.
+   *
+   * @param db the benchmark database: the local functions use it and SQL data sets read it; may be
+   *     null against a remote target whose scenarios read no SQL
+   */
+  public static HttpResult run(Options options, Database db, PrintWriter out) {
+    List<ScenarioFile> files = load(options.scenarios, options.env);
+    String baseUrl =
+        options.baseUrl != null ? options.baseUrl : blankToNull(options.env.get("SUPABASE_URL"));
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    List<FileResult> results = new ArrayList<>();
+    if (baseUrl != null) {
+      Target target = Target.parse(baseUrl);
+      out.println("http: target " + target.url() + " (remote)");
+      String secret = blankToNull(options.env.get("SUPABASE_JWT_SECRET"));
+      try (HttpEngine engine = new HttpEngine(target)) {
+        for (ScenarioFile f : files) {
+          Credentials creds =
+              new Credentials(
+                  secret == null ? null : minter(secret, f.auth()),
+                  pool(options, f),
+                  blankToNull(options.env.get("SUPABASE_ANON_KEY")),
+                  blankToNull(options.env.get("SUPABASE_SERVICE_ROLE_KEY")));
+          results.add(runFile(f, engine, creds, db, out));
+        }
+      }
+      return result("remote", target.url(), started, t0, results);
+    }
+    if (db == null) {
+      throw new UserError(
+          "the local functions need a database: pass --db-url, or set SUPABASE_URL to test a deployed project");
+    }
+    FunctionsLayout layout = FunctionsLayout.locate(options.supabaseDir, options.env, out);
+    String secret = localSecret();
+    Path log = logFile(options.logDir);
+    out.println("http: starting the local functions server (" + layout.functionsDir() + ")");
+    out.flush();
+    try (LocalFunctionsServer server =
+        LocalFunctionsServer.start(layout, db.spec(), secret, options.functionIdle, log)) {
+      Target target = Target.parse(server.baseUrl());
+      out.println(
+          "http: functions at "
+              + target.url()
+              + "/functions/v1/ (idle unload after "
+              + options.functionIdle.toMillis()
+              + " ms, log "
+              + log
+              + ")");
+      try (HttpEngine engine = new HttpEngine(target)) {
+        for (ScenarioFile f : files) {
+          TokenMinter minter = minter(secret, f.auth());
+          Credentials creds =
+              new Credentials(
+                  minter, pool(options, f), minter.forRole("anon"), minter.forRole("service_role"));
+          results.add(runFile(f, engine, creds, db, out));
+        }
+      }
+      return result("local", target.url(), started, t0, results);
+    }
+  }
+
+  /**
+   * The default suite's HTTP stage: every bundled scenario against the local functions, stored as
+   * run.json's "http" section.
+   */
+  public static HttpResult runBundled(Database db, RunDirectory run, PrintWriter out) {
+    Options options = new Options();
+    options.logDir = run.path();
+    options.baseUrl = null;
+    options.env = localOnly(System.getenv());
+    HttpResult result = run(options, db, out);
+    run.put(SECTION, result);
+    return result;
+  }
+
+  private static Map<String, String> localOnly(Map<String, String> env) {
+    Map<String, String> copy = new java.util.HashMap<>(env);
+    copy.remove("SUPABASE_URL");
+    return copy;
+  }
+
+  private static FileResult runFile(
+      ScenarioFile f, HttpEngine engine, Credentials creds, Database db, PrintWriter out) {
+    Path base =
+        f.source().startsWith("bundled:")
+            ? Path.of("")
+            : Path.of(f.source()).toAbsolutePath().getParent();
+    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out));
+  }
+
+  /** Parses every scenario before anything starts, so a bad file fails fast. */
+  public static List<ScenarioFile> load(List<String> names, Map<String, String> env) {
+    ScenarioParser parser = new ScenarioParser(env);
+    List<ScenarioFile> files = new ArrayList<>();
+    for (String name : names.isEmpty() ? BUNDLED : names) {
+      Path p = Path.of(name);
+      if (Files.isRegularFile(p)) {
+        files.add(parser.parse(p));
+      } else if (BUNDLED.contains(name.replaceFirst("\\.ya?ml$", ""))) {
+        String bundled = name.replaceFirst("\\.ya?ml$", "");
+        files.add(parser.parse("bundled:" + bundled + ".yaml", bundled, bundledText(bundled)));
+      } else {
+        throw new UserError(
+            "scenario "
+                + name
+                + " is neither a file nor a bundled scenario (bundled: "
+                + String.join(", ", BUNDLED)
+                + ")");
+      }
+    }
+    return files;
+  }
+
+  /** The text of a bundled scenario file. */
+  public static String bundledText(String name) {
+    try (InputStream in = HttpStage.class.getResourceAsStream(BUNDLED_RESOURCE + name + ".yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("bundled scenario " + name + " is missing from the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static TokenMinter minter(String secret, AuthSettings auth) {
+    return new TokenMinter(secret, auth.role(), auth.audience(), auth.ttl());
+  }
+
+  private static JwtPool pool(Options options, ScenarioFile f) {
+    if (options.jwtPool != null) {
+      return JwtPool.load(options.jwtPool);
+    }
+    if (f.auth().pool() == null) {
+      return null;
+    }
+    Path p = Path.of(f.auth().pool());
+    if (!p.isAbsolute() && !f.source().startsWith("bundled:")) {
+      p = Path.of(f.source()).toAbsolutePath().getParent().resolve(p);
+    }
+    return JwtPool.load(p);
+  }
+
+  private static String localSecret() {
+    byte[] bytes = new byte[LOCAL_SECRET_BYTES];
+    new SecureRandom().nextBytes(bytes);
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Secrets.register(secret);
+    return secret;
+  }
+
+  private static Path logFile(Path dir) {
+    try {
+      if (dir == null) {
+        return Files.createTempFile("critpath-functions-", ".log");
+      }
+      Files.createDirectories(dir);
+      return dir.resolve("functions.log");
+    } catch (IOException e) {
+      throw new UserError("cannot create the functions log: " + e.getMessage());
+    }
+  }
+
+  private static HttpResult result(
+      String kind, String url, Instant started, long t0, List<FileResult> files) {
+    boolean passed = files.stream().allMatch(f -> HttpResult.PASS.equals(f.verdict()));
+    return new HttpResult(
+        kind,
+        url,
+        started,
+        Math.round((System.nanoTime() - t0) / 1e6) / 1000.0,
+        List.copyOf(files),
+        passed ? HttpResult.PASS : HttpResult.FAIL);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,542 @@
+package dev.critpath.http.engine;
+
+import dev.critpath.Secrets;
+import dev.critpath.UserError;
+import dev.critpath.db.Database;
+import dev.critpath.http.FileResult;
+import dev.critpath.http.HttpResult;
+import dev.critpath.http.ScenarioResult;
+import dev.critpath.http.ThresholdResult;
+import dev.critpath.http.ValidationResult;
+import dev.critpath.http.auth.Credentials;
+import dev.critpath.http.metrics.LatencySummary;
+import dev.critpath.http.metrics.MetricsRegistry;
+import dev.critpath.http.metrics.ScenarioMetrics;
+import dev.critpath.http.metrics.SecondRow;
+import dev.critpath.http.scenario.Check;
+import dev.critpath.http.scenario.Durations;
+import dev.critpath.http.scenario.RequestSpec;
+import dev.critpath.http.scenario.ScenarioFile;
+import dev.critpath.http.scenario.ScenarioSpec;
+import dev.critpath.http.scenario.Template;
+import dev.critpath.http.scenario.Threshold;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one scenario file: loads its data, calls each request once (functional validation, seed 000:
+ * a failing endpoint stops the file before any load), then runs its scenarios at their start times,
+ * reports progress, evaluates abortOnFail thresholds every 2 s and all of them at the end.
+ */
+public final class FileRunner {
+  private static final long PROGRESS_EVERY_SECONDS = 5;
+  private static final long ABORT_EVAL_SECONDS = 2;
+  private static final int BODY_START_CHARS = 300;
+  private static final long VALIDATION_GRACE_SECONDS = 5;
+
+  /**
+   * What a file runs against.
+   *
+   * @param db the database SQL data sets read, or null
+   * @param baseDir where relative paths in the file (data files) start
+   */
+  public record Settings(
+      HttpEngine engine, Credentials credentials, Database db, Path baseDir, PrintWriter out) {}
+
+  private final ScenarioFile file;
+  private final Settings settings;
+  private final List<String> warnings = new ArrayList<>();
+  private final AtomicReference<String> abort = new AtomicReference<>();
+  private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
+
+  private FileRunner(ScenarioFile file, Settings settings) {
+    this.file = file;
+    this.settings = settings;
+  }
+
+  public static FileResult run(ScenarioFile file, Settings settings) {
+    return new FileRunner(file, settings).run();
+  }
+
+  private FileResult run() {
+    PrintWriter out = settings.out();
+    say("http: " + file.name() + (file.description().isEmpty() ? "" : " - " + file.description()));
+    DataSets data =
+        DataSets.load(file.data().values(), settings.db(), settings.baseDir(), file.source());
+    Map<String, CompiledRequest> compiled = new LinkedHashMap<>();
+    for (RequestSpec r : file.usedRequests()) {
+      checkColumns(r, data);
+      compiled.put(
+          r.name(), new CompiledRequest(r, settings.engine().target(), settings.credentials()));
+    }
+    ValidationResult validation = validate(compiled, data);
+    if (!validation.passed()) {
+      say("http: " + file.name() + ": functional validation failed, no load was run");
+      return new FileResult(
+          file.name(),
+          file.source(),
+          emptyToNull(file.description()),
+          validation,
+          List.of(),
+          List.of(),
+          "functional validation failed",
+          warnings.isEmpty() ? null : List.copyOf(warnings),
+          HttpResult.FAIL);
+    }
+
+    long t0 = System.nanoTime();
+    MetricsRegistry registry = new MetricsRegistry(t0, file.customMetrics());
+    ScheduledExecutorService timer =
+        Executors.newScheduledThreadPool(2, new DefaultThreadFactory("critpath-http-timer", true));
+    List<ScenarioRun> runs = new ArrayList<>();
+    Map<ScenarioRun, ScenarioMetrics> metricsOf = new LinkedHashMap<>();
+    try {
+      for (ScenarioSpec spec : file.scenarios().values()) {
+        ScenarioMetrics m = registry.add(spec.name(), spec.tags());
+        List<CompiledRequest> steps = spec.exec().stream().map(compiled::get).toList();
+        ScenarioRun run =
+            ScenarioRun.create(
+                spec, m, settings.engine(), timer, steps, data, this::warn, this::onFatal);
+        runs.add(run);
+        metricsOf.put(run, m);
+        timer.schedule(run::start, spec.startTime().toNanos(), TimeUnit.NANOSECONDS);
+        say(
+            "http:   scenario "
+                + spec.name()
+                + ": "
+                + spec.executor().k6Name
+                + ", "
+                + describe(spec)
+                + (spec.startTime().isZero()
+                    ? ""
+                    : ", starts at " + Durations.format(spec.startTime())));
+      }
+      long[] ticks = {0};
+      timer.scheduleAtFixedRate(
+          () -> {
+            registry.tick();
+            ticks[0]++;
+            if (ticks[0] % ABORT_EVAL_SECONDS == 0) {
+              checkAbort(registry, t0, runs);
+            }
+            if (ticks[0] % PROGRESS_EVERY_SECONDS == 0) {
+              progress(metricsOf, ticks[0]);
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
+      awaitAll(runs);
+    } finally {
+      timer.shutdownNow();
+    }
+    if (fatal.get() != null) {
+      throw fatal.get();
+    }
+    registry.tick();
+    List<ScenarioResult> scenarios = new ArrayList<>();
+    for (ScenarioRun run : runs) {
+      scenarios.add(registry.summarize(run.spec, metricsOf.get(run), config(run.spec)));
+    }
+    List<ThresholdResult> thresholds = registry.thresholds(file.thresholds());
+    boolean passed = abort.get() == null && thresholds.stream().allMatch(ThresholdResult::passed);
+    printSummary(scenarios, thresholds);
+    if (abort.get() != null) {
+      say("http: " + file.name() + ": aborted: " + abort.get());
+    }
+    return new FileResult(
+        file.name(),
+        file.source(),
+        emptyToNull(file.description()),
+        validation,
+        scenarios,
+        thresholds,
+        abort.get(),
+        warnings.isEmpty() ? null : List.copyOf(warnings),
+        passed ? HttpResult.PASS : HttpResult.FAIL);
+  }
+
+  private void awaitAll(List<ScenarioRun> runs) {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(runs.stream().map(r -> r.done).toArray(CompletableFuture[]::new));
+    try {
+      all.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      runs.forEach(ScenarioRun::hardStop);
+      throw new UserError("interrupted");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void checkAbort(MetricsRegistry registry, long t0, List<ScenarioRun> runs) {
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    for (Threshold t : file.thresholds()) {
+      if (!t.abortOnFail() || elapsed < t.delayAbortEval().toNanos() / 1e9) {
+        continue;
+      }
+      double v = registry.evaluate(t);
+      if (!Double.isNaN(v)
+          && !t.holds(v)
+          && abort.compareAndSet(
+              null,
+              t.key()
+                  + " "
+                  + t.expression()
+                  + " failed (observed "
+                  + LatencySummary.round(v)
+                  + ")")) {
+        runs.forEach(ScenarioRun::hardStop);
+      }
+    }
+  }
+
+  private void onFatal(RuntimeException e) {
+    if (fatal.compareAndSet(null, e)) {
+      abort.compareAndSet(null, Secrets.redact(e.getMessage()));
+    }
+  }
+
+  private synchronized void warn(String message) {
+    warnings.add(message);
+    say("http: warning: " + message);
+  }
+
+  private void checkColumns(RequestSpec r, DataSets data) {
+    List<Template> templates = new ArrayList<>();
+    templates.add(r.path());
+    templates.addAll(r.headers().values());
+    if (r.user() != null) {
+      templates.add(r.user());
+    }
+    if (r.body().text() != null) {
+      templates.add(r.body().text());
+    }
+    if (r.body().json() != null) {
+      templates.addAll(r.body().json().holes());
+    }
+    for (Template t : templates) {
+      for (String[] col : t.columns()) {
+        data.checkColumn(col[0], col[1], file.source() + ":" + r.line() + ": request " + r.name());
+      }
+    }
+  }
+
+  // ---- functional validation ----
+
+  private ValidationResult validate(Map<String, CompiledRequest> compiled, DataSets data) {
+    List<ValidationResult.Call> calls = new ArrayList<>();
+    boolean passed = true;
+    for (CompiledRequest request : compiled.values()) {
+      ValidationResult.Call call = validateOne(request, data);
+      calls.add(call);
+      if (call.passed()) {
+        say(
+            String.format(
+                "http:   ok    %-22s %s %s -> %d in %s%s",
+                request.spec.name(),
+                call.method(),
+                call.path(),
+                call.status(),
+                ms(call.ms()),
+                call.coldStart() ? " (cold start)" : ""));
+      } else {
+        passed = false;
+        say(
+            String.format(
+                "http:   FAIL  %-22s %s %s -> %s",
+                request.spec.name(),
+                call.method(),
+                call.path(),
+                call.status() != null ? "status " + call.status() : call.error()));
+        if (call.failedChecks() != null && !call.failedChecks().isEmpty()) {
+          say("http:         failed checks: " + String.join("; ", call.failedChecks()));
+        }
+        if (call.bodyStart() != null && !call.bodyStart().isEmpty()) {
+          say("http:         body: " + call.bodyStart());
+        }
+        break;
+      }
+    }
+    return new ValidationResult(passed, List.copyOf(calls));
+  }
+
+  private ValidationResult.Call validateOne(CompiledRequest request, DataSets data) {
+    RequestSpec spec = request.spec;
+    IterationContext ctx;
+    try {
+      ctx = new IterationContext(0, 0, "validation", data.draw(spec.datasets()));
+    } catch (DataSets.ExhaustedException e) {
+      return new ValidationResult.Call(
+          spec.name(),
+          spec.method(),
+          Secrets.redact(spec.path().raw()),
+          null,
+          0,
+          false,
+          false,
+          null,
+          e.getMessage(),
+          null);
+    }
+    PreparedRequest prepared = request.prepare(ctx);
+    String path = Secrets.redact(prepared.uri);
+    Vu vu = settings.engine().newVu();
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    vu.loop.execute(() -> vu.send(prepared, request.timeoutNanos, true, result::complete));
+    Response r;
+    try {
+      r =
+          result.get(
+              request.timeoutNanos + TimeUnit.SECONDS.toNanos(VALIDATION_GRACE_SECONDS),
+              TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      r = new Response();
+      r.error = dev.critpath.http.metrics.ErrorKind.TIMEOUT;
+      r.errorMessage = "no answer";
+    } finally {
+      vu.loop.execute(vu::close);
+    }
+    double ms = LatencySummary.round((r.endNanos - r.startNanos) / 1e6);
+    if (r.isTransportError()) {
+      return new ValidationResult.Call(
+          spec.name(),
+          spec.method(),
+          path,
+          null,
+          ms,
+          false,
+          false,
+          null,
+          r.error.key + ": " + Secrets.redact(r.errorMessage),
+          null);
+    }
+    List<String> failed = new ArrayList<>();
+    if (!spec.expectedStatuses().contains(r.status)) {
+      failed.add(
+          "status " + r.status + " is not among the expected " + spec.expectedStatuses().text());
+    }
+    for (Check c : spec.checks()) {
+      if (Checks.applies(c, r) && !Checks.passes(c, r)) {
+        failed.add(c.name());
+      }
+    }
+    boolean ok = failed.isEmpty();
+    return new ValidationResult.Call(
+        spec.name(),
+        spec.method(),
+        path,
+        r.status,
+        ms,
+        r.coldStart(),
+        ok,
+        ok ? null : List.copyOf(failed),
+        null,
+        ok ? null : Secrets.redact(r.bodyStart(BODY_START_CHARS)));
+  }
+
+  // ---- reporting ----
+
+  private void progress(Map<ScenarioRun, ScenarioMetrics> metricsOf, long second) {
+    for (ScenarioMetrics m : metricsOf.values()) {
+      SecondRow row = m.lastRow();
+      if (!m.isRunning() || row == null) {
+        continue;
+      }
+      say(
+          String.format(
+              "http:   %4ds  %-18s vus %-4d %6d req/s  p50 %s  p95 %s  p99 %s  failed %d",
+              second,
+              m.name(),
+              row.vus(),
+              row.requests(),
+              ms(row.p50()),
+              ms(row.p95()),
+              ms(row.p99()),
+              row.failed()));
+    }
+  }
+
+  private void printSummary(List<ScenarioResult> scenarios, List<ThresholdResult> thresholds) {
+    for (ScenarioResult s : scenarios) {
+      LatencySummary l = s.latency();
+      long passes = s.checks().stream().mapToLong(ScenarioResult.CheckResult::passes).sum();
+      long total = passes + s.checks().stream().mapToLong(ScenarioResult.CheckResult::fails).sum();
+      StringBuilder b = new StringBuilder();
+      b.append(
+          String.format(
+              "http:   %-18s %7d req (%.1f/s)  p50 %s  p95 %s  p99 %s  max %s  failed %.2f%%",
+              s.name(),
+              s.requests(),
+              s.requestsPerSecond(),
+              ms(l.p50()),
+              ms(l.p95()),
+              ms(l.p99()),
+              ms(l.max()),
+              s.failedRate() * 100));
+      if (total > 0) {
+        b.append(String.format("  checks %.1f%%", 100.0 * passes / total));
+      }
+      say(b.toString());
+      if (s.startLag() != null) {
+        say(
+            String.format(
+                "http:   %-18s service p99 %s  start lag p99 %s  late %d  dropped %d",
+                "",
+                ms(s.serviceTime().p99()),
+                ms(s.startLag().p99()),
+                s.lateStarts(),
+                s.droppedIterations()));
+      }
+      if (s.coldWarm() != null) {
+        say(
+            String.format(
+                "http:   %-18s cold starts %d: p50 %s, warm p50 %s",
+                "",
+                s.coldWarm().coldStarts(),
+                ms(s.coldWarm().cold().p50()),
+                ms(s.coldWarm().warm().p50())));
+      }
+      if (!s.errors().isEmpty()) {
+        say("http:   " + String.format("%-18s", "") + " errors " + s.errors());
+      }
+    }
+    for (ThresholdResult t : thresholds) {
+      say(
+          String.format(
+              "http:   %s %s %s: %s%s",
+              t.passed() ? "ok  " : "FAIL",
+              t.metric(),
+              t.threshold(),
+              t.value() == null ? "no data" : t.value(),
+              t.note() == null ? "" : " (" + t.note() + ")"));
+    }
+  }
+
+  private static String describe(ScenarioSpec s) {
+    switch (s.executor()) {
+      case SHARED_ITERATIONS:
+        return s.iterations() + " iterations shared by " + s.vus() + " VUs";
+      case PER_VU_ITERATIONS:
+        return s.vus() + " VUs x " + s.iterations() + " iterations";
+      case CONSTANT_VUS:
+        return s.vus() + " VUs for " + Durations.format(s.duration());
+      case RAMPING_VUS:
+        return s.stages().size() + " stages over " + Durations.format(s.plannedDuration());
+      case CONSTANT_ARRIVAL_RATE:
+        return fmtRate(s.rate(), s)
+            + " for "
+            + Durations.format(s.duration())
+            + " (VUs "
+            + s.preAllocatedVUs()
+            + ".."
+            + s.maxVUs()
+            + ")";
+      default:
+        return s.stages().size()
+            + " stages from "
+            + fmtRate(s.startRate(), s)
+            + " over "
+            + Durations.format(s.plannedDuration());
+    }
+  }
+
+  private static String fmtRate(double rate, ScenarioSpec s) {
+    String r = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    return r + "/" + Durations.format(s.timeUnit());
+  }
+
+  private static Map<String, Object> config(ScenarioSpec s) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("exec", s.exec());
+    if (!s.startTime().isZero()) {
+      c.put("startTime", Durations.format(s.startTime()));
+    }
+    if (!s.thinkTime().isNone()) {
+      c.put(
+          "thinkTime",
+          Durations.format(s.thinkTime().min())
+              + (s.thinkTime().min().equals(s.thinkTime().max())
+                  ? ""
+                  : ".." + Durations.format(s.thinkTime().max())));
+    }
+    switch (s.executor()) {
+      case SHARED_ITERATIONS:
+      case PER_VU_ITERATIONS:
+        c.put("vus", s.vus());
+        c.put("iterations", s.iterations());
+        break;
+      case CONSTANT_VUS:
+        c.put("vus", s.vus());
+        c.put("duration", Durations.format(s.duration()));
+        break;
+      case RAMPING_VUS:
+        c.put("startVUs", s.startVUs());
+        c.put(
+            "stages",
+            s.stages().stream()
+                .map(st -> Durations.format(st.duration()) + ":" + st.target())
+                .toList());
+        break;
+      case CONSTANT_ARRIVAL_RATE:
+        c.put("rate", s.rate());
+        c.put("timeUnit", Durations.format(s.timeUnit()));
+        c.put("duration", Durations.format(s.duration()));
+        c.put("preAllocatedVUs", s.preAllocatedVUs());
+        c.put("maxVUs", s.maxVUs());
+        break;
+      default:
+        c.put("startRate", s.startRate());
+        c.put("timeUnit", Durations.format(s.timeUnit()));
+        c.put(
+            "stages",
+            s.stages().stream()
+                .map(st -> Durations.format(st.duration()) + ":" + st.target())
+                .toList());
+        c.put("preAllocatedVUs", s.preAllocatedVUs());
+        c.put("maxVUs", s.maxVUs());
+    }
+    return c;
+  }
+
+  private static String ms(Double v) {
+    if (v == null) {
+      return "-";
+    }
+    return v >= 100
+        ? String.format("%.0fms", v)
+        : v >= 10 ? String.format("%.1fms", v) : String.format("%.2fms", v);
+  }
+
+  private static String ms(double v) {
+    return ms(Double.valueOf(v));
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private void say(String line) {
+    PrintWriter out = settings.out();
+    synchronized (out) {
+      out.println(Secrets.redact(line));
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.critpath.http.metrics;
+
+import dev.critpath.http.ScenarioResult;
+import dev.critpath.http.ThresholdResult;
+import dev.critpath.http.scenario.MetricKind;
+import dev.critpath.http.scenario.ScenarioSpec;
+import dev.critpath.http.scenario.Threshold;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The metrics of one scenario file's run: folds every scenario once a second (time series), and
+ * evaluates thresholds in k6's grammar over the totals, narrowed by tags like k6's sub-metrics.
+ */
+public final class MetricsRegistry {
+  private final List<ScenarioMetrics> scenarios = new ArrayList<>();
+  private final Histogram scratch = Histograms.scratch();
+  private final Histogram intervalLatency = Histograms.scratch();
+  private final Histogram intervalService = Histograms.scratch();
+  private final long testStartNanos;
+  private final Map<String, MetricKind> customKinds;
+
+  /**
+   * @param customKinds the kinds of the metrics the scenario file reads from response bodies
+   */
+  public MetricsRegistry(long testStartNanos, Map<String, MetricKind> customKinds) {
+    this.testStartNanos = testStartNanos;
+    this.customKinds = customKinds;
+  }
+
+  public synchronized ScenarioMetrics add(String scenario, Map<String, String> tags) {
+    ScenarioMetrics m = new ScenarioMetrics(scenario, tags);
+    scenarios.add(m);
+    return m;
+  }
+
+  /** Folds the last second of every scenario; called once a second by one thread. */
+  public synchronized void tick() {
+    long now = System.nanoTime();
+    for (ScenarioMetrics m : scenarios) {
+      m.tick(now, testStartNanos, scratch, intervalLatency, intervalService);
+    }
+  }
+
+  /** The threshold's observed value, NaN when no sample matched. */
+  public synchronized double evaluate(Threshold t) {
+    Map<String, String> filter = t.tags();
+    switch (t.metric()) {
+      case "http_req_duration":
+        return trend(t, seriesHistograms(filter, s -> s.latencyTotal));
+      case "http_req_service_time":
+        return trend(t, seriesHistograms(filter, s -> s.serviceTotal));
+      case "http_req_waiting":
+        return trend(t, seriesHistograms(filter, s -> s.waitingTotal));
+      case "http_req_connecting":
+        return trend(t, scenarioHistograms(filter, m -> m.connectingTotal));
+      case "start_lag":
+        return trend(t, scenarioHistograms(filter, m -> m.startLagTotal));
+      case "iteration_duration":
+        return trend(t, scenarioHistograms(filter, m -> m.iterationDurationTotal));
+      case "http_req_failed":
+        {
+          long failed = 0;
+          long total = 0;
+          for (Series s : matchingSeries(filter)) {
+            total += s.count();
+            failed += s.failed ? s.count() : 0;
+          }
+          return total == 0 ? Double.NaN : (double) failed / total;
+        }
+      case "http_reqs":
+        {
+          long n = 0;
+          for (Series s : matchingSeries(filter)) {
+            n += s.count();
+          }
+          return counter(t, n);
+        }
+      case "checks":
+        {
+          long pass = 0;
+          long total = 0;
+          for (ScenarioMetrics m : scenarios) {
+            for (Object[] c : m.checks()) {
+              Map<String, String> tags = new LinkedHashMap<>(m.tags);
+              tags.put("name", (String) c[0]);
+              tags.put("check", (String) c[1]);
+              if (matches(tags, filter)) {
+                pass += (Long) c[2];
+                total += (Long) c[2] + (Long) c[3];
+              }
+            }
+          }
+          return total == 0 ? Double.NaN : (double) pass / total;
+        }
+      case "iterations":
+        return counter(t, scenarioCount(filter, m -> m.iterations.sum()));
+      case "dropped_iterations":
+        return counter(t, scenarioCount(filter, m -> m.dropped.sum()));
+      case "late_starts":
+        return counter(t, scenarioCount(filter, m -> m.lateStarts.sum()));
+      case "cold_starts":
+        return counter(t, scenarioCount(filter, m -> m.coldStarts.sum()));
+      default:
+        return custom(t);
+    }
+  }
+
+  private double custom(Threshold t) {
+    double trues = 0;
+    double total = 0;
+    for (ScenarioMetrics m : scenarios) {
+      for (Object[] c : m.customValues()) {
+        Map<String, String> tags = new LinkedHashMap<>(m.tags);
+        tags.put("name", (String) c[1]);
+        if (c[0].equals(t.metric()) && matches(tags, t.tags())) {
+          trues += (Double) c[2];
+          total += (Double) c[3];
+        }
+      }
+    }
+    if (customKinds.get(t.metric()) == MetricKind.RATE) {
+      return total == 0 ? Double.NaN : trues / total;
+    }
+    return counter(t, Math.round(trues));
+  }
+
+  private double counter(Threshold t, long count) {
+    if ("rate".equals(t.aggregation())) {
+      double seconds = (System.nanoTime() - testStartNanos) / 1e9;
+      return seconds <= 0 ? 0 : count / seconds;
+    }
+    return count;
+  }
+
+  private static double trend(Threshold t, List<AbstractHistogram> parts) {
+    Histogram merged = Histograms.scratch();
+    for (AbstractHistogram h : parts) {
+      merged.add(h);
+    }
+    if (merged.getTotalCount() == 0) {
+      return Double.NaN;
+    }
+    switch (t.aggregation()) {
+      case "avg":
+        return merged.getMean() / 1000.0;
+      case "min":
+        return merged.getMinValue() / 1000.0;
+      case "max":
+        return merged.getMaxValue() / 1000.0;
+      case "med":
+        return merged.getValueAtPercentile(50) / 1000.0;
+      default:
+        return merged.getValueAtPercentile(t.percentile()) / 1000.0;
+    }
+  }
+
+  private List<Series> matchingSeries(Map<String, String> filter) {
+    List<Series> out = new ArrayList<>();
+    for (ScenarioMetrics m : scenarios) {
+      for (Series s : m.allSeries()) {
+        if (matches(s.tags, filter)) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<AbstractHistogram> seriesHistograms(
+      Map<String, String> filter, Function<Series, AbstractHistogram> which) {
+    List<AbstractHistogram> out = new ArrayList<>();
+    for (Series s : matchingSeries(filter)) {
+      out.add(which.apply(s));
+    }
+    return out;
+  }
+
+  private List<AbstractHistogram> scenarioHistograms(
+      Map<String, String> filter, Function<ScenarioMetrics, AbstractHistogram> which) {
+    List<AbstractHistogram> out = new ArrayList<>();
+    for (ScenarioMetrics m : scenarios) {
+      if (matches(m.tags, filter)) {
+        out.add(which.apply(m));
+      }
+    }
+    return out;
+  }
+
+  private long scenarioCount(Map<String, String> filter, Function<ScenarioMetrics, Long> which) {
+    long n = 0;
+    for (ScenarioMetrics m : scenarios) {
+      if (matches(m.tags, filter)) {
+        n += which.apply(m);
+      }
+    }
+    return n;
+  }
+
+  private static boolean matches(Map<String, String> tags, Map<String, String> filter) {
+    for (Map.Entry<String, String> f : filter.entrySet()) {
+      if (!f.getValue().equals(tags.get(f.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Every threshold's outcome now. */
+  public synchronized List<ThresholdResult> thresholds(List<Threshold> thresholds) {
+    List<ThresholdResult> out = new ArrayList<>();
+    for (Threshold t : thresholds) {
+      double v = evaluate(t);
+      boolean noData = Double.isNaN(v);
+      out.add(
+          new ThresholdResult(
+              t.key(),
+              t.expression(),
+              noData ? null : LatencySummary.round(v),
+              !noData && t.holds(v),
+              t.abortOnFail(),
+              noData ? "no samples matched " + t.key() : null));
+    }
+    return out;
+  }
+
+  /** The result of one scenario from its totals. */
+  public synchronized ScenarioResult summarize(
+      ScenarioSpec spec, ScenarioMetrics m, Map<String, Object> config) {
+    Histogram latency = Histograms.scratch();
+    Histogram service = Histograms.scratch();
+    Histogram waiting = Histograms.scratch();
+    Histogram cold = Histograms.scratch();
+    Histogram warm = Histograms.scratch();
+    Map<String, Long> statusCodes = new TreeMap<>();
+    Map<String, Histogram[]> byRequest = new LinkedHashMap<>();
+    Map<String, long[]> requestCounts = new LinkedHashMap<>();
+    Map<String, String> methods = new LinkedHashMap<>();
+    long requests = 0;
+    long failed = 0;
+    for (Series s : m.allSeries()) {
+      long n = s.count();
+      requests += n;
+      failed += s.failed ? n : 0;
+      latency.add(s.latencyTotal);
+      service.add(s.serviceTotal);
+      waiting.add(s.waitingTotal);
+      (s.cold ? cold : warm).add(s.latencyTotal);
+      if (s.status > 0) {
+        statusCodes.merge(Integer.toString(s.status), n, Long::sum);
+      }
+      Histogram[] h =
+          byRequest.computeIfAbsent(
+              s.request, k -> new Histogram[] {Histograms.scratch(), Histograms.scratch()});
+      h[0].add(s.latencyTotal);
+      h[1].add(s.serviceTotal);
+      long[] c = requestCounts.computeIfAbsent(s.request, k -> new long[2]);
+      c[0] += n;
+      c[1] += s.failed ? n : 0;
+      methods.put(s.request, s.tags.get("method"));
+    }
+    List<ScenarioResult.RequestResult> perRequest = new ArrayList<>();
+    byRequest.forEach(
+        (name, h) -> {
+          long[] c = requestCounts.get(name);
+          perRequest.add(
+              new ScenarioResult.RequestResult(
+                  name,
+                  methods.get(name),
+                  c[0],
+                  c[0] == 0 ? 0 : LatencySummary.round((double) c[1] / c[0]),
+                  LatencySummary.of(h[0]),
+                  LatencySummary.of(h[1])));
+        });
+    List<ScenarioResult.CheckResult> checks = new ArrayList<>();
+    for (Object[] c : m.checks()) {
+      checks.add(
+          new ScenarioResult.CheckResult((String) c[0], (String) c[1], (Long) c[2], (Long) c[3]));
+    }
+    Map<String, Double> custom = new TreeMap<>();
+    for (Object[] c : m.customValues()) {
+      double trues = (Double) c[2];
+      double total = (Double) c[3];
+      String key = c[0] + "{name:" + c[1] + "}";
+      custom.put(key, total > 0 ? LatencySummary.round(trues / total) : trues);
+    }
+    double seconds = m.elapsedSeconds(System.nanoTime());
+    long iterations = m.iterations.sum();
+    long coldStarts = m.coldStarts.sum();
+    return new ScenarioResult(
+        spec.name(),
+        spec.executor().k6Name,
+        spec.phase(),
+        spec.tags(),
+        config,
+        m.startedNanos == 0 ? 0 : LatencySummary.round((m.startedNanos - testStartNanos) / 1e9),
+        LatencySummary.round(seconds),
+        requests,
+        seconds == 0 ? 0 : LatencySummary.round(requests / seconds),
+        iterations,
+        seconds == 0 ? 0 : LatencySummary.round(iterations / seconds),
+        m.dropped.sum(),
+        m.lateStarts.sum(),
+        m.interrupted.sum(),
+        m.allocatedVus.get(),
+        requests == 0 ? 0 : LatencySummary.round((double) failed / requests),
+        LatencySummary.of(latency),
+        LatencySummary.of(service),
+        LatencySummary.of(waiting),
+        spec.executor().openModel ? LatencySummary.of(m.startLagTotal) : null,
+        LatencySummary.of(m.iterationDurationTotal),
+        LatencySummary.of(m.connectingTotal),
+        coldStarts == 0
+            ? null
+            : new ScenarioResult.ColdWarm(
+                coldStarts, LatencySummary.of(cold), LatencySummary.of(warm)),
+        statusCodes,
+        m.errors(),
+        checks,
+        perRequest,
+        custom.isEmpty() ? null : custom,
+        m.rows(),
+        m.samples().isEmpty() ? null : m.samples());
+  }
+}

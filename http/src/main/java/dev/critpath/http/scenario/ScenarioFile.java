@@ -1,0 +1,29 @@
+package dev.critpath.http.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+/** A parsed scenario file: data, requests, scenarios and thresholds, validated. */
+public record ScenarioFile(
+    String name,
+    String source,
+    String description,
+    AuthSettings auth,
+    Map<String, DataSpec> data,
+    Map<String, RequestSpec> requests,
+    Map<String, ScenarioSpec> scenarios,
+    List<Threshold> thresholds,
+    Map<String, MetricKind> customMetrics) {
+
+  /** The requests any scenario sends, in file order (functional validation calls each once). */
+  public List<RequestSpec> usedRequests() {
+    return requests.values().stream()
+        .filter(r -> scenarios.values().stream().anyMatch(s -> s.exec().contains(r.name())))
+        .toList();
+  }
+
+  public MetricKind metricKind(String metric) {
+    MetricKind builtin = MetricKind.BUILTIN.get(metric);
+    return builtin != null ? builtin : customMetrics.get(metric);
+  }
+}

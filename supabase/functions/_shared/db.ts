@@ -1,0 +1,37 @@
+// PostgreSQL access as the caller: every query runs in a transaction that first takes the
+// caller's role and JWT claims (what PostgREST does), so RLS and auth.uid() apply.
+import postgres from "npm:postgres@3.4.9";
+import type { Claims } from "./auth.ts";
+
+const url = Deno.env.get("SUPABASE_DB_URL");
+if (!url) {
+  throw new Error("SUPABASE_DB_URL is not set");
+}
+
+export const sql = postgres(url, {
+  max: Number(Deno.env.get("DB_POOL_MAX") ?? "4"),
+  // Supabase's transaction pooler cannot keep prepared statements: DB_PREPARE=false there.
+  prepare: (Deno.env.get("DB_PREPARE") ?? "true") !== "false",
+  idle_timeout: 30,
+  connection: { application_name: "critpath-edge" },
+  onnotice: () => {},
+});
+
+// deno-lint-ignore no-explicit-any
+type Tx = any;
+// deno-lint-ignore no-explicit-any
+type Result = any;
+
+/** Runs `work` in one transaction acting as the caller. */
+export function asCaller(claims: Claims, work: (tx: Tx) => Promise<Result>): Promise<Result> {
+  return sql.begin(async (tx: Tx) => {
+    await tx`SELECT set_config('role', ${claims.role}, true),
+                    set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    return await work(tx);
+  });
+}
+
+/** PostgreSQL's error code of a failed query, if it is one. */
+export function sqlState(e: unknown): string | undefined {
+  return (e as { code?: string })?.code;
+}
