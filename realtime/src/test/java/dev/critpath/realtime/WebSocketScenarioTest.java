@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
+import dev.critpath.network.NetworkProfile;
 import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** Supabase Realtime clients through the local Deno relay (real sockets, real PostgreSQL). */
 class WebSocketScenarioTest {
+  private static final long RTT = NetworkProfile.LTE_4G.rttMillis();
   private static Database db;
 
   @BeforeAll
@@ -24,29 +26,72 @@ class WebSocketScenarioTest {
     db.close();
   }
 
-  @Test
-  void subscribersThroughTheRelayGetEveryMessageOnceAndReconnectsCatchUp() throws Exception {
-    RealtimeSettings s =
-        new RealtimeSettings(
-            RealtimeSettings.Level.WEBSOCKET,
-            100,
-            20,
-            Duration.ofSeconds(6),
-            4,
-            null,
-            RealtimeSettings.EventKind.POSTGRES_CHANGES,
-            3,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(10),
-            null);
+  private static ScenarioResult run(RealtimeSettings s) {
     RealtimeReport report = RealtimeBenchmark.run(db, s, new PrintWriter(System.out, true));
+    assertThat(report.scenarios()).hasSize(1);
     ScenarioResult r = report.scenarios().get(0);
     System.out.println(Json.write(r));
+    return r;
+  }
+
+  @Test
+  void everySubscriberGetsEveryMessageOnceAndForcedReconnectsCatchUp() {
+    ScenarioResult r = run(Runs.websocket(100, 20, 6, 4, null, 3));
+    assertThat(r.level()).isEqualTo("websocket");
+    assertThat(r.errors().total()).isZero();
+    assertThat(r.subscriptionSetup().count()).isEqualTo(100);
+    // 4 conversations of 25 subscribers; each message goes to one conversation
+    assertThat(r.messages().expectedDeliveries()).isEqualTo(25 * r.messages().sent());
+    assertThat(r.messages().lost()).isZero();
+    assertThat(r.messages().duplicates()).isZero();
+    assertThat(r.messages().unknown()).isZero();
+    assertThat(r.subscribersBehind()).isZero();
+    // cut off for 1 s at 20 msg/s over 4 conversations: each misses some and fetches them
+    assertThat(r.reconnects().forced()).isEqualTo(3);
+    assertThat(r.reconnects().succeeded()).isEqualTo(3);
+    assertThat(r.reconnects().reconnectAndCatchUp().count()).isEqualTo(3);
+    assertThat(r.messages().recoveredByCatchUp()).isPositive();
+    assertThat(r.delivery().count() + r.messages().recoveredByCatchUp())
+        .isEqualTo(r.messages().expectedDeliveries());
+    assertThat(r.relay()).containsEntry("joins", 104); // 100 + the warm-up + 3 rejoins
+    assertThat(r.thresholds())
+        .extracting(Threshold::metric)
+        .containsExactly(
+            "delivery_latency",
+            "messages_lost",
+            "messages_duplicated",
+            "subscription_setup",
+            "reconnect_and_catch_up");
+  }
+
+  @Test
+  void broadcastChannelsDeliverTheSameMessages() {
+    ScenarioResult r =
+        run(Runs.with(Runs.websocket(20, 10, 3, 2, null, 0), RealtimeSettings.EventKind.BROADCAST));
+    assertThat(r.event()).isEqualTo("broadcast");
     assertThat(r.errors().total()).isZero();
     assertThat(r.messages().lost()).isZero();
     assertThat(r.messages().duplicates()).isZero();
-    assertThat(r.reconnects().forced()).isEqualTo(3);
-    assertThat(r.reconnects().succeeded()).isEqualTo(3);
-    assertThat(r.messages().recoveredByCatchUp()).isPositive();
+    assertThat(r.delivery().count()).isEqualTo(10 * r.messages().sent());
+  }
+
+  @Test
+  void on4gEveryStepPaysItsRoundTrips() {
+    ScenarioResult r = run(Runs.websocket(20, 10, 4, 1, NetworkProfile.LTE_4G, 2));
+    assertThat(r.network()).isEqualTo(NetworkProfile.LTE_4G);
+    assertThat(r.platform()).isEqualTo("mobile 4G");
+    assertThat(r.errors().total()).isZero();
+    assertThat(r.messages().lost()).isZero();
+    // a delivery crosses the downlink once: half the round trip at least
+    assertThat(r.delivery().minMs()).isGreaterThanOrEqualTo(RTT / 2.0);
+    // TCP handshake, HTTP upgrade, phx_join: three round trips
+    assertThat(r.subscriptionSetup().minMs()).isGreaterThanOrEqualTo(3 * RTT);
+    // the same three, then the catch-up fetch: four
+    assertThat(r.reconnects().reconnectAndCatchUp().minMs()).isGreaterThanOrEqualTo(4 * RTT);
+    assertThat(r.reconnects().reconnectAndCatchUp().maxMs()).isLessThan(6 * RTT + 500);
+    assertThat(r.thresholds())
+        .filteredOn(t -> t.metric().equals("delivery_latency"))
+        .extracting(Threshold::expression)
+        .containsExactly("p(95)<500");
   }
 }
