@@ -106,13 +106,18 @@ final class SeedCommand implements Callable<Integer> {
             .withScale(scale)
             .withAnchor(parseAnchor(anchor))
             .withJobs(jobs)
-            .withAllowUnmarked(database.allowUnmarked)
-            .withListener(ConsoleProgress.toStderr());
+            .withAllowUnmarked(database.allowUnmarked);
+    options.plan(); // a bad --scale fails here, before any connection
     PrintWriter stdout = spec.commandLine().getOut();
     try (Database db = database.open()) {
       stdout.println("critpath: using " + db.description());
       PgbenchBaseline.Result before = pgbenchScale == null ? null : pgbench(db, stdout);
-      SeedReport report = seed(db, options, out == null ? DEFAULT_OUT : out, stdout);
+      SeedReport report =
+          seed(
+              db,
+              options.withListener(ConsoleProgress.toStderr()),
+              out == null ? DEFAULT_OUT : out,
+              stdout);
       if (pgbenchScale != null) {
         PgbenchBaseline.Result after = pgbench(db, stdout);
         printComparison(
