@@ -255,7 +255,9 @@ public final class PlanAnalyzer {
       double share = rows == 0 ? 1 : fetches / (double) rows;
       warn(
           PlanRules.HEAP_FETCHES,
-          share >= PlanRules.HEAP_FETCH_WARN_SHARE ? Severity.WARN : Severity.INFO,
+          share >= PlanRules.HEAP_FETCH_WARN_SHARE && fetches >= PlanRules.HEAP_FETCH_WARN_MIN
+              ? Severity.WARN
+              : Severity.INFO,
           n,
           String.format(
               "index-only scan visited the table for %,d of %,d rows (%s): the visibility map is"
@@ -303,6 +305,19 @@ public final class PlanAnalyzer {
       rule = PlanRules.MISESTIMATE_10;
       severity = Severity.INFO;
     } else {
+      return;
+    }
+    if (n.type().equals("Function Scan")) {
+      // the planner takes a function's row count from its declaration (ROWS, default 1000)
+      warn(
+          rule,
+          Severity.INFO,
+          n,
+          String.format(
+              "the function is declared to return %,.0f rows, it returned %,.0f: declare it"
+                  + " with ROWS %,.0f (ALTER FUNCTION ... ROWS) if it joins with anything",
+              n.planRows, n.rowsPerLoop, Math.max(1, n.rowsPerLoop)),
+          ev("planned_rows", n.planRows, "actual_rows", n.rowsPerLoop, "factor", factor));
       return;
     }
     warn(

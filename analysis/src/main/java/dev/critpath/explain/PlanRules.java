@@ -60,8 +60,13 @@ public final class PlanRules {
   /** Filters that removed fewer rows than this in all loops are not worth a line. */
   public static final long FILTER_MIN_REMOVED = 100;
 
-  /** Heap fetches of an index-only scan from this share of its rows are a WARN (else INFO). */
+  /**
+   * Heap fetches of an index-only scan are a WARN from this share of its rows and this many fetches
+   * (a few fetches right after a write are normal), else INFO.
+   */
   public static final double HEAP_FETCH_WARN_SHARE = 0.1;
+
+  public static final long HEAP_FETCH_WARN_MIN = 100;
 
   /** One node's exclusive share of the execution time. */
   public static final double TIME_INFO_SHARE = 0.1;

@@ -1,0 +1,298 @@
+package dev.critpath.explain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.critpath.catalog.CatalogQuery;
+import dev.critpath.db.RequestContext;
+import dev.critpath.db.SqlState;
+import dev.critpath.io.Json;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Runs {@code EXPLAIN (ANALYZE, BUFFERS, SETTINGS, FORMAT JSON)} for catalog queries on one
+ * dedicated connection, the way the benchmark runs them: inside a transaction, as the query's role
+ * with its JWT claims. Every capture's transaction is rolled back, writes included (sequences still
+ * advance, as with any rolled-back insert), and runs under a statement_timeout.
+ *
+ * <p>The statement is prepared ({@code PREPARE}) and explained through {@code EXECUTE}, so that
+ * {@code plan_cache_mode} picks the custom plan (planned for these values) or the generic plan
+ * (what a prepared statement switches to after five executions). Statements inside functions
+ * (send_message, redeem_voucher, RLS helpers) are captured by auto_explain, whose JSON plans arrive
+ * as notices, hence JDBC warnings.
+ */
+final class PlanCapture {
+  private static final String STATEMENT = "critpath_explain";
+  private static final String AUTO_STATEMENT = "critpath_explain_auto";
+
+  /** Executions after which PostgreSQL may switch a prepared statement to its generic plan. */
+  static final int CUSTOM_PLAN_TRIES = 5;
+
+  private static final String NOTICE_PLAN = "plan:";
+
+  private final Connection c;
+  private final Duration timeout;
+  private final boolean nested;
+  private final String nestedStatus;
+
+  private PlanCapture(Connection c, Duration timeout, boolean nested, String nestedStatus) {
+    this.c = c;
+    this.timeout = timeout;
+    this.nested = nested;
+    this.nestedStatus = nestedStatus;
+  }
+
+  /** Prepares a connection (left with autocommit off) and finds out whether auto_explain works. */
+  static PlanCapture open(Connection c, Duration timeout) throws SQLException {
+    c.setAutoCommit(true);
+    String why = null;
+    boolean preloaded = false;
+    try (Statement st = c.createStatement()) {
+      for (String setting : List.of("shared_preload_libraries", "session_preload_libraries")) {
+        try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+          preloaded |= rs.next() && rs.getString(1).contains("auto_explain");
+        }
+      }
+      if (!preloaded) {
+        try {
+          st.execute("LOAD 'auto_explain'");
+        } catch (SQLException e) {
+          why = firstLine(e);
+        }
+      }
+    }
+    c.setAutoCommit(false);
+    if (why == null) {
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL auto_explain.log_nested_statements = on");
+      } catch (SQLException e) {
+        why = firstLine(e);
+      } finally {
+        c.rollback();
+      }
+    }
+    String status =
+        why == null
+            ? "captured with auto_explain ("
+                + (preloaded ? "preloaded" : "loaded per session")
+                + ")"
+            : "not captured: auto_explain is not usable here ("
+                + why
+                + "); fix: add auto_explain to shared_preload_libraries, or connect as a superuser";
+    return new PlanCapture(c, timeout, why == null, status);
+  }
+
+  String nestedStatus() {
+    return nestedStatus;
+  }
+
+  /**
+   * Executes and explains the query once with these parameters, then rolls back.
+   *
+   * @param generic true for the generic plan, false for the custom plan
+   */
+  CapturedPlan capture(CatalogQuery q, ParamSet params, String variant, boolean generic)
+      throws SQLException {
+    boolean prepared = false;
+    try {
+      begin(generic ? "force_generic_plan" : "force_custom_plan");
+      if (nested) {
+        exec(
+            "SET LOCAL auto_explain.log_min_duration = 0",
+            "SET LOCAL auto_explain.log_analyze = on",
+            "SET LOCAL auto_explain.log_buffers = on",
+            "SET LOCAL auto_explain.log_timing = on",
+            "SET LOCAL auto_explain.log_nested_statements = on",
+            "SET LOCAL auto_explain.log_format = json",
+            "SET LOCAL auto_explain.log_level = notice",
+            "SET LOCAL client_min_messages = notice");
+      }
+      RequestContext.apply(c, q.role().pgRole(), params.subject());
+      prepare(STATEMENT, q, params);
+      prepared = true;
+      String options = "ANALYZE, BUFFERS, SETTINGS" + (q.write().writes() ? ", WAL" : "");
+      String raw;
+      List<JsonNode> nestedPlans;
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "EXPLAIN (" + options + ", FORMAT JSON) " + execute(STATEMENT, params))) {
+        rs.next();
+        raw = rs.getString(1);
+        nestedPlans = nested ? nestedPlans(st.getWarnings()) : List.of();
+      }
+      return new CapturedPlan(variant, params, null, List.of(), null, List.of(), raw, nestedPlans);
+    } finally {
+      end(prepared ? STATEMENT : null);
+    }
+  }
+
+  /**
+   * Whether PostgreSQL, left to plan_cache_mode = auto, switches to the generic plan: executes the
+   * prepared statement {@value #CUSTOM_PLAN_TRIES} + 1 times (each rolled back to a savepoint) and
+   * reads pg_prepared_statements.generic_plans (PostgreSQL 14+; null before).
+   */
+  Boolean chosenAfterFiveRuns(CatalogQuery q, ParamSet params) throws SQLException {
+    if (c.getMetaData().getDatabaseMajorVersion() < 14) {
+      return null;
+    }
+    boolean prepared = false;
+    try {
+      begin("auto");
+      RequestContext.apply(c, q.role().pgRole(), params.subject());
+      prepare(AUTO_STATEMENT, q, params);
+      prepared = true;
+      for (int i = 0; i <= CUSTOM_PLAN_TRIES; i++) {
+        Savepoint sp = c.setSavepoint();
+        try (Statement st = c.createStatement()) {
+          st.execute(execute(AUTO_STATEMENT, params));
+        }
+        c.rollback(sp);
+      }
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT generic_plans FROM pg_prepared_statements WHERE name = '"
+                      + AUTO_STATEMENT
+                      + "'")) {
+        return rs.next() && rs.getLong(1) > 0;
+      }
+    } finally {
+      end(prepared ? AUTO_STATEMENT : null);
+    }
+  }
+
+  /**
+   * The plan (EXPLAIN without ANALYZE: nothing runs) of the query as its role, for the custom plan
+   * of these parameters, inside the caller's transaction: what-if analysis calls it with indexes
+   * hidden or hypothetical. Role and settings are undone by rolling back to a savepoint.
+   */
+  JsonNode estimate(CatalogQuery q, ParamSet params) throws SQLException {
+    Savepoint sp = c.setSavepoint();
+    boolean prepared = false;
+    try {
+      exec("SET LOCAL plan_cache_mode = force_custom_plan");
+      RequestContext.apply(c, q.role().pgRole(), params.subject());
+      prepare(STATEMENT, q, params);
+      prepared = true;
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + execute(STATEMENT, params))) {
+        rs.next();
+        return Json.mapper().readTree(rs.getString(1));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("EXPLAIN returned something that is not JSON", e);
+      }
+    } finally {
+      c.rollback(sp);
+      if (prepared) {
+        exec("DEALLOCATE " + STATEMENT);
+      }
+    }
+  }
+
+  Connection connection() {
+    return c;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  private void begin(String planCacheMode) throws SQLException {
+    exec(
+        "SET LOCAL statement_timeout = " + timeout.toMillis(),
+        "SET LOCAL plan_cache_mode = " + planCacheMode);
+  }
+
+  /** Rolls the transaction back, whatever happened, and forgets the prepared statement. */
+  private void end(String prepared) throws SQLException {
+    c.rollback();
+    if (prepared != null) {
+      exec("DEALLOCATE " + prepared);
+      c.rollback();
+    }
+  }
+
+  /**
+   * PREPAREs the statement, letting PostgreSQL infer the parameter types; where it cannot ({@code
+   * SELECT $1}), with types taken from the values.
+   */
+  private void prepare(String name, CatalogQuery q, ParamSet params) throws SQLException {
+    String sql = c.nativeSQL(q.jdbcSql());
+    Savepoint sp = c.setSavepoint();
+    try {
+      exec("PREPARE " + name + " AS " + sql);
+      c.releaseSavepoint(sp);
+    } catch (SQLException e) {
+      if (!"42P18".equals(e.getSQLState()) || params.placeholderValues().isEmpty()) {
+        throw e;
+      }
+      c.rollback(sp);
+      String types =
+          params.placeholderValues().stream()
+              .map(SqlLiteral::typeOf)
+              .collect(Collectors.joining(", "));
+      exec("PREPARE " + name + " (" + types + ") AS " + sql);
+    }
+  }
+
+  private static String execute(String name, ParamSet params) {
+    if (params.placeholderValues().isEmpty()) {
+      return "EXECUTE " + name;
+    }
+    return "EXECUTE "
+        + name
+        + "("
+        + params.placeholderValues().stream().map(SqlLiteral::of).collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  /**
+   * The auto_explain plans among the notices, in the order the statements finished; the outer
+   * statement's own plan (auto_explain logs it too) is left out.
+   */
+  private static List<JsonNode> nestedPlans(SQLWarning warning) {
+    List<JsonNode> out = new ArrayList<>();
+    for (SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+      String msg = w.getMessage();
+      int at = msg == null ? -1 : msg.indexOf(NOTICE_PLAN);
+      if (at < 0 || !msg.startsWith("duration:")) {
+        continue;
+      }
+      JsonNode plan;
+      try {
+        plan = Json.mapper().readTree(msg.substring(at + NOTICE_PLAN.length()));
+      } catch (JsonProcessingException e) {
+        continue; // not a JSON plan (log_format changed under us): nothing to analyse
+      }
+      String text = plan.path("Query Text").asText("").strip().toLowerCase(Locale.ROOT);
+      if (text.startsWith("prepare " + STATEMENT) || text.startsWith("explain")) {
+        continue;
+      }
+      out.add(plan);
+    }
+    return out;
+  }
+
+  private void exec(String... sqls) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String sql : sqls) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  private static String firstLine(SQLException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+    return SqlState.INSUFFICIENT_PRIVILEGE.is(e) ? m + " (needs a superuser)" : m;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.critpath.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.critpath.catalog.QueryCatalog;
+import dev.critpath.db.Database;
+import dev.critpath.testkit.TestDatabases;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The regression a DBA fears: an index a critical path needs is gone. */
+class DroppedIndexTest {
+
+  @Test
+  void droppingTheIndexFailsTheExpectationAndThePlanShowsTheSeqScan() throws SQLException {
+    try (Database db = TestDatabases.migrated("dropped_index")) {
+      try (Connection c = db.connect();
+          Statement st = c.createStatement()) {
+        ReferenceData.load(c);
+        st.execute("DROP INDEX messages_conversation_created_idx");
+      }
+      ExplainResult r =
+          ExplainRunner.run(
+              db,
+              QueryCatalog.builtin(),
+              new ExplainRunner.Options(
+                  List.of("message_fetch"), Duration.ofSeconds(30), 42, false, false),
+              null,
+              new PrintWriter(new StringWriter()));
+      QueryExplain fetch = r.query("message_fetch");
+      assertThat(r.expectationsFailed()).isEqualTo(2);
+      ExpectationCheck.Result uses = fetch.expectations().get(0);
+      assertThat(uses.expectation()).isEqualTo("uses index messages_conversation_created_idx");
+      assertThat(uses.passed()).isFalse();
+      assertThat(uses.location()).startsWith("queries/message_fetch.sql:");
+      assertThat(uses.evidence())
+          .contains("hot: does not use messages_conversation_created_idx")
+          .contains("seq scan on messages read");
+      ExpectationCheck.Result noSeq = fetch.expectations().get(1);
+      assertThat(noSeq.passed()).isFalse();
+      assertThat(noSeq.evidence()).contains("Seq Scan on messages");
+      PlanAnalysis hot = fetch.plans().get(0).analysis();
+      assertThat(hot.facts().seqScans())
+          .extracting(PlanFacts.SeqScan::relation)
+          .contains("messages");
+      assertThat(hot.fired(PlanRules.SEQ_SCAN_LARGE)).isTrue();
+      StringWriter text = new StringWriter();
+      ExplainPrinter.print(r, new PrintWriter(text), false);
+      assertThat(text.toString())
+          .contains("expectations: 0 passed, 2 failed", "FAIL", "seq-scan-large-table");
+    }
+  }
+}
