@@ -2,25 +2,30 @@ package dev.critpath.seed;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 /**
- * Seeding progress on stderr: on a terminal one status line redrawn in place (a bar for the biggest
- * table in flight, rows, rows/s and ETA for each); otherwise (CI logs) a plain line per active
- * table every few seconds. Finished tables and indexes get a permanent line either way.
+ * Seeding progress on stderr. On a terminal: one status line redrawn in place, a bar for the
+ * biggest table being loaded (rows, rows/s, ETA) and what else runs (other tables, index builds,
+ * VACUUM ANALYZE, with elapsed time). Otherwise (CI logs): a plain line per running item every few
+ * seconds. Each loaded table gets a permanent line; index builds and vacuums only when they took a
+ * while, so small profiles stay short.
  */
 public final class ConsoleProgress implements SeedListener {
   private static final long TERMINAL_TICK_MS = 250;
   private static final long PLAIN_TICK_MS = 5_000;
   private static final int BAR_WIDTH = 24;
+  private static final Duration WORTH_A_LINE = Duration.ofMillis(500);
 
   private final PrintStream out;
   private final boolean terminal;
-  private final Map<String, Table> active = new ConcurrentHashMap<>();
+  private final Map<String, Table> tables = new ConcurrentHashMap<>();
+  private final Map<String, Long> tasks = new ConcurrentHashMap<>();
   private final Thread ticker;
   private volatile boolean running = true;
   private boolean lineDrawn;
@@ -36,12 +41,8 @@ public final class ConsoleProgress implements SeedListener {
       this.planned = planned;
     }
 
-    double seconds() {
-      return (System.nanoTime() - startNanos) / 1e9;
-    }
-
     double rate() {
-      double s = seconds();
+      double s = (System.nanoTime() - startNanos) / 1e9;
       return s > 0 ? rows.get() / s : 0;
     }
 
@@ -52,6 +53,10 @@ public final class ConsoleProgress implements SeedListener {
         return "ETA -";
       }
       return "ETA " + Math.round(Math.ceil(left / rate)) + "s";
+    }
+
+    String percent() {
+      return planned > 0 ? (100 * rows.get() / planned) + "%" : "";
     }
   }
 
@@ -66,7 +71,7 @@ public final class ConsoleProgress implements SeedListener {
     ticker.start();
   }
 
-  /** Progress on stderr, redrawn when stderr is a terminal ({@code System.console() != null}). */
+  /** Progress on stderr, redrawn when there is a terminal ({@code System.console() != null}). */
   public static ConsoleProgress toStderr() {
     return new ConsoleProgress(System.err, System.console() != null);
   }
@@ -78,12 +83,12 @@ public final class ConsoleProgress implements SeedListener {
 
   @Override
   public void tableStarted(String table, long plannedRows) {
-    active.putIfAbsent(table, new Table(table, plannedRows));
+    tables.putIfAbsent(table, new Table(table, plannedRows));
   }
 
   @Override
   public void rows(String table, long rows) {
-    Table t = active.get(table);
+    Table t = tables.get(table);
     if (t != null) {
       t.rows.addAndGet(rows);
     }
@@ -91,12 +96,12 @@ public final class ConsoleProgress implements SeedListener {
 
   @Override
   public synchronized void tableLoaded(String table, long rows, Duration took) {
-    active.remove(table);
+    tables.remove(table);
     double seconds = Math.max(took.toNanos() / 1e9, 1e-9);
     permanent(
         String.format(
             Locale.ROOT,
-            "seed: %-26s %,12d rows in %6.2f s  (%s rows/s)",
+            "seed: %-26s %,12d rows in %6.2f s (%s rows/s)",
             table,
             rows,
             seconds,
@@ -104,17 +109,33 @@ public final class ConsoleProgress implements SeedListener {
   }
 
   @Override
+  public void indexStarted(String table, String index) {
+    tasks.put("index " + index, System.nanoTime());
+  }
+
+  @Override
   public synchronized void indexBuilt(String table, String index, Duration took) {
-    permanent(
-        String.format(
-            Locale.ROOT, "seed: index %-41s built in %6.2f s", index, took.toNanos() / 1e9));
+    tasks.remove("index " + index);
+    if (took.compareTo(WORTH_A_LINE) >= 0) {
+      permanent(
+          String.format(
+              Locale.ROOT, "seed: index %-41s built in %6.2f s", index, took.toNanos() / 1e9));
+    }
+  }
+
+  @Override
+  public void analyzeStarted(String table) {
+    tasks.put("vacuum analyze " + table, System.nanoTime());
   }
 
   @Override
   public synchronized void analyzed(String table, Duration took) {
-    permanent(
-        String.format(
-            Locale.ROOT, "seed: vacuum analyze %-32s in %6.2f s", table, took.toNanos() / 1e9));
+    tasks.remove("vacuum analyze " + table);
+    if (took.compareTo(WORTH_A_LINE) >= 0) {
+      permanent(
+          String.format(
+              Locale.ROOT, "seed: vacuum analyze %-32s in %6.2f s", table, took.toNanos() / 1e9));
+    }
   }
 
   @Override
@@ -140,8 +161,20 @@ public final class ConsoleProgress implements SeedListener {
         if (terminal) {
           redraw();
         } else {
-          for (Table t : active.values()) {
-            out.println(plainLine(t));
+          for (Table t : tables.values()) {
+            out.println(
+                String.format(
+                    Locale.ROOT,
+                    "seed: %s %,d/%,d rows (%s), %s rows/s, %s",
+                    t.name,
+                    t.rows.get(),
+                    t.planned,
+                    t.percent(),
+                    human(t.rate()),
+                    t.eta()));
+          }
+          for (String task : runningTasks()) {
+            out.println("seed: " + task);
           }
           out.flush();
         }
@@ -149,52 +182,50 @@ public final class ConsoleProgress implements SeedListener {
     }
   }
 
+  private List<String> runningTasks() {
+    List<String> out = new ArrayList<>();
+    long now = System.nanoTime();
+    tasks.forEach((name, start) -> out.add(name + " (" + (now - start) / 1_000_000_000L + "s)"));
+    out.sort(null);
+    return out;
+  }
+
   private void redraw() {
-    if (active.isEmpty()) {
-      clearLine();
-      return;
-    }
     Table main = null;
-    for (Table t : active.values()) {
+    for (Table t : tables.values()) {
       if (main == null || t.planned > main.planned) {
         main = t;
       }
     }
-    StringBuilder line = new StringBuilder("\r\033[K");
-    double share = main.planned > 0 ? Math.min(1.0, (double) main.rows.get() / main.planned) : 1;
-    int filled = (int) Math.round(share * BAR_WIDTH);
-    line.append(main.name).append(" [").append("#".repeat(filled));
-    line.append("-".repeat(BAR_WIDTH - filled)).append("] ");
-    line.append(String.format(Locale.ROOT, "%,d/%,d ", main.rows.get(), main.planned));
-    line.append(human(main.rate())).append(" rows/s ").append(main.eta());
-    final Table shown = main;
-    String others =
-        active.values().stream()
-            .filter(t -> t != shown)
-            .map(t -> t.name + " " + percent(t))
-            .collect(Collectors.joining(", "));
-    if (!others.isEmpty()) {
-      line.append(" | ").append(others);
+    List<String> parts = new ArrayList<>();
+    if (main != null) {
+      double share = main.planned > 0 ? Math.min(1.0, (double) main.rows.get() / main.planned) : 1;
+      int filled = (int) Math.round(share * BAR_WIDTH);
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "%s [%s%s] %,d/%,d %s rows/s %s",
+              main.name,
+              "#".repeat(filled),
+              "-".repeat(BAR_WIDTH - filled),
+              main.rows.get(),
+              main.planned,
+              human(main.rate()),
+              main.eta()));
     }
-    out.print(line);
+    for (Table t : tables.values()) {
+      if (t != main) {
+        parts.add(t.name + " " + t.percent());
+      }
+    }
+    parts.addAll(runningTasks());
+    if (parts.isEmpty()) {
+      clearLine();
+      return;
+    }
+    out.print("\r\033[K" + String.join(" | ", parts));
     out.flush();
     lineDrawn = true;
-  }
-
-  private static String percent(Table t) {
-    return t.planned > 0 ? (100 * t.rows.get() / t.planned) + "%" : "";
-  }
-
-  private String plainLine(Table t) {
-    return String.format(
-        Locale.ROOT,
-        "seed: %s %,d/%,d rows (%s), %s rows/s, %s",
-        t.name,
-        t.rows.get(),
-        t.planned,
-        percent(t),
-        human(t.rate()),
-        t.eta());
   }
 
   private void permanent(String line) {

@@ -18,7 +18,11 @@ public interface SeedListener {
 
   default void tableLoaded(String table, long rows, Duration took) {}
 
+  default void indexStarted(String table, String index) {}
+
   default void indexBuilt(String table, String index, Duration took) {}
+
+  default void analyzeStarted(String table) {}
 
   default void analyzed(String table, Duration took) {}
 

@@ -318,6 +318,7 @@ public final class Seeder {
 
   private void buildIndex(Connection c, SeedTable table, IndexManager.Dropped d)
       throws SQLException {
+    listener.indexStarted(table.sqlName(), d.name());
     long t = System.nanoTime();
     IndexManager.restore(c, d);
     Duration took = Duration.ofNanos(System.nanoTime() - t);
@@ -327,6 +328,7 @@ public final class Seeder {
   }
 
   private void analyze(Connection c, SeedTable table) throws SQLException {
+    listener.analyzeStarted(table.sqlName());
     long t = System.nanoTime();
     try (Statement st = c.createStatement()) {
       st.execute("VACUUM (ANALYZE) public." + table.sqlName());
