@@ -27,12 +27,13 @@ import picocli.CommandLine.Spec;
     name = "realtime",
     mixinStandardHelpOptions = true,
     description = {
-      "Realtime delivery latency, from send_message's COMMIT to every subscriber: at the",
-      "database (LISTEN/NOTIFY fan-out) and at the client (Supabase Realtime WebSocket",
-      "subscribers, through a local relay or your project), while messages go out at a fixed",
-      "rate. Reports percentiles, lost and duplicated messages, subscription setup and",
-      "reconnect-and-catch-up times, held against the seeds' per-platform targets, optionally",
-      "over an emulated mobile network. Writes results/<run-id>/run.json (section realtime).",
+      "Realtime delivery latency from send_message's COMMIT to every subscriber:",
+      "at the database (LISTEN/NOTIFY fan-out) and at the client (Supabase Realtime",
+      "WebSocket subscribers, through the local relay or your project), while",
+      "messages go out at a fixed rate. Reports percentiles, lost and duplicated",
+      "messages, subscription setup and reconnect-and-catch-up times against the",
+      "seeds' per-platform targets, optionally over an emulated mobile network.",
+      "Writes results/<run-id>/run.json (section realtime).",
       "Exit 1 when a target failed, 2 when the run could not be set up."
     })
 final class RealtimeCommand implements Callable<Integer> {

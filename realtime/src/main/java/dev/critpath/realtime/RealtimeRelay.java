@@ -34,11 +34,15 @@ import java.util.concurrent.TimeoutException;
  * Realtime does, and stops with critpath (it exits when its stdin closes).
  */
 final class RealtimeRelay implements AutoCloseable {
-  static final String RELAY_DIR_ENV = "CRITPATH_REALTIME_DIR";
+  static final String SUPABASE_DIR_ENV = "CRITPATH_SUPABASE_DIR";
   static final String DENO_ENV = "CRITPATH_DENO";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration NPM_TIMEOUT = Duration.ofMinutes(10);
   private static final String RELAY = "relay.ts";
+
+  /** Where npm puts Deno's binary: the platform package, or the deno package's bin link. */
+  private static final List<String> DENO_IN_FUNCTIONS =
+      List.of("node_modules/@deno/linux-x64-glibc/deno", "node_modules/.bin/deno");
 
   private final Process process;
   private final int port;
@@ -217,15 +221,15 @@ final class RealtimeRelay implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** supabase/realtime: from CRITPATH_REALTIME_DIR, above the working directory, or the jar. */
+  /** supabase/realtime: under CRITPATH_SUPABASE_DIR, above the working directory or the jar. */
   static Path relayDir() {
-    String configured = System.getenv(RELAY_DIR_ENV);
+    String configured = System.getenv(SUPABASE_DIR_ENV);
     if (configured != null && !configured.isBlank()) {
-      Path dir = Path.of(configured);
+      Path dir = Path.of(configured, "realtime");
       if (Files.isRegularFile(dir.resolve(RELAY))) {
         return dir.toAbsolutePath();
       }
-      throw new UserError(RELAY_DIR_ENV + "=" + configured + " holds no " + RELAY);
+      throw new UserError(SUPABASE_DIR_ENV + "=" + configured + " holds no realtime/" + RELAY);
     }
     List<Path> starts = new ArrayList<>();
     starts.add(Path.of("").toAbsolutePath());
@@ -247,10 +251,10 @@ final class RealtimeRelay implements AutoCloseable {
         "cannot find supabase/realtime/"
             + RELAY
             + ": run critpath from its checkout or set "
-            + RELAY_DIR_ENV);
+            + SUPABASE_DIR_ENV);
   }
 
-  /** The Deno binary: CRITPATH_DENO, the functions' npm install, or PATH. */
+  /** The Deno binary: CRITPATH_DENO, the functions' npm install (made if missing), or PATH. */
   static Path deno(Path relayDir) {
     String configured = System.getenv(DENO_ENV);
     if (configured != null && !configured.isBlank()) {
@@ -260,16 +264,14 @@ final class RealtimeRelay implements AutoCloseable {
       }
       throw new UserError(DENO_ENV + "=" + configured + " is not an executable file");
     }
-    Path supabase = relayDir.getParent();
-    List<Path> candidates =
-        List.of(
-            supabase.resolve("functions/node_modules/.bin/deno"),
-            supabase.resolve("node_modules/.bin/deno"),
-            relayDir.resolve("node_modules/.bin/deno"));
-    for (Path c : candidates) {
-      if (Files.isExecutable(c)) {
-        return c;
-      }
+    Path functions = relayDir.getParent().resolve("functions");
+    Path installed = installedDeno(functions);
+    if (installed == null && Files.isRegularFile(functions.resolve("package.json"))) {
+      npmCi(functions);
+      installed = installedDeno(functions);
+    }
+    if (installed != null) {
+      return installed;
     }
     String path = System.getenv("PATH");
     if (path != null) {
@@ -282,34 +284,56 @@ final class RealtimeRelay implements AutoCloseable {
     }
     throw new UserError(
         "no Deno runtime for the realtime relay: run `npm ci` in "
-            + supabase.resolve("functions")
+            + functions
             + " (it installs Deno from npm), put deno on PATH, or set "
             + DENO_ENV);
   }
 
+  private static Path installedDeno(Path functions) {
+    for (String candidate : DENO_IN_FUNCTIONS) {
+      Path c = functions.resolve(candidate);
+      if (Files.isExecutable(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** The relay's PostgreSQL driver (npm ci in supabase/realtime, once). */
   private static void ensureDriver(Path dir) {
-    if (Files.isRegularFile(dir.resolve("node_modules/postgres/package.json"))) {
-      return;
+    if (!Files.isRegularFile(dir.resolve("node_modules/postgres/package.json"))) {
+      npmCi(dir);
     }
+  }
+
+  private static void npmCi(Path dir) {
     ProcessBuilder pb =
         new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
             .directory(dir.toFile())
             .redirectErrorStream(true);
     try {
       Process p = pb.start();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      CompletableFuture<String> output =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                  return "";
+                }
+              });
       if (!p.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new UserError("`npm ci` in " + dir + " did not finish in 3 minutes");
+        throw new UserError(
+            "`npm ci` in " + dir + " did not finish in " + NPM_TIMEOUT.toMinutes() + " minutes");
       }
       if (p.exitValue() != 0) {
-        throw new UserError("`npm ci` in " + dir + " failed: " + Secrets.redact(lastLine(output)));
+        throw new UserError(
+            "`npm ci` in " + dir + " failed: " + Secrets.redact(lastLine(output.join())));
       }
     } catch (IOException e) {
       throw new UserError(
-          "the realtime relay needs its PostgreSQL driver: install Node.js (npm) and run `npm ci`"
-              + " in "
+          "the realtime relay needs npm packages: install Node.js (npm) and run `npm ci` in "
               + dir);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
