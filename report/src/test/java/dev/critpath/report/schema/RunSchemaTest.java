@@ -1,0 +1,74 @@
+package dev.critpath.report.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.critpath.io.Json;
+import dev.critpath.report.testing.SyntheticRun;
+import dev.critpath.run.RunDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RunSchemaTest {
+  static final Path RUNS = Path.of("src/test/resources/runs");
+
+  /** Every run.json under src/test/resources/runs: fixtures and copies of real runs. */
+  static Stream<Path> runFiles() throws Exception {
+    try (Stream<Path> files = Files.walk(RUNS)) {
+      return files
+          .filter(p -> p.getFileName().toString().equals("run.json"))
+          .sorted()
+          .toList()
+          .stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("runFiles")
+  void everyKnownRunIsValid(Path runJson) {
+    assertThat(RunSchema.validate(runJson)).isEmpty();
+  }
+
+  @Test
+  void aFreshRunDirectoryIsValidWhileRunningAndWhenFinished(@TempDir Path root) {
+    RunDirectory run = RunDirectory.create(root);
+    assertThat(RunSchema.validate(run.path().resolve("run.json"))).isEmpty();
+    run.put("stageErrors", java.util.List.of(Map.of("stage", "bench", "message", "boom")));
+    run.record().finish(Instant.now(), true, "error");
+    run.save();
+    assertThat(RunSchema.validate(run.path().resolve("run.json"))).isEmpty();
+  }
+
+  @Test
+  void syntheticRunsAreValid(@TempDir Path dir) throws Exception {
+    SyntheticRun run = SyntheticRun.named("s1");
+    run.query("message_fetch").median(1).counters(50, 50).plan("plan_index.json");
+    run.write(dir, new Random(1));
+    assertThat(RunSchema.validate(dir.resolve("run.json"))).isEmpty();
+  }
+
+  @Test
+  void violationsNameThePathAndTheProblem() throws Exception {
+    ObjectNode run = (ObjectNode) Json.mapper().readTree(RUNS.resolve("full/run.json").toFile());
+    run.put("schemaVersion", 2);
+    run.put("completed", "yes");
+    JsonNode query = run.at("/sections/bench/queries/0");
+    ((ObjectNode) query).put("name", "message fetch; drop table");
+    ((ObjectNode) run.at("/sections/http")).put("baseUrl", "https://user:hunter2@example.com");
+
+    assertThat(RunSchema.validate(run))
+        .anySatisfy(m -> assertThat(m).startsWith("/schemaVersion: "))
+        .anySatisfy(m -> assertThat(m).startsWith("/completed: "))
+        .anySatisfy(m -> assertThat(m).startsWith("/sections/bench/queries/0/name: "))
+        .anySatisfy(m -> assertThat(m).startsWith("/sections/http/baseUrl: "));
+  }
+}
