@@ -77,7 +77,24 @@ final class Cleaner {
               + ours(t)
               + " LIMIT 1";
     } else {
-      sql = "SELECT 1 FROM public." + t.sqlName() + " WHERE NOT " + ours(t) + " LIMIT 1";
+      // Link tables: rows whose first reference points into critpath's range are critpath's;
+      // their primary key leads with that column, so only the others are read.
+      SeedTable.ForeignKey first = t.foreignKeys().get(0);
+      SeedTable parent = first.parentTable();
+      sql =
+          "SELECT 1 FROM public."
+              + t.sqlName()
+              + " WHERE ("
+              + first.column()
+              + " < '"
+              + SeedTable.lowId(parent.entity())
+              + "' OR "
+              + first.column()
+              + " > '"
+              + SeedTable.highId(parent.entity())
+              + "') AND NOT "
+              + ours(t)
+              + " LIMIT 1";
     }
     try (ResultSet rs = st.executeQuery(sql)) {
       return rs.next();

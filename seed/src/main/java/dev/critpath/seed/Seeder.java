@@ -192,7 +192,6 @@ public final class Seeder {
   private void load(Rows rows, List<IndexManager.Dropped> dropped) throws Exception {
     TaskRunner runner = new TaskRunner();
     Map<SeedTable, List<TaskRunner.Task>> copies = new EnumMap<>(SeedTable.class);
-    Map<SeedTable, List<TaskRunner.Task>> builds = new EnumMap<>(SeedTable.class);
     for (SeedTable table : SeedTable.values()) {
       Rows.Source source = rows.source(table);
       int parts = source.plannedRows() >= SPLIT_ROWS ? options.jobs() : 1;
@@ -214,27 +213,28 @@ public final class Seeder {
         tasks.add(task);
       }
       copies.put(table, tasks);
-      builds.put(table, new ArrayList<>());
+    }
+    // Per table: COPY streams, then VACUUM ANALYZE while only the kept indexes exist (the heap is
+    // hinted and all-visible once, and no index needs a cleanup scan), then the index builds.
+    Map<SeedTable, TaskRunner.Task> analyzed = new EnumMap<>(SeedTable.class);
+    for (SeedTable table : SeedTable.values()) {
+      analyzed.put(
+          table,
+          runner
+              .add(
+                  "vacuum analyze " + table.sqlName(),
+                  ANALYZE_MICROS_PER_ROW * rows.plannedRows(table),
+                  c -> analyze(c, table))
+              .afterAll(copies.get(table)));
     }
     for (IndexManager.Dropped d : dropped) {
       SeedTable table = SeedTable.named(d.table());
-      long tableRows = rows.plannedRows(table);
-      TaskRunner.Task build =
-          runner.add(
-              "index " + d.name(),
-              indexCost(d.restoreSql()) * tableRows,
-              c -> buildIndex(c, table, d));
-      build.afterAll(copies.get(table));
-      builds.get(table).add(build);
-    }
-    for (SeedTable table : SeedTable.values()) {
       runner
           .add(
-              "vacuum analyze " + table.sqlName(),
-              ANALYZE_MICROS_PER_ROW * rows.plannedRows(table),
-              c -> analyze(c, table))
-          .afterAll(copies.get(table))
-          .afterAll(builds.get(table));
+              "index " + d.name(),
+              indexCost(d.restoreSql()) * rows.plannedRows(table),
+              c -> buildIndex(c, table, d))
+          .after(analyzed.get(table));
     }
     runner.run(options.jobs(), this::openWorker);
   }
