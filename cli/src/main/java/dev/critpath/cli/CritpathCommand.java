@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
       SeedCommand.class,
       DoctorCommand.class,
       BenchCommand.class,
-      RealtimeCommand.class
+      RealtimeCommand.class,
+      HttpCommand.class,
+      ReportCommand.class,
+      CompareCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -23,6 +23,9 @@ import dev.critpath.http.scenario.Threshold;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +74,54 @@ public final class FileRunner {
   }
 
   private FileResult run() {
-    PrintWriter out = settings.out();
     say("http: " + file.name() + (file.description().isEmpty() ? "" : " - " + file.description()));
+    boolean sql = !file.setup().isEmpty() || !file.teardown().isEmpty();
+    if (sql && settings.db() == null) {
+      warn("no database given: setup and teardown SQL skipped, the scenario's writes stay");
+    }
+    if (settings.db() != null) {
+      executeSql(file.setup(), "setup");
+    }
+    try {
+      return load();
+    } finally {
+      if (settings.db() != null) {
+        executeSql(file.teardown(), "teardown");
+      }
+    }
+  }
+
+  private void executeSql(List<String> statements, String what) {
+    if (statements.isEmpty()) {
+      return;
+    }
+    try (Connection c = settings.db().connect();
+        Statement st = c.createStatement()) {
+      for (String sql : statements) {
+        st.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new UserError(
+          file.source()
+              + ": "
+              + what
+              + " SQL failed: "
+              + Secrets.redact(e.getMessage())
+              + (what.equals("teardown")
+                  ? " (the dataset may still hold the scenario's writes)"
+                  : ""));
+    }
+    say(
+        "http:   "
+            + what
+            + ": "
+            + statements.size()
+            + " SQL statement"
+            + (statements.size() == 1 ? "" : "s")
+            + " done");
+  }
+
+  private FileResult load() {
     DataSets data =
         DataSets.load(file.data().values(), settings.db(), settings.baseDir(), file.source());
     Map<String, CompiledRequest> compiled = new LinkedHashMap<>();

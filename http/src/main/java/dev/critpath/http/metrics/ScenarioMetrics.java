@@ -187,7 +187,7 @@ public final class ScenarioMetrics {
     boolean any = lat.getTotalCount() > 0;
     rows.add(
         new SecondRow(
-            Math.round((nowNanos - testStartNanos) / 1e9),
+            Math.round((nowNanos - testStartNanos) / 1e8) / 10.0,
             requests,
             failed,
             any ? LatencySummary.ms(lat.getValueAtPercentile(50)) : null,

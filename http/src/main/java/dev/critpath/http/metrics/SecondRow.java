@@ -5,13 +5,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * One second of a scenario, for the report's time series.
  *
- * @param t seconds since the test started (the end of this second)
+ * @param t seconds since the test started, at the end of this row (0.1 s resolution; the last row
+ *     of a scenario may cover less than a second)
  * @param p50 corrected latency percentiles in ms (null in a second without responses)
  * @param serviceP99 the 99th percentile of service time, ms
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SecondRow(
-    long t,
+    double t,
     long requests,
     long failed,
     Double p50,

@@ -3,7 +3,13 @@ package dev.critpath.http.scenario;
 import java.util.List;
 import java.util.Map;
 
-/** A parsed scenario file: data, requests, scenarios and thresholds, validated. */
+/**
+ * A parsed scenario file: data, requests, scenarios and thresholds, validated.
+ *
+ * @param setup SQL run against the benchmark database before the first request (e.g. saving what
+ *     the scenario's writes will change)
+ * @param teardown SQL run after the last one, also when the run failed (undoing those writes)
+ */
 public record ScenarioFile(
     String name,
     String source,
@@ -13,7 +19,9 @@ public record ScenarioFile(
     Map<String, RequestSpec> requests,
     Map<String, ScenarioSpec> scenarios,
     List<Threshold> thresholds,
-    Map<String, MetricKind> customMetrics) {
+    Map<String, MetricKind> customMetrics,
+    List<String> setup,
+    List<String> teardown) {
 
   /** The requests any scenario sends, in file order (functional validation calls each once). */
   public List<RequestSpec> usedRequests() {

@@ -26,7 +26,16 @@ import java.util.regex.PatternSyntaxException;
 public final class ScenarioParser {
   private static final Set<String> TOP =
       Set.of(
-          "name", "description", "defaults", "auth", "data", "requests", "scenarios", "thresholds");
+          "name",
+          "description",
+          "defaults",
+          "auth",
+          "data",
+          "requests",
+          "scenarios",
+          "thresholds",
+          "setup",
+          "teardown");
   private static final Set<String> DEFAULTS =
       Set.of("headers", "timeout", "auth", "expectedStatuses");
   private static final Set<String> AUTH = Set.of("role", "aud", "ttl", "pool");
@@ -156,7 +165,21 @@ public final class ScenarioParser {
         requests,
         scenarios,
         thresholds,
-        customMetrics);
+        customMetrics,
+        sql(root.get("setup")),
+        sql(root.get("teardown")));
+  }
+
+  private static List<String> sql(YamlNode node) {
+    List<String> out = new ArrayList<>();
+    for (YamlNode item : node.items()) {
+      String statement = item.text();
+      if (statement == null || statement.isBlank()) {
+        throw item.error("an empty SQL statement");
+      }
+      out.add(statement.strip());
+    }
+    return List.copyOf(out);
   }
 
   private AuthSettings auth(YamlNode node) {

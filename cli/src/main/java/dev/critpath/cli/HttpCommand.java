@@ -1,0 +1,146 @@
+package dev.critpath.cli;
+
+import dev.critpath.ExitCode;
+import dev.critpath.UserError;
+import dev.critpath.db.Database;
+import dev.critpath.db.DatabaseTarget;
+import dev.critpath.http.HttpResult;
+import dev.critpath.http.HttpStage;
+import dev.critpath.http.scenario.Durations;
+import dev.critpath.run.RunDirectory;
+import dev.critpath.schema.Migrator;
+import dev.critpath.seed.Profile;
+import dev.critpath.seed.SeedOptions;
+import dev.critpath.seed.Seeder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "http",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load-test the Edge Functions with scenario files in k6's vocabulary (executors, stages,",
+      "checks, thresholds). Each request is called once first (functional validation); then the",
+      "scenarios run, latency corrected for coordinated omission under arrival-rate executors.",
+      "",
+      "Target: --base-url or SUPABASE_URL (with SUPABASE_ANON_KEY, and SUPABASE_JWT_SECRET or",
+      "--jwt-pool for user tokens); otherwise the sample functions in supabase/functions, served",
+      "by a local Deno process on the benchmark database (seeded with the tiny profile when",
+      "critpath's own embedded database holds no dataset).",
+      "",
+      "SCENARIO: a scenario file, or a bundled one: edge-functions, message-send, voucher-redeem,",
+      "rate-limit, uploads. None: all bundled ones. Writes results/<run-id>/run.json (section",
+      "http). Exit 1 when a threshold or the validation failed, 2 when the run could not be set up."
+    })
+final class HttpCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Mixin DatabaseOptions database;
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "SCENARIO",
+      description = "Scenario files or bundled names.")
+  List<String> scenarios = List.of();
+
+  @Option(
+      names = "--base-url",
+      paramLabel = "URL",
+      description =
+          "Where the functions are served (https://REF.supabase.co). Default: SUPABASE_URL.")
+  String baseUrl;
+
+  @Option(
+      names = "--jwt-pool",
+      paramLabel = "FILE",
+      description =
+          "User tokens from a JWT pool file (seed 000's formats: users[] or valid_tokens[] with"
+              + " access_token or jwt) instead of minting them.")
+  Path jwtPool;
+
+  @Option(
+      names = "--function-idle",
+      paramLabel = "DURATION",
+      defaultValue = "3s",
+      description =
+          "Local server: unload a function idle this long, so its next call is a cold start"
+              + " (default: ${DEFAULT-VALUE}).")
+  String functionIdle;
+
+  @Option(
+      names = "--functions",
+      paramLabel = "DIR",
+      description = "The supabase/ directory holding functions/ and server/ (default: found).")
+  Path supabaseDir;
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      defaultValue = "results",
+      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
+  Path resultsRoot;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> env = System.getenv();
+    HttpStage.Options options = new HttpStage.Options();
+    options.scenarios = scenarios;
+    options.baseUrl = baseUrl;
+    options.jwtPool = jwtPool;
+    options.supabaseDir = supabaseDir;
+    options.env = env;
+    try {
+      options.functionIdle = Durations.parse(functionIdle);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--function-idle: " + e.getMessage());
+    }
+    HttpStage.load(scenarios, env); // a malformed file fails before any server starts
+    boolean remote =
+        baseUrl != null || (env.get("SUPABASE_URL") != null && !env.get("SUPABASE_URL").isBlank());
+    DatabaseTarget target = database.target();
+    try (Database db =
+        remote && target instanceof DatabaseTarget.Embedded ? null : database.open()) {
+      if (db != null) {
+        out.println("http: database " + db.description());
+        if (!remote) {
+          prepareLocal(db, out);
+        }
+      }
+      RunDirectory run = RunDirectory.create(resultsRoot);
+      options.logDir = run.path();
+      try {
+        HttpResult result = HttpStage.run(options, db, out);
+        run.put(HttpStage.SECTION, result);
+        run.record().finish(Instant.now(), true, result.verdict());
+        run.save();
+        out.println("http: " + result.verdict() + ", results in " + run.path());
+        return result.passed() ? ExitCode.OK.code : ExitCode.FAILED.code;
+      } catch (RuntimeException e) {
+        run.record().finish(Instant.now(), false, "error");
+        run.save();
+        throw e;
+      }
+    }
+  }
+
+  /** The local functions need the schema and rows to act on. */
+  private void prepareLocal(Database db, PrintWriter out) {
+    Migrator.migrate(db, null, database.allowUnmarked);
+    if (db.isManaged() && Seeder.loaded(db).isEmpty()) {
+      out.println("http: no dataset loaded: seeding the tiny profile");
+      out.flush();
+      Seeder.seed(db, SeedOptions.of(Profile.TINY));
+    }
+  }
+}
