@@ -25,9 +25,7 @@ import picocli.CommandLine.Option;
       DoctorCommand.class,
       BenchCommand.class,
       RealtimeCommand.class,
-      HttpCommand.class,
-      ReportCommand.class,
-      CompareCommand.class
+      HttpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
