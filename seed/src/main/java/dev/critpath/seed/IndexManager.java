@@ -140,7 +140,15 @@ final class IndexManager {
 
   static void ensurePendingTable(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
-      st.execute("CREATE SCHEMA IF NOT EXISTS critpath");
+      boolean schema;
+      try (ResultSet rs = st.executeQuery("SELECT to_regnamespace('critpath') IS NOT NULL")) {
+        rs.next();
+        schema = rs.getBoolean(1);
+      }
+      if (!schema) {
+        // Only under --allow-unmarked: a database migrated by critpath has the schema.
+        st.execute("CREATE SCHEMA critpath");
+      }
       st.execute(
           "CREATE TABLE IF NOT EXISTS "
               + PENDING_TABLE

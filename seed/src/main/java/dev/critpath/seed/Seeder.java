@@ -109,6 +109,7 @@ public final class Seeder {
       prepare(control, false);
       DatabaseMarker.requireWritable(db, "seed", options.allowUnmarked());
       requireSchema(control);
+      requirePrivileges(control);
       boolean marked = hasMarker(control);
       if (marked) {
         clearMarker(control);
@@ -395,6 +396,44 @@ public final class Seeder {
               + (missing.size() == 1 ? " " : "s ")
               + String.join(", ", missing)
               + "): run ./run.sh migrate first");
+    }
+  }
+
+  /**
+   * Seeding truncates, drops and re-creates indexes: it needs to own the tables and to create in
+   * schema public. Checked before anything is touched, so a weaker role fails cleanly.
+   */
+  private void requirePrivileges(Connection c) throws SQLException {
+    List<String> notOwned = new ArrayList<>();
+    boolean create;
+    try (Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT k.relname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
+                  + " WHERE n.nspname = 'public' AND k.relname IN ("
+                  + java.util.Arrays.stream(SeedTable.values())
+                      .map(t -> "'" + t.sqlName() + "'")
+                      .collect(java.util.stream.Collectors.joining(", "))
+                  + ") AND NOT pg_has_role(k.relowner, 'USAGE') ORDER BY 1")) {
+        while (rs.next()) {
+          notOwned.add(rs.getString(1));
+        }
+      }
+      try (ResultSet rs = st.executeQuery("SELECT has_schema_privilege('public', 'CREATE')")) {
+        rs.next();
+        create = rs.getBoolean(1);
+      }
+    }
+    if (!notOwned.isEmpty() || !create) {
+      throw new UserError(
+          "user \""
+              + db.spec().user()
+              + "\" cannot seed "
+              + db.spec().display()
+              + ": seeding truncates the tables and rebuilds their indexes, so it must own them"
+              + (notOwned.isEmpty() ? "" : " (not owned: " + String.join(", ", notOwned) + ")")
+              + (create ? "" : " and may CREATE in schema public")
+              + ". Connect as the user that ran migrate");
     }
   }
 

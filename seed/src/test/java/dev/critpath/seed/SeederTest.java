@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.critpath.UserError;
 import dev.critpath.dataset.DatasetSummary;
 import dev.critpath.dataset.Ids;
+import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.schema.Migrator;
 import dev.critpath.testkit.TestDatabases;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -455,6 +457,91 @@ class SeederTest {
           Connection b = reference.connect()) {
         assertThat(IndexManager.snapshot(a)).isEqualTo(IndexManager.snapshot(b));
       }
+    }
+  }
+
+  @Test
+  void aConnectionDroppedMidLoadIsAClearErrorAndLeavesTheDatabaseClean() throws SQLException {
+    try (Database db = TestDatabases.migrated("seed_dropped")) {
+      Seeder.seed(db, TINY);
+      AtomicBoolean killed = new AtomicBoolean();
+      SeedListener killer =
+          new SeedListener() {
+            @Override
+            public void rows(String table, long rows) {
+              if (table.equals("messages") && killed.compareAndSet(false, true)) {
+                try {
+                  single(
+                      db,
+                      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                          + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                          + " AND query LIKE 'COPY public.messages%'");
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            }
+          };
+      assertThatThrownBy(() -> Seeder.seed(db, TINY.withListener(killer)))
+          .isInstanceOf(UserError.class)
+          .hasMessageContaining("seed failed: lost the connection")
+          .hasMessageContaining("removed again");
+      assertThat(killed).isTrue();
+      assertThat(Seeder.loaded(db)).isEmpty();
+      assertThat(counts(db).values()).allMatch(n -> n == 0);
+      assertThat(single(db, "SELECT count(*) FROM " + IndexManager.PENDING_TABLE)).isZero();
+    }
+  }
+
+  @Test
+  void withoutSuperuserTheLoadKeepsForeignKeyChecksAndStillWorks() throws SQLException {
+    try (Database db = TestDatabases.migrated("seed_owner")) {
+      String role = "seed_owner_" + Long.toHexString(System.nanoTime());
+      execute(db, "CREATE ROLE " + role + " LOGIN PASSWORD 'owner-secret'");
+      execute(
+          db,
+          "GRANT USAGE ON SCHEMA critpath TO " + role,
+          "GRANT ALL ON critpath.marker TO " + role);
+      for (SeedTable t : SeedTable.values()) {
+        execute(db, "ALTER TABLE " + t.sqlName() + " OWNER TO " + role);
+      }
+      ConnectionSpec ownerSpec =
+          new ConnectionSpec(
+              db.spec().host(),
+              db.spec().port(),
+              db.spec().database(),
+              role,
+              "owner-secret",
+              db.spec().params());
+      try (Database asOwner = TestDatabases.open(ownerSpec)) {
+        assertThatThrownBy(() -> Seeder.seed(asOwner, TINY))
+            .isInstanceOf(UserError.class)
+            .hasMessageContaining("must own them")
+            .hasMessageContaining("may CREATE in schema public")
+            .hasMessageContaining("Connect as the user that ran migrate");
+      }
+      assertThat(single(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages'"))
+          .as("nothing was dropped")
+          .isEqualTo(7);
+      execute(
+          db,
+          "GRANT CREATE ON SCHEMA critpath TO " + role,
+          "GRANT CREATE ON SCHEMA public TO " + role,
+          "GRANT USAGE ON SCHEMA extensions TO " + role);
+      ConnectionSpec owner =
+          new ConnectionSpec(
+              db.spec().host(),
+              db.spec().port(),
+              db.spec().database(),
+              role,
+              "owner-secret",
+              db.spec().params());
+      try (Database asOwner = TestDatabases.open(owner)) {
+        SeedReport r = Seeder.seed(asOwner, TINY);
+        assertThat(r.foreignKeyChecks()).isTrue();
+        assertThat(r.fingerprint()).isEqualTo(report.fingerprint());
+      }
+      assertThat(digests(db)).isEqualTo(digests(seeded));
     }
   }
 
