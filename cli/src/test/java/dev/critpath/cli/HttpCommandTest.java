@@ -1,0 +1,104 @@
+package dev.critpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./run.sh http} against a base URL: exit codes and what the user sees. */
+class HttpCommandTest {
+  @TempDir Path dir;
+  private HttpServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.createContext(
+        "/functions/v1/",
+        ex -> {
+          boolean good = ex.getRequestURI().getPath().endsWith("/good");
+          byte[] body =
+              (good
+                      ? "{\"ok\":true}"
+                      : "upstream timed out: <html><body>504 Gateway Time-out</body></html>")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(good ? 200 : 504, body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private Path scenario(String function) throws Exception {
+    Path file = dir.resolve(function + ".yaml");
+    Files.writeString(
+        file,
+        "requests:\n  call: {path: /functions/v1/"
+            + function
+            + ", auth: none, checks: [{json: ok, equals: true}]}\n"
+            + "scenarios:\n  a: {executor: shared-iterations, vus: 2, iterations: 20}\n"
+            + "thresholds:\n  checks: [rate==1]\n");
+    return file;
+  }
+
+  @Test
+  void passingScenarioExitsZeroAndWritesRunJson() throws Exception {
+    CliRun run =
+        CliRun.of(
+            "http", "--base-url", url(), "--results", dir.toString(), scenario("good").toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("ok    call").contains("http: pass");
+    String json = Files.readString(dir.resolve("latest").resolve("run.json"));
+    assertThat(json).contains("\"http\"").contains("\"verdict\" : \"pass\"");
+  }
+
+  @Test
+  void failedValidationExitsOneShowingStatusAndBodyStart() throws Exception {
+    CliRun run =
+        CliRun.of(
+            "http",
+            "--base-url",
+            url(),
+            "--results",
+            dir.toString(),
+            scenario("broken").toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("FAIL  call")
+        .contains("status 504")
+        .contains("body: upstream timed out: <html><body>504 Gateway Time-out")
+        .contains("functional validation failed, no load was run");
+  }
+
+  @Test
+  void aMalformedScenarioExitsTwoNamingFileAndLine() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file, "requests:\n  a: {path: /x}\nscenarios:\n  s:\n    executor: closed-vus\n");
+    CliRun run =
+        CliRun.of("http", "--base-url", url(), "--results", dir.toString(), file.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains(file + ":5: scenarios.s.executor: unknown executor \"closed-vus\"");
+    assertThat(CliRun.of("http", "--base-url", url(), "nonsense").err())
+        .contains("scenario nonsense is neither a file nor a bundled scenario");
+  }
+}
