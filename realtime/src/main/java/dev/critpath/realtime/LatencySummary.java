@@ -2,8 +2,6 @@ package dev.critpath.realtime;
 
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.AbstractHistogram;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * Percentiles of one latency distribution, in milliseconds, as run.json carries them. The samples
@@ -24,17 +22,6 @@ public record LatencySummary(
   static final long MAX_TRACKABLE_MICROS = TimeUnit.MINUTES.toMicros(10);
 
   static final LatencySummary EMPTY = new LatencySummary(0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-  /** A histogram that many threads may record into at once. */
-  static Histogram newConcurrentHistogram() {
-    return new ConcurrentHistogram(MAX_TRACKABLE_MICROS, 3);
-  }
-
-  /** Records a duration given in nanoseconds (negative ones count as zero). */
-  static void recordNanos(Histogram h, long nanos) {
-    long micros = Math.max(0, nanos / 1_000);
-    h.recordValue(Math.min(micros, MAX_TRACKABLE_MICROS));
-  }
 
   static LatencySummary of(AbstractHistogram h) {
     if (h.getTotalCount() == 0) {

@@ -83,18 +83,22 @@ final class ListenScenario {
             threads.add(t);
           }
         }
-        Sender sender = new Sender(db, fixture, log, s.ratePerSecond());
-        Sender.Result sent = sender.run(s.duration());
-        List<BitSet> expected = Collections.nCopies(listeners, log.expected(-1));
-        drain(receipts, expected, s.drain());
+        Sender.Result sent;
+        List<BitSet> expected;
+        try (MachineLoad load = new MachineLoad()) {
+          sent = new Sender(db, fixture, log, s.ratePerSecond()).run(s.duration());
+          expected = Collections.nCopies(listeners, log.expected(-1));
+          drain(receipts, expected, s.drain());
+          notes.add(load.note());
+        }
         poller.stop = true;
         for (Thread t : threads) {
           t.join(TimeUnit.SECONDS.toMillis(5));
         }
         ScenarioResult.Messages messages = tally.messages(sent, receipts, expected);
         int behind = Tally.behind(receipts, expected).size();
-        LatencySummary delivery = LatencySummary.of(tally.delivery);
-        LatencySummary setup = LatencySummary.of(tally.setup);
+        LatencySummary delivery = tally.delivery.summary();
+        LatencySummary setup = tally.setup.summary();
         ScenarioResult.Reconnects reconnects =
             new ScenarioResult.Reconnects(0, 0, 0, 0, 0, LatencySummary.EMPTY);
         Platform platform = Platform.of(s.network());
@@ -151,7 +155,7 @@ final class ListenScenario {
                     closeQuietly(c);
                     throw e;
                   }
-                  LatencySummary.recordNanos(tally.setup, System.nanoTime() - t0);
+                  tally.setup.recordNanos(System.nanoTime() - t0);
                   return c;
                 }));
       }

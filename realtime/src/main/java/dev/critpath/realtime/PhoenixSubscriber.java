@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.critpath.io.Json;
 import io.netty.channel.Channel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -201,9 +202,47 @@ final class PhoenixSubscriber {
     }
 
     @Override
-    public void text(String text, long receivedNanos) {
-      if (!aborted) {
-        handle(text, receivedNanos);
+    public void text(byte[] utf8, int offset, int length, long receivedNanos) {
+      if (aborted) {
+        return;
+      }
+      PhoenixFrame f;
+      try {
+        f = PhoenixFrame.scan(utf8, offset, length);
+      } catch (IOException e) {
+        tally.error(
+            tally.protocolErrors,
+            "not a Phoenix frame: "
+                + abbreviate(new String(utf8, offset, length, StandardCharsets.UTF_8)));
+        return;
+      }
+      switch (f.event()) {
+        case "postgres_changes":
+        case "broadcast":
+          if (f.recordId() == null) {
+            tally.error(tally.protocolErrors, f.event() + " event without a record id");
+          } else {
+            tally.delivered(receipts, f.recordId(), receivedNanos);
+          }
+          break;
+        case "phx_reply":
+          if ("ok".equals(f.status())) {
+            replyOk(f.ref());
+            break;
+          }
+          handle(new String(utf8, offset, length, StandardCharsets.UTF_8));
+          break;
+        default:
+          handle(new String(utf8, offset, length, StandardCharsets.UTF_8));
+          break;
+      }
+    }
+
+    private void replyOk(String ref) {
+      if (ref != null && ref.equals(joinRef)) {
+        joined.complete(null);
+      } else if (ref != null && ref.equals(pendingHeartbeat)) {
+        pendingHeartbeat = null;
       }
     }
 
@@ -212,7 +251,8 @@ final class PhoenixSubscriber {
       joined.completeExceptionally(new ConnectFailed(cause));
     }
 
-    private void handle(String text, long receivedNanos) {
+    /** Frames other than deliveries and "ok" replies: rare, so a tree is fine. */
+    private void handle(String text) {
       JsonNode m;
       try {
         m = Json.mapper().readTree(text);
@@ -222,14 +262,6 @@ final class PhoenixSubscriber {
       }
       JsonNode payload = m.path("payload");
       switch (m.path("event").asText()) {
-        case "postgres_changes":
-          delivered(payload.path("data").path("record").path("id"), text, receivedNanos);
-          break;
-        case "broadcast":
-          JsonNode inner = payload.path("payload");
-          JsonNode id = inner.path("record").path("id");
-          delivered(id.isMissingNode() ? inner.path("id") : id, text, receivedNanos);
-          break;
         case "phx_reply":
           reply(m.path("ref").asText(null), payload);
           break;
@@ -247,14 +279,6 @@ final class PhoenixSubscriber {
         default:
           break; // presence_state, presence_diff and what else a server may add
       }
-    }
-
-    private void delivered(JsonNode id, String text, long receivedNanos) {
-      if (!id.isTextual()) {
-        tally.error(tally.protocolErrors, "event without a record id: " + abbreviate(text));
-        return;
-      }
-      tally.delivered(receipts, id.asText(), receivedNanos);
     }
 
     private void reply(String ref, JsonNode payload) {

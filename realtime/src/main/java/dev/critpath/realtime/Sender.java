@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
 
 /**
  * Sends messages at a fixed rate through send_message, as the fixture's sender (RLS and auth.uid()
@@ -28,7 +27,7 @@ final class Sender {
   private final Fixture fixture;
   private final MessageLog log;
   private final double ratePerSecond;
-  private final Histogram commit = LatencySummary.newConcurrentHistogram();
+  private final Latencies commit = new Latencies();
   private volatile boolean stop;
   private int sent;
   private int failed;
@@ -68,7 +67,7 @@ final class Sender {
         sendOne(c, ctx, send, i);
       }
     }
-    return new Result(sent, failed, late, LatencySummary.of(commit), firstError);
+    return new Result(sent, failed, late, commit.summary(), firstError);
   }
 
   void stop() {
@@ -93,7 +92,7 @@ final class Sender {
       MessageLog.Sent entry = new MessageLog.Sent(seq, conversation, createdAt, System.nanoTime());
       log.sending(id, entry);
       c.commit();
-      LatencySummary.recordNanos(commit, System.nanoTime() - entry.commitRequestNanos());
+      commit.recordNanos(System.nanoTime() - entry.commitRequestNanos());
       log.committed(entry);
       sent++;
     } catch (SQLException e) {

@@ -6,14 +6,13 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.HdrHistogram.Histogram;
 
 /** The counters and histograms every receiver of one scenario records into (thread-safe). */
 final class Tally {
   final MessageLog log;
-  final Histogram delivery = LatencySummary.newConcurrentHistogram();
-  final Histogram setup = LatencySummary.newConcurrentHistogram();
-  final Histogram reconnect = LatencySummary.newConcurrentHistogram();
+  final Latencies delivery = new Latencies();
+  final Latencies setup = new Latencies();
+  final Latencies reconnect = new Latencies();
   final AtomicLong unknown = new AtomicLong();
   final AtomicLong connectFailures = new AtomicLong();
   final AtomicLong joinFailures = new AtomicLong();
@@ -35,7 +34,7 @@ final class Tally {
     if (sent == null) {
       unknown.incrementAndGet();
     } else if (receipts.live(sent)) {
-      LatencySummary.recordNanos(delivery, nowNanos - sent.commitRequestNanos());
+      delivery.recordNanos(nowNanos - sent.commitRequestNanos());
     }
   }
 

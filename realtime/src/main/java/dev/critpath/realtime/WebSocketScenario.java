@@ -146,16 +146,22 @@ final class WebSocketScenario {
           HEARTBEAT.toMillis(),
           TimeUnit.MILLISECONDS);
       scheduleForcedDisconnects();
-      Sender sender = new Sender(db, fixture, log, s.ratePerSecond());
-      Sender.Result sent = sender.run(s.duration());
+      Sender.Result sent;
       List<BitSet> expected = new ArrayList<>();
       List<Receipts> receipts = new ArrayList<>();
-      for (PhoenixSubscriber sub : subscribers) {
-        expected.add(log.expected(fixture.conversationOf(sub.index)));
-        receipts.add(sub.receipts);
+      try (MachineLoad load = new MachineLoad()) {
+        sent = new Sender(db, fixture, log, s.ratePerSecond()).run(s.duration());
+        for (PhoenixSubscriber sub : subscribers) {
+          expected.add(log.expected(fixture.conversationOf(sub.index)));
+          receipts.add(sub.receipts);
+        }
+        drain(receipts, expected);
+        notes.add(load.note());
       }
-      drain(receipts, expected);
       running = false;
+      for (PhoenixSubscriber sub : subscribers) {
+        sub.abort(); // nothing arrives while the numbers are added up
+      }
       Map<String, Object> relayStats = relay == null ? null : relay.stats();
       if (wsProxy != null) {
         ShapingProxy.Stats ps = wsProxy.stats();
@@ -239,7 +245,7 @@ final class WebSocketScenario {
                   (ok, e) -> {
                     slots.release();
                     if (e == null) {
-                      LatencySummary.recordNanos(tally.setup, System.nanoTime() - t0);
+                      tally.setup.recordNanos(System.nanoTime() - t0);
                     } else {
                       classify(sub, e);
                     }
@@ -343,7 +349,7 @@ final class WebSocketScenario {
                       sub.receipts.caughtUp(sent);
                     }
                   }
-                  LatencySummary.recordNanos(tally.reconnect, System.nanoTime() - t0);
+                  tally.reconnect.recordNanos(System.nanoTime() - t0);
                   tally.reconnected.incrementAndGet();
                   return null;
                 }
@@ -369,8 +375,12 @@ final class WebSocketScenario {
           },
           BACKOFF_MS[attempt + 1],
           TimeUnit.MILLISECONDS);
-    } else {
+    } else if (running) {
       tally.error(tally.reconnectFailed, "subscriber " + sub.index + " gave up: " + why);
+    } else {
+      tally.error(
+          tally.reconnectFailed,
+          "subscriber " + sub.index + " had not reconnected when the drain time ran out");
     }
   }
 
@@ -391,8 +401,8 @@ final class WebSocketScenario {
       List<BitSet> expected,
       Map<String, Object> relayStats) {
     ScenarioResult.Messages messages = tally.messages(sent, receipts, expected);
-    LatencySummary delivery = LatencySummary.of(tally.delivery);
-    LatencySummary setup = LatencySummary.of(tally.setup);
+    LatencySummary delivery = tally.delivery.summary();
+    LatencySummary setup = tally.setup.summary();
     ScenarioResult.Reconnects reconnects =
         new ScenarioResult.Reconnects(
             tally.forcedDisconnects.get(),
@@ -400,7 +410,7 @@ final class WebSocketScenario {
             tally.reconnected.get(),
             tally.reconnectFailed.get(),
             s.offline().toMillis() / 1000.0,
-            LatencySummary.of(tally.reconnect));
+            tally.reconnect.summary());
     Platform platform = Platform.of(s.network());
     List<Threshold> thresholds = Targets.of(true, platform, delivery, setup, reconnects, messages);
     return new ScenarioResult(

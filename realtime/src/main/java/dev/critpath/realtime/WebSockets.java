@@ -1,6 +1,8 @@
 package dev.critpath.realtime;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -49,8 +51,8 @@ final class WebSockets implements AutoCloseable {
     /** The upgrade succeeded: frames may be sent. */
     void opened(Channel channel);
 
-    /** One complete text message, with the instant its last frame was read. */
-    void text(String text, long receivedNanos);
+    /** One complete text message (UTF-8), with the instant its last frame was read. */
+    void text(byte[] utf8, int offset, int length, long receivedNanos);
 
     /** The connection could not be opened (TCP, proxy, TLS, upgrade refused or timed out). */
     void failed(Throwable cause);
@@ -200,8 +202,18 @@ final class WebSockets implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
       long now = System.nanoTime();
-      if (frame instanceof TextWebSocketFrame text) {
-        listener.text(text.text(), now);
+      if (frame instanceof TextWebSocketFrame) {
+        ByteBuf content = frame.content();
+        if (content.hasArray()) {
+          listener.text(
+              content.array(),
+              content.arrayOffset() + content.readerIndex(),
+              content.readableBytes(),
+              now);
+        } else {
+          byte[] copy = ByteBufUtil.getBytes(content);
+          listener.text(copy, 0, copy.length, now);
+        }
       } else if (frame instanceof CloseWebSocketFrame close) {
         closeReason =
             "closed by the server ("
