@@ -5,6 +5,7 @@ import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.catalog.CatalogQuery;
 import dev.critpath.catalog.DatasetSummaries;
+import dev.critpath.catalog.ParamDecl;
 import dev.critpath.catalog.ParameterSource;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Target;
@@ -524,12 +525,25 @@ public final class Bench {
         q.role().id(),
         q.write().id(),
         writeHandling(q.write()),
+        r.path.java() == null ? q.sql() : null,
+        params(q),
         status,
         reason,
         targets.isEmpty() ? null : targets,
         q.expectations(),
         variants,
         rlsOverhead(r));
+  }
+
+  private static List<BenchReport.Param> params(CatalogQuery q) {
+    List<BenchReport.Param> out = new ArrayList<>();
+    for (ParamDecl p : q.params()) {
+      String sampling = p.text().substring(p.text().indexOf('=') + 1).strip();
+      for (String name : p.names()) {
+        out.add(new BenchReport.Param(name, sampling, q.source() + ":" + p.line()));
+      }
+    }
+    return out;
   }
 
   private static String writeHandling(WriteMode mode) {

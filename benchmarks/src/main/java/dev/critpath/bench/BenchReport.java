@@ -58,12 +58,17 @@ public record BenchReport(
       String role,
       String write,
       String writeHandling,
+      String sql,
+      List<Param> params,
       String status,
       String reason,
       List<TargetCheck> targets,
       List<Expectation> expectations,
       List<VariantReport> variants,
       RlsOverhead rlsOverhead) {}
+
+  /** How a parameter's values were drawn, as declared in the catalog. */
+  public record Param(String name, String sampling, String location) {}
 
   /**
    * A target checked against the main variant's single-thread latency.
@@ -98,6 +103,7 @@ public record BenchReport(
   /** Latency distribution (JMH SampleTime) in milliseconds. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Latency(
+      String unit,
       int threads,
       long samples,
       double mean,

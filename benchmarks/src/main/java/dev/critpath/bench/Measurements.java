@@ -23,6 +23,7 @@ final class Measurements {
       forkMeans.add(round(fork.getPrimaryResult().getScore() / US_PER_MS));
     }
     return new BenchReport.Latency(
+        "ms",
         rr.getParams().getThreads(),
         s.getN(),
         round(s.getMean() / US_PER_MS),

@@ -20,9 +20,13 @@ public final class ConversationListJooq implements JavaPath {
   static final int PAGE = 50;
 
   static {
-    // jOOQ prints a banner and tips on first use; a benchmark's output has no room for them.
+    // jOOQ prints a banner, tips and a version notice per connection; a benchmark's output has no
+    // room for them (the last is an INFO log line, hence the slf4j-simple level, when unset).
     System.setProperty("org.jooq.no-logo", "true");
     System.setProperty("org.jooq.no-tips", "true");
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.jooq") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.jooq", "warn");
+    }
   }
 
   @Override
