@@ -175,9 +175,13 @@ public final class PlanAnalyzer {
   private void walk(Node n, boolean underLimit) {
     JsonNode j = n.json;
     String type = n.type();
+    // plain EXPLAIN (what-if) has no actuals: its structure still counts
+    boolean analyzed = j.has("Actual Loops");
     boolean executed = n.loops > 0;
-    if (executed) {
+    if (executed || !analyzed) {
       scans(n, type);
+    }
+    if (executed) {
       misestimate(n, underLimit);
       filters(n);
       spills(n, type);

@@ -8,6 +8,7 @@ import dev.critpath.inspect.Checks;
 import dev.critpath.inspect.Finding;
 import dev.critpath.inspect.InspectResult;
 import dev.critpath.inspect.Inspector;
+import dev.critpath.inspect.StatsSnapshot;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,8 +32,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>each index inspect calls unused, rarely used, duplicate or redundant is hidden in turn and
  *       every catalog query re-planned: does any of our paths need it?
- *   <li>for each seq scan with a filter in a query's plan, a hypothetical btree index on the
- *       filtered columns is created and the query re-planned: what would it save?
+ *   <li>for each scan in a query's plan that a filter made read too much, or whose rows a sort had
+ *       to order, hypothetical btree indexes on its columns are created one at a time and the query
+ *       re-planned: what would the best one save?
  * </ul>
  *
  * Hiding uses hypopg_hide_index (hypopg 1.4+). With an older hypopg, on a database critpath created
@@ -49,6 +51,9 @@ public final class WhatIf {
 
   private static final String LOCK_TIMEOUT = "1s";
 
+  /** A re-planned cost within 1% of the original is the same cost. */
+  private static final double SAME_COST = 1.01;
+
   /** "col = ...", "col < ...", "col ~~ ...", "col @@ ...", "col IS NULL" in a Filter. */
   private static final Pattern FILTER_COLUMN =
       Pattern.compile(
@@ -56,6 +61,11 @@ public final class WhatIf {
           Pattern.CASE_INSENSITIVE);
 
   private static final Set<String> EQUALITY = Set.of("=", "= ANY", "IS NULL");
+
+  /** A Sort Key entry: "created_at DESC", "m.created_at", "messages.created_at DESC NULLS LAST". */
+  private static final Pattern SORT_KEY =
+      Pattern.compile(
+          "(?:([a-z_][a-z0-9_]*)\\.)?([a-z_][a-z0-9_]*)((?: DESC)?(?: NULLS (?:FIRST|LAST))?)");
 
   private WhatIf() {}
 
@@ -66,6 +76,7 @@ public final class WhatIf {
    *     exist)
    * @param index the index's name, or the hypothetical index's definition
    * @param query the catalog query re-planned (null in the per-index summary)
+   * @param variant which of its captured plans (hot or cold parameters)
    * @param costBefore the planner's total cost as things are
    * @param costAfter the cost with the index hidden or added
    * @param planChanged whether the plan's shape changed
@@ -76,6 +87,7 @@ public final class WhatIf {
       String kind,
       String index,
       String query,
+      String variant,
       Double costBefore,
       Double costAfter,
       Boolean planChanged,
@@ -85,7 +97,17 @@ public final class WhatIf {
   /** The results: per-query outcomes merged into the queries, per-index verdicts, and a status. */
   record Report(String status, List<QueryExplain> queries, List<Outcome> hiddenIndexes) {}
 
-  private record Baseline(CatalogQuery query, ParamSet params, double cost, String fingerprint) {}
+  /** One captured custom plan (hot or cold) re-planned without ANALYZE, as things are. */
+  private record Baseline(
+      CatalogQuery query, CapturedPlan captured, double cost, String fingerprint) {
+    ParamSet params() {
+      return captured.params();
+    }
+
+    String label() {
+      return query.name() + " " + captured.variant();
+    }
+  }
 
   static Report run(
       Connection owner,
@@ -119,13 +141,17 @@ public final class WhatIf {
         canHide = value(c, "SELECT to_regproc('hypopg_hide_index')") != null;
         for (CatalogQuery q : queries) {
           QueryExplain qe = find(results, q.name());
-          if (qe == null || qe.error() != null || qe.plans().isEmpty()) {
+          if (qe == null || qe.error() != null) {
             continue;
           }
-          ParamSet params = qe.plans().get(0).params();
-          PlanAnalysis plan = PlanAnalyzer.analyze(capture.estimate(q, params), Map.of());
-          baselines.add(
-              new Baseline(q, params, cost(capture.estimate(q, params)), plan.fingerprint()));
+          for (CapturedPlan p : qe.plans()) {
+            if (!p.variant().equals("generic")) {
+              JsonNode plan = capture.estimate(q, p.params());
+              baselines.add(
+                  new Baseline(
+                      q, p, cost(plan), PlanAnalyzer.analyze(plan, Map.of()).fingerprint()));
+            }
+          }
         }
       } finally {
         c.rollback();
@@ -144,7 +170,7 @@ public final class WhatIf {
           hidden,
           notes,
           progress);
-      suggest(owner, capture, baselines, results, installed == null, perQuery, progress);
+      suggest(owner, capture, baselines, installed == null, perQuery, progress);
     } catch (SQLException e) {
       c.rollback();
       if (SqlState.isConnectionLoss(e)) {
@@ -176,6 +202,8 @@ public final class WhatIf {
       List<String> notes,
       PrintWriter progress)
       throws SQLException {
+    // the scans explain just ran count as use: make them visible before judging "unused"
+    StatsSnapshot.flush(capture.connection());
     InspectResult inspect = Inspector.inspect(owner, Inspector.Options.defaults());
     Set<String> candidates = new LinkedHashSet<>();
     for (Finding f : inspect.findings()) {
@@ -217,15 +245,17 @@ public final class WhatIf {
                   null,
                   null,
                   null,
+                  null,
                   "could not hide it: " + ExplainRunner.describe(e)));
           continue;
         }
         for (Baseline b : baselines) {
           JsonNode plan = capture.estimate(b.query(), b.params());
           PlanAnalysis after = PlanAnalyzer.analyze(plan, Map.of());
-          if (!after.fingerprint().equals(b.fingerprint())) {
-            double cost = cost(plan);
-            changed.add(b.query().name() + " (cost " + change(b.cost(), cost) + ")");
+          double cost = cost(plan);
+          // another index serving the same lookups at the same cost is no loss
+          if (!after.fingerprint().equals(b.fingerprint()) && cost > b.cost() * SAME_COST) {
+            changed.add(b.label() + " (cost " + change(b.cost(), cost) + ")");
             perQuery
                 .computeIfAbsent(b.query().name(), k -> new ArrayList<>())
                 .add(
@@ -233,6 +263,7 @@ public final class WhatIf {
                         "hide",
                         index,
                         b.query().name(),
+                        b.captured().variant(),
                         b.cost(),
                         cost,
                         true,
@@ -250,6 +281,7 @@ public final class WhatIf {
               null,
               null,
               null,
+              null,
               !changed.isEmpty(),
               null,
               changed.isEmpty()
@@ -263,145 +295,226 @@ public final class WhatIf {
       Connection owner,
       PlanCapture capture,
       List<Baseline> baselines,
-      List<QueryExplain> results,
       boolean createExtension,
       Map<String, List<Outcome>> perQuery,
       PrintWriter progress)
       throws SQLException {
-    Connection c = capture.connection();
     for (Baseline b : baselines) {
-      QueryExplain qe = find(results, b.query().name());
-      Set<String> definitions = new LinkedHashSet<>();
-      for (CapturedPlan p : qe.plans()) {
-        if (!p.variant().equals("generic")) {
-          definitions.addAll(candidates(owner, parseRaw(p.raw())));
+      List<List<String>> groups = candidates(owner, parseRaw(b.captured().raw()));
+      for (List<String> group : groups) {
+        Outcome best = null;
+        List<String> problems = new ArrayList<>();
+        for (String definition : group) {
+          Outcome o = tryHypothetical(capture, b, definition, createExtension, problems);
+          if (o != null && (best == null || o.costAfter() < best.costAfter() / SAME_COST)) {
+            best = o;
+          }
+        }
+        if (best == null) {
+          best =
+              new Outcome(
+                  "hypothetical",
+                  String.join("; ", group),
+                  b.query().name(),
+                  b.captured().variant(),
+                  b.cost(),
+                  null,
+                  false,
+                  null,
+                  problems.isEmpty()
+                      ? "the planner would use none of them"
+                      : "hypopg could not plan with them: " + String.join("; ", problems));
+        }
+        perQuery.computeIfAbsent(b.query().name(), k -> new ArrayList<>()).add(best);
+        progress.printf("what-if: %s for %s: %s%n", best.index(), b.label(), best.verdict());
+      }
+    }
+  }
+
+  /** The query re-planned with one hypothetical index; null when the planner ignores it. */
+  private static Outcome tryHypothetical(
+      PlanCapture capture,
+      Baseline b,
+      String definition,
+      boolean createExtension,
+      List<String> problems)
+      throws SQLException {
+    Connection c = capture.connection();
+    begin(c, capture, createExtension);
+    try {
+      String name;
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT indexname FROM hypopg_create_index(?)")) {
+        ps.setString(1, definition);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          name = rs.getString(1);
         }
       }
-      for (String definition : definitions) {
-        begin(c, capture, createExtension);
-        try {
-          String name;
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT indexname FROM hypopg_create_index(?)")) {
-            ps.setString(1, definition);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              name = rs.getString(1);
-            }
-          }
-          JsonNode plan = capture.estimate(b.query(), b.params());
-          PlanAnalysis after = PlanAnalyzer.analyze(plan, Map.of());
-          double cost = cost(plan);
-          boolean used = after.facts().indexesUsed().stream().anyMatch(u -> u.index().equals(name));
-          double saving = b.cost() <= 0 ? 0 : (b.cost() - cost) / b.cost();
-          String verdict;
-          if (!used) {
-            verdict = "the planner would not use it";
-          } else if (b.cost() >= MIN_COST && saving >= MIN_SAVING) {
-            verdict =
-                String.format(
-                    Locale.ROOT,
-                    "worth creating: cost %s (saves %.0f%%)",
-                    change(b.cost(), cost),
-                    saving * 100);
-          } else {
-            verdict =
-                String.format(
-                    Locale.ROOT,
-                    "used, but saves only %.0f%% of a cost of %.0f (Dexter's bar: cost >= %.0f and"
-                        + " saving >= %.0f%%)",
-                    saving * 100,
-                    b.cost(),
-                    MIN_COST,
-                    MIN_SAVING * 100);
-          }
-          perQuery
-              .computeIfAbsent(b.query().name(), k -> new ArrayList<>())
-              .add(
-                  new Outcome(
-                      "hypothetical",
-                      definition,
-                      b.query().name(),
-                      b.cost(),
-                      cost,
-                      !after.fingerprint().equals(b.fingerprint()),
-                      after.shape(),
-                      verdict));
-          progress.printf("what-if: %s for %s: %s%n", definition, b.query().name(), verdict);
-        } catch (SQLException e) {
-          if (SqlState.isConnectionLoss(e)) {
-            throw e;
-          }
-          perQuery
-              .computeIfAbsent(b.query().name(), k -> new ArrayList<>())
-              .add(
-                  new Outcome(
-                      "hypothetical",
-                      definition,
-                      b.query().name(),
-                      b.cost(),
-                      null,
-                      null,
-                      null,
-                      "hypopg could not plan with it: " + ExplainRunner.describe(e)));
-        } finally {
-          c.rollback();
-        }
+      JsonNode plan = capture.estimate(b.query(), b.params());
+      PlanAnalysis after = PlanAnalyzer.analyze(plan, Map.of());
+      if (after.facts().indexesUsed().stream().noneMatch(u -> u.index().equals(name))) {
+        return null;
       }
+      double cost = cost(plan);
+      double saving = b.cost() <= 0 ? 0 : (b.cost() - cost) / b.cost();
+      String verdict =
+          b.cost() >= MIN_COST && saving >= MIN_SAVING
+              ? String.format(
+                  Locale.ROOT,
+                  "worth creating: cost %s (saves %.0f%%)",
+                  change(b.cost(), cost),
+                  saving * 100)
+              : String.format(
+                  Locale.ROOT,
+                  "used, but saves only %.0f%% of a cost of %.0f (Dexter's bar: cost >= %.0f and"
+                      + " saving >= %.0f%%)",
+                  saving * 100,
+                  b.cost(),
+                  MIN_COST,
+                  MIN_SAVING * 100);
+      return new Outcome(
+          "hypothetical",
+          definition,
+          b.query().name(),
+          b.captured().variant(),
+          b.cost(),
+          cost,
+          !after.fingerprint().equals(b.fingerprint()),
+          after.shape(),
+          verdict);
+    } catch (SQLException e) {
+      if (SqlState.isConnectionLoss(e)) {
+        throw e;
+      }
+      problems.add(definition + ": " + ExplainRunner.describe(e));
+      return null;
+    } finally {
+      c.rollback();
+      reset(c);
     }
   }
 
   /**
-   * Hypothetical btree indexes for the seq scans of a plan whose filter threw rows away: one on the
-   * filter's equality columns followed by one range column, when they are plain columns of the
-   * scanned table.
+   * Hypothetical btree indexes, one group per scan that a filter made read too much or whose rows a
+   * Sort above had to order: each equality column of its conditions alone, all of them (plus one
+   * range column), and the equality columns followed by the sort keys (an index in that order saves
+   * the sort and, under a LIMIT, most of the reading). Only plain columns of the scanned table are
+   * used.
    */
-  static List<String> candidates(Connection owner, JsonNode plan) throws SQLException {
-    List<String> out = new ArrayList<>();
-    collectScans(plan, owner, out);
+  static List<List<String>> candidates(Connection owner, JsonNode plan) throws SQLException {
+    List<List<String>> out = new ArrayList<>();
+    collectScans(plan, owner, List.of(), out);
     return out;
   }
 
-  private static void collectScans(JsonNode node, Connection owner, List<String> out)
+  private static void collectScans(
+      JsonNode node, Connection owner, List<String> sortKeys, List<List<String>> out)
       throws SQLException {
-    if (node.isObject()
-        && node.path("Node Type").asText().endsWith("Seq Scan")
-        && node.has("Filter")
-        && node.path("Rows Removed by Filter").asDouble(0) > 0) {
-      String relation = node.path("Relation Name").asText();
-      Set<String> columns = columns(owner, relation);
-      List<String> equality = new ArrayList<>();
-      List<String> range = new ArrayList<>();
-      Matcher m = FILTER_COLUMN.matcher(node.get("Filter").asText());
-      while (m.find()) {
-        String col = m.group(1);
-        if (!columns.contains(col) || equality.contains(col) || range.contains(col)) {
-          continue;
-        }
-        if (EQUALITY.contains(m.group(2).toUpperCase(Locale.ROOT)) || m.group(2).equals("=")) {
-          equality.add(col);
-        } else if (m.group(2).matches("<=|>=|<|>")) {
-          range.add(col);
-        }
+    if (node.isArray()) {
+      for (JsonNode child : node) {
+        collectScans(child, owner, sortKeys, out);
       }
-      List<String> key = new ArrayList<>(equality);
-      if (!range.isEmpty()) {
-        key.add(range.get(0));
+      return;
+    }
+    if (!node.isObject()) {
+      return;
+    }
+    JsonNode plan = node.has("Plan") ? node.get("Plan") : node;
+    String type = plan.path("Node Type").asText();
+    List<String> keys = sortKeys;
+    if (type.equals("Sort") || type.equals("Incremental Sort")) {
+      keys = new ArrayList<>();
+      for (JsonNode k : plan.path("Sort Key")) {
+        keys.add(k.asText());
       }
-      if (!key.isEmpty()) {
-        String table =
-            value(owner, "SELECT to_regclass('" + relation.replace("'", "''") + "')::text");
-        out.add(
-            "CREATE INDEX ON "
-                + (table == null ? relation : table)
-                + " ("
-                + String.join(", ", key)
-                + ")");
+    } else if (!type.equals("Limit") && !type.equals("Result") && !type.isEmpty()) {
+      keys = List.of(); // a join or aggregate in between: the sort order is not the scan's
+    }
+    boolean scan =
+        type.endsWith("Seq Scan") || type.equals("Index Scan") || type.equals("Bitmap Heap Scan");
+    boolean filtered = plan.path("Rows Removed by Filter").asDouble(0) > 0;
+    if (scan && (filtered || !sortKeys.isEmpty())) {
+      List<String> group = scanCandidates(owner, plan, sortKeys);
+      if (!group.isEmpty()) {
+        out.add(group);
       }
     }
-    for (JsonNode child : node) {
-      collectScans(child, owner, out);
+    if (node.has("Plan")) {
+      collectScans(plan, owner, keys, out);
+      return;
     }
+    for (JsonNode child : plan.path("Plans")) {
+      collectScans(child, owner, keys, out);
+    }
+  }
+
+  private static List<String> scanCandidates(Connection owner, JsonNode scan, List<String> sortKeys)
+      throws SQLException {
+    String relation = scan.path("Relation Name").asText();
+    String alias = scan.path("Alias").asText(relation);
+    Set<String> columns = columns(owner, relation);
+    List<String> equality = new ArrayList<>();
+    List<String> range = new ArrayList<>();
+    String conditions =
+        String.join(
+            " AND ",
+            scan.path("Index Cond").asText(""),
+            scan.path("Recheck Cond").asText(""),
+            scan.path("Filter").asText(""));
+    Matcher m = FILTER_COLUMN.matcher(conditions);
+    while (m.find()) {
+      String col = m.group(1);
+      if (!columns.contains(col) || equality.contains(col) || range.contains(col)) {
+        continue;
+      }
+      if (EQUALITY.contains(m.group(2).toUpperCase(Locale.ROOT))) {
+        equality.add(col);
+      } else if (m.group(2).matches("<=|>=|<|>")) {
+        range.add(col);
+      }
+    }
+    List<String> sort = new ArrayList<>();
+    for (String key : sortKeys) {
+      Matcher k = SORT_KEY.matcher(key.strip());
+      if (!k.matches()
+          || (k.group(1) != null && !k.group(1).equals(alias) && !k.group(1).equals(relation))
+          || !columns.contains(k.group(2))) {
+        sort.clear();
+        break;
+      }
+      sort.add(k.group(2) + (k.group(3) == null ? "" : k.group(3)));
+    }
+    Set<List<String>> keys = new LinkedHashSet<>();
+    equality.forEach(col -> keys.add(List.of(col)));
+    List<String> all = new ArrayList<>(equality);
+    if (!range.isEmpty()) {
+      all.add(range.get(0));
+    }
+    if (!all.isEmpty()) {
+      keys.add(all);
+    }
+    if (!sort.isEmpty()) {
+      for (String first : equality) {
+        List<String> withSort = new ArrayList<>(List.of(first));
+        withSort.addAll(sort);
+        keys.add(withSort);
+      }
+      List<String> allWithSort = new ArrayList<>(equality);
+      allWithSort.addAll(sort);
+      keys.add(allWithSort);
+    }
+    String table = value(owner, "SELECT to_regclass('" + relation.replace("'", "''") + "')::text");
+    List<String> out = new ArrayList<>();
+    for (List<String> key : keys) {
+      out.add(
+          "CREATE INDEX ON "
+              + (table == null ? relation : table)
+              + " ("
+              + String.join(", ", key)
+              + ")");
+    }
+    return out;
   }
 
   private static Set<String> columns(Connection owner, String relation) throws SQLException {
@@ -426,6 +539,19 @@ public final class WhatIf {
     if (createExtension) {
       exec(c, "CREATE EXTENSION IF NOT EXISTS hypopg");
     }
+  }
+
+  /**
+   * Forgets the hypothetical indexes: they live in this backend's memory, not in the transaction
+   * that was rolled back. (With hypopg created inside that transaction, the functions are gone too;
+   * the library stays loaded and its list is cleared through a fresh transaction.)
+   */
+  private static void reset(Connection c) throws SQLException {
+    if (value(c, "SELECT to_regproc('hypopg_reset')") == null) {
+      exec(c, "CREATE EXTENSION IF NOT EXISTS hypopg");
+    }
+    exec(c, "SELECT hypopg_reset()");
+    c.rollback();
   }
 
   private static List<QueryExplain> merge(
