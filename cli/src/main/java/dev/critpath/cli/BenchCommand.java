@@ -109,6 +109,17 @@ final class BenchCommand implements Callable<Integer> {
     try (Database db = database.open()) {
       out.println("critpath: using " + db.description());
       RunDirectory run = RunDirectory.create(resultsRoot);
+      // Ctrl-C: run.json says the run did not finish (what was measured so far is kept)
+      Thread interrupted =
+          new Thread(
+              () -> {
+                if (run.record().getFinishedAt() == null) {
+                  run.record().finish(Instant.now(), false, "interrupted");
+                  run.save();
+                }
+              },
+              "critpath-bench-interrupted");
+      Runtime.getRuntime().addShutdownHook(interrupted);
       Bench.Outcome outcome;
       try {
         outcome = Bench.run(db, settings, run, out);
@@ -116,6 +127,8 @@ final class BenchCommand implements Callable<Integer> {
         run.record().finish(Instant.now(), false, "error");
         run.save();
         throw e;
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(interrupted);
       }
       String verdict = outcome.report().verdict();
       run.record().finish(Instant.now(), true, verdict);
