@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       "messages, subscription setup and reconnect-and-catch-up times against the",
       "seeds' per-platform targets, optionally over an emulated mobile network.",
       "Writes results/<run-id>/run.json (section realtime).",
-      "Exit 1 when a target failed, 2 when the run could not be set up."
+      "Exit 1 when a target failed, 2 when the run could not be set up or nobody",
+      "could subscribe."
     })
 final class RealtimeCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
@@ -163,9 +164,16 @@ final class RealtimeCommand implements Callable<Integer> {
         throw e;
       }
       run.put("realtime", report);
-      String verdict = report.passed() ? "pass" : "fail";
+      String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
       run.record().finish(Instant.now(), true, verdict);
       run.save();
+      if (!report.measured()) {
+        throw new UserError(
+            "realtime: nobody could subscribe, nothing measured ("
+                + report.unmeasuredReason()
+                + "); check the URL, key and network, details in "
+                + run.path());
+      }
       out.println("critpath: realtime " + verdict + ", results in " + run.path());
       return (report.passed() ? ExitCode.OK : ExitCode.FAILED).code;
     }

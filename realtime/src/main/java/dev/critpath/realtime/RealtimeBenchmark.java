@@ -55,6 +55,15 @@ public final class RealtimeBenchmark {
 
   /** One console line per scenario, the thresholds that failed under it. */
   private static ScenarioResult report(ScenarioResult r, PrintWriter out) {
+    if (!r.measured()) {
+      out.printf(
+          "realtime %s: nothing measured, %d connection and %d join failures (%s)%n",
+          r.level(),
+          r.errors().connectFailures(),
+          r.errors().joinFailures(),
+          r.errors().firstError());
+      return r;
+    }
     out.printf(
         "realtime %s: delivery p50 %.1f ms, p95 %.1f ms, p99 %.1f ms over %d deliveries;"
             + " lost %d, duplicated %d; setup p95 %.1f ms; reconnects %d ok / %d failed"

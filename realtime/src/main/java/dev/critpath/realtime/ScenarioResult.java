@@ -15,6 +15,8 @@ import java.util.Map;
  * @param delivery commit request to receipt, every live delivery to every receiver
  * @param subscriptionSetup connect until subscribed (WebSocket: TCP + upgrade + phx_join reply)
  * @param subscribersBehind receivers still missing messages when the drain time ran out
+ * @param measured false when no receiver could subscribe, so nothing was sent or measured (a
+ *     connection or configuration problem, not a slow path)
  * @param relay the local relay's own counters, when it ran
  */
 public record ScenarioResult(
@@ -34,6 +36,7 @@ public record ScenarioResult(
     Reconnects reconnects,
     Errors errors,
     int subscribersBehind,
+    boolean measured,
     List<Threshold> thresholds,
     boolean passed,
     List<String> notes,

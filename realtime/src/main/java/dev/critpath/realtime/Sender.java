@@ -42,7 +42,10 @@ final class Sender {
   }
 
   /** Counts of one sending run. */
-  record Result(int sent, int failed, int lateStarts, LatencySummary commit, String firstError) {}
+  record Result(int sent, int failed, int lateStarts, LatencySummary commit, String firstError) {
+    /** Nothing sent: nobody was there to receive it. */
+    static final Result NONE = new Result(0, 0, 0, LatencySummary.EMPTY, null);
+  }
 
   /** Sends for {@code duration} (or until {@link #stop()}) on the calling thread. */
   Result run(Duration duration) throws SQLException {

@@ -149,14 +149,22 @@ final class WebSocketScenario {
       Sender.Result sent;
       List<BitSet> expected = new ArrayList<>();
       List<Receipts> receipts = new ArrayList<>();
+      boolean measured = subscribers.stream().anyMatch(PhoenixSubscriber::joined);
       try (MachineLoad load = new MachineLoad()) {
-        sent = new Sender(db, fixture, log, s.ratePerSecond()).run(s.duration());
+        if (measured) {
+          sent = new Sender(db, fixture, log, s.ratePerSecond()).run(s.duration());
+        } else {
+          sent = Sender.Result.NONE;
+          notes.add("no subscriber could join: nothing was sent or measured");
+        }
         for (PhoenixSubscriber sub : subscribers) {
           expected.add(log.expected(fixture.conversationOf(sub.index)));
           receipts.add(sub.receipts);
         }
-        drain(receipts, expected);
-        notes.add(load.note());
+        if (measured) {
+          drain(receipts, expected);
+          notes.add(load.note());
+        }
       }
       running = false;
       for (PhoenixSubscriber sub : subscribers) {
@@ -177,7 +185,7 @@ final class WebSocketScenario {
       if (sent.firstError() != null) {
         notes.add("first send error: " + sent.firstError());
       }
-      return result(endpoint, sent, receipts, expected, relayStats);
+      return result(endpoint, sent, receipts, expected, relayStats, measured);
     } finally {
       running = false;
       scheduler.shutdownNow();
@@ -399,7 +407,8 @@ final class WebSocketScenario {
       Sender.Result sent,
       List<Receipts> receipts,
       List<BitSet> expected,
-      Map<String, Object> relayStats) {
+      Map<String, Object> relayStats,
+      boolean measured) {
     ScenarioResult.Messages messages = tally.messages(sent, receipts, expected);
     LatencySummary delivery = tally.delivery.summary();
     LatencySummary setup = tally.setup.summary();
@@ -430,6 +439,7 @@ final class WebSocketScenario {
         reconnects,
         tally.errors(),
         Tally.behind(receipts, expected).size(),
+        measured,
         thresholds,
         thresholds.stream().allMatch(Threshold::passed),
         notes,

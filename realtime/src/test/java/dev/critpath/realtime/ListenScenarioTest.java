@@ -40,6 +40,7 @@ class ListenScenarioTest {
     // 150 of the embedded server's 200 connections: as many as the tests' server can spare
     ScenarioResult r = run(Runs.listen(150, 40, 4, null));
     assertThat(r.level()).isEqualTo("listen");
+    assertThat(r.measured()).isTrue();
     assertThat(r.subscribers()).isEqualTo(150);
     assertThat(r.messages().sent()).isBetween(150L, 160L);
     assertThat(r.messages().expectedDeliveries()).isEqualTo(150 * r.messages().sent());

@@ -50,11 +50,14 @@ class RealtimeErrorsTest {
     ScenarioResult r = report.scenarios().get(0);
     System.out.println(console);
     System.out.println(Json.write(r));
+    // nobody could subscribe: a connection problem, not a slow path, and nothing is sent
     assertThat(report.passed()).isFalse();
-    assertThat(r.messages().sent()).isPositive();
-    assertThat(r.messages().lost()).isEqualTo(r.messages().expectedDeliveries());
-    assertThat(r.subscribersBehind()).isEqualTo(SUBSCRIBERS);
+    assertThat(report.measured()).isFalse();
+    assertThat(r.measured()).isFalse();
+    assertThat(r.messages().sent()).isZero();
+    assertThat(r.notes()).anyMatch(n -> n.contains("nothing was sent or measured"));
     assertThat(r.errors().firstError()).isNotBlank();
+    assertThat(report.unmeasuredReason()).startsWith("websocket: ");
     return r;
   }
 

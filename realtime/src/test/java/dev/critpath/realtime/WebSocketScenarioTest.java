@@ -38,6 +38,7 @@ class WebSocketScenarioTest {
   void everySubscriberGetsEveryMessageOnceAndForcedReconnectsCatchUp() {
     ScenarioResult r = run(Runs.websocket(100, 20, 6, 4, null, 3));
     assertThat(r.level()).isEqualTo("websocket");
+    assertThat(r.measured()).isTrue();
     assertThat(r.errors().total()).isZero();
     assertThat(r.subscriptionSetup().count()).isEqualTo(100);
     // 4 conversations of 25 subscribers; each message goes to one conversation

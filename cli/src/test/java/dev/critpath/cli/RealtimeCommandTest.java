@@ -1,0 +1,139 @@
+package dev.critpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.critpath.db.ConnectionSpec;
+import dev.critpath.db.Database;
+import dev.critpath.io.Json;
+import dev.critpath.testkit.TestDatabases;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RealtimeCommandTest {
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--network 6g|unknown network profile '6g'",
+        "--level sideways|--level must be one of listen, websocket, both",
+        "--event presence|--event must be one of postgres_changes, broadcast",
+        "--subscribers 0|--subscribers must be 1..",
+        "--conversations 5 --subscribers 2|--conversations must be 1..subscribers",
+        "--duration 4 --offline 5|--offline (5 s) must be at most half of --duration",
+        "--realtime-url ftp://x|needs the project's anon key"
+      })
+  void badOptionsAreOneLineAndExit2(String args, String message) {
+    CliRun run = CliRun.of(("realtime " + args).split(" "));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(message);
+  }
+
+  @Test
+  void aProjectUrlWithCritpathsOwnDatabaseIsRefusedBeforeAnyConnection() {
+    // no --db-url: the embedded server, which a project's Realtime can never see
+    CliRun run =
+        CliRun.of(
+            "realtime",
+            "--realtime-url",
+            "ws://127.0.0.1:9/realtime/v1/websocket",
+            "--apikey",
+            "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJl");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("the database is critpath's own");
+    assertThat(run.out() + run.err()).doesNotContain("eyJyb2xlIjoiYW5vbiJ9");
+  }
+
+  @Test
+  void anUnreachableRealtimeUrlIsReportedAndExits2(@TempDir Path results) throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    try (Database db = TestDatabases.migrated("cli_rt_down")) {
+      CliRun run =
+          CliRun.of(
+              "realtime",
+              "--db-url",
+              url(db.spec()),
+              "--level",
+              "websocket",
+              "--subscribers",
+              "3",
+              "--duration",
+              "2",
+              "--realtime-url",
+              "ws://127.0.0.1:" + closed + "/realtime/v1/websocket",
+              "--apikey",
+              "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJl",
+              "--results",
+              results.toString());
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("nobody could subscribe", "Connection refused");
+      JsonNode json = Json.mapper().readTree(Files.readString(results.resolve("latest/run.json")));
+      assertThat(json.path("verdict").asText()).isEqualTo("error");
+      assertThat(json.at("/sections/realtime/scenarios/0/errors/connectFailures").asLong())
+          .isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aSmallRunWritesBothLevelsIntoRunJson(@TempDir Path results) throws Exception {
+    try (Database db = TestDatabases.migrated("cli_rt")) {
+      CliRun run =
+          CliRun.of(
+              "realtime",
+              "--db-url",
+              url(db.spec()),
+              "--subscribers",
+              "10",
+              "--rate",
+              "10",
+              "--duration",
+              "3",
+              "--reconnects",
+              "1",
+              "--offline",
+              "1",
+              "--drain",
+              "5",
+              "--results",
+              results.toString());
+      // pass or fail depends on this machine's load; setting up and measuring must work
+      assertThat(run.exitCode()).as(run.err()).isIn(0, 1);
+      assertThat(run.out()).contains("realtime listen:", "realtime websocket:", "results in");
+      JsonNode realtime =
+          Json.mapper()
+              .readTree(Files.readString(results.resolve("latest/run.json")))
+              .path("sections")
+              .path("realtime");
+      assertThat(realtime.path("scenarios")).hasSize(2);
+      assertThat(realtime.path("scenarios").get(0).path("level").asText()).isEqualTo("listen");
+      assertThat(realtime.path("scenarios").get(1).path("level").asText()).isEqualTo("websocket");
+      for (JsonNode scenario : realtime.path("scenarios")) {
+        assertThat(scenario.path("messages").path("lost").asLong()).isZero();
+        assertThat(scenario.path("thresholds").size()).isGreaterThanOrEqualTo(3);
+      }
+      assertThat(realtime.path("passed").isBoolean()).isTrue();
+    }
+  }
+
+  private static String url(ConnectionSpec spec) {
+    return "postgresql://"
+        + spec.user()
+        + ":"
+        + spec.password()
+        + "@"
+        + spec.host()
+        + ":"
+        + spec.port()
+        + "/"
+        + spec.database();
+  }
+}
