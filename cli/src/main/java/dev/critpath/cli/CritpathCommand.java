@@ -23,9 +23,13 @@ import picocli.CommandLine.Option;
       MigrateCommand.class,
       SeedCommand.class,
       DoctorCommand.class,
+      ExplainCommand.class,
+      InspectCommand.class,
       BenchCommand.class,
       RealtimeCommand.class,
-      HttpCommand.class
+      HttpCommand.class,
+      ReportCommand.class,
+      CompareCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

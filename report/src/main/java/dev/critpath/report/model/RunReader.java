@@ -266,7 +266,9 @@ public final class RunReader {
     if (bench != null) {
       checks.add(ranCheck("benchmark ran", status, reason));
       for (VariantView v : variants) {
-        if (v.status() != null && !"ok".equalsIgnoreCase(v.status())) {
+        // a path that failed as a whole fails its variants for the same reason: say it once
+        boolean pathFailed = status != null && !"ok".equalsIgnoreCase(status);
+        if (!pathFailed && v.status() != null && !"ok".equalsIgnoreCase(v.status())) {
           checks.add(ranCheck("variant " + v.name() + " ran", v.status(), v.reason()));
         }
       }
