@@ -23,8 +23,6 @@ import picocli.CommandLine.Option;
       MigrateCommand.class,
       SeedCommand.class,
       DoctorCommand.class,
-      ExplainCommand.class,
-      InspectCommand.class,
       BenchCommand.class,
       RealtimeCommand.class,
       HttpCommand.class,
