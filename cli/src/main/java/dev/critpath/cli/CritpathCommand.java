@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
       MigrateCommand.class,
       SeedCommand.class,
       DoctorCommand.class,
+      ExplainCommand.class,
+      InspectCommand.class,
       BenchCommand.class,
       RealtimeCommand.class,
       HttpCommand.class,

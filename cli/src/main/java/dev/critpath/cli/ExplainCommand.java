@@ -1,0 +1,177 @@
+package dev.critpath.cli;
+
+import dev.critpath.ExitCode;
+import dev.critpath.catalog.QueryCatalog;
+import dev.critpath.db.Database;
+import dev.critpath.explain.ExplainPrinter;
+import dev.critpath.explain.ExplainResult;
+import dev.critpath.explain.ExplainRunner;
+import dev.critpath.run.RunDirectory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Capture and analyse the plan of every catalog query: EXPLAIN (ANALYZE, BUFFERS,",
+      "SETTINGS) as the query's role, for its hottest and coldest parameters, plus the generic",
+      "plan prepared statements switch to; statements inside functions via auto_explain.",
+      "Writes are always rolled back. Checks the catalog's expectations, warns by rule",
+      "(seq scans, misestimates, spills, ...), and with hypopg asks what-if questions about",
+      "indexes. Raw plans go to results/<run-id>/explain/<query>[-variant].json.",
+      "Exit 1 when an expectation failed, 2 when a query could not be explained."
+    })
+final class ExplainCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Mixin DatabaseOptions database;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--only",
+      split = ",",
+      arity = "1..*",
+      paramLabel = "NAME",
+      description = "Explain only these paths (catalog names; comma or space separated).")
+  List<String> only = new ArrayList<>();
+
+  @Option(
+      names = "--queries",
+      paramLabel = "DIR",
+      description =
+          "A directory of catalog files instead of the reference catalog; repeat to merge"
+              + " several, 'builtin' names the reference catalog.")
+  List<String> queries = new ArrayList<>();
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
+      description =
+          "Seed of the parameter samplers that pick the hot and cold keys. Default:"
+              + " ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--no-what-if",
+      description = "Skip the hypopg what-if analysis (hidden and hypothetical indexes).")
+  boolean noWhatIf;
+
+  @Option(names = "--all", description = "Also list info-level plan notes and passed checks.")
+  boolean all;
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      defaultValue = "results",
+      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
+  Path resultsRoot;
+
+  @Option(names = "--no-save", description = "Print only: no run directory, no plan files.")
+  boolean noSave;
+
+  @Override
+  public Integer call() throws Exception {
+    QueryCatalog catalog = queries.isEmpty() ? QueryCatalog.builtin() : QueryCatalog.load(queries);
+    catalog.select(only); // unknown names fail before any database is touched
+    PrintWriter out = spec.commandLine().getOut();
+    try (Database db = database.open()) {
+      out.println("critpath: using " + db.description());
+      RunDirectory run = noSave ? null : RunDirectory.create(resultsRoot);
+      ExplainResult result;
+      try {
+        result =
+            ExplainRunner.run(
+                db,
+                catalog,
+                new ExplainRunner.Options(
+                    only,
+                    Duration.ofSeconds(database.statementTimeoutSeconds),
+                    seed,
+                    !noWhatIf,
+                    database.allowUnmarked),
+                run,
+                out);
+      } catch (RuntimeException e) {
+        if (run != null) {
+          run.record().finish(Instant.now(), false, "error");
+          run.save();
+        }
+        throw e;
+      }
+      out.println();
+      ExplainPrinter.print(result, out, all);
+      ExitCode exit = exitCode(result);
+      if (run != null) {
+        run.put("explain", result);
+        run.record().finish(Instant.now(), true, verdict(exit));
+        run.save();
+        out.println("explain: results in " + run.path());
+      }
+      return exit.code;
+    }
+  }
+
+  /** Expectations failed: 1; a query could not be explained: 2 (broken, not slower). */
+  static ExitCode exitCode(ExplainResult r) {
+    ExitCode exit = r.expectationsFailed() > 0 ? ExitCode.FAILED : ExitCode.OK;
+    return r.queriesFailed() > 0 ? exit.and(ExitCode.ERROR) : exit;
+  }
+
+  /**
+   * The explain stage of the default suite: the reference catalog (all of it), hypopg what-if where
+   * installed, results into the suite's run directory under "explain".
+   */
+  static Stage stage() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "explain";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) throws Exception {
+        ExplainResult r =
+            ExplainRunner.run(
+                ctx.db(),
+                QueryCatalog.builtin(),
+                new ExplainRunner.Options(
+                    List.of(),
+                    Duration.ofSeconds(ctx.options().statementTimeoutSeconds),
+                    ExplainRunner.DEFAULT_SEED,
+                    true,
+                    ctx.options().allowUnmarked),
+                ctx.run(),
+                ctx.out());
+        ctx.run().put("explain", r);
+        ExplainPrinter.print(r, ctx.out(), false);
+        String summary =
+            String.format(
+                "%d queries, %d expectations passed, %d failed%s",
+                r.queries().size(),
+                r.expectationsPassed(),
+                r.expectationsFailed(),
+                r.queriesFailed() > 0 ? ", " + r.queriesFailed() + " not explained" : "");
+        return new Outcome(exitCode(r), summary);
+      }
+    };
+  }
+
+  private static String verdict(ExitCode exit) {
+    return switch (exit) {
+      case OK -> "pass";
+      case FAILED -> "fail";
+      case ERROR -> "error";
+    };
+  }
+}

@@ -1,0 +1,146 @@
+package dev.critpath.cli;
+
+import dev.critpath.ExitCode;
+import dev.critpath.UserError;
+import dev.critpath.db.Database;
+import dev.critpath.inspect.InspectPrinter;
+import dev.critpath.inspect.InspectResult;
+import dev.critpath.inspect.Inspector;
+import dev.critpath.inspect.Severity;
+import dev.critpath.inspect.StatsSnapshot;
+import dev.critpath.run.RunDirectory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Index health of any database, read-only: unused and rarely used indexes, duplicate and",
+      "prefix-redundant ones, foreign keys without an index, invalid indexes, tables read",
+      "mostly by seq scan, cache hit ratios, table and btree bloat estimates, indexes mostly on",
+      "NULLs, and every index's size and scans. Never resets statistics, never writes.",
+      "Exit 0 unless --fail-on is given and a finding reaches that severity (then 1)."
+    })
+final class InspectCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Mixin DatabaseOptions database;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--schemas",
+      split = ",",
+      paramLabel = "NAME",
+      description = "Only these schemas (default: every schema but the system ones).")
+  List<String> schemas = new ArrayList<>();
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "LEVEL",
+      defaultValue = "never",
+      description =
+          "Exit 1 when a finding is at least this severe: info, warn, critical or never"
+              + " (default: ${DEFAULT-VALUE}).")
+  String failOn;
+
+  @Option(names = "--all", description = "Also list info findings and every index.")
+  boolean all;
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      defaultValue = "results",
+      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
+  Path resultsRoot;
+
+  @Option(names = "--no-save", description = "Print only: no run directory.")
+  boolean noSave;
+
+  @Override
+  public Integer call() throws SQLException {
+    Severity threshold = threshold(failOn);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Database db = database.open();
+        Connection c = db.connect()) {
+      out.println("critpath: using " + db.description());
+      InspectResult result = Inspector.inspect(c, new Inspector.Options(schemas, null));
+      InspectPrinter.print(result, out, all);
+      ExitCode exit =
+          threshold != null && !result.findings(threshold).isEmpty()
+              ? ExitCode.FAILED
+              : ExitCode.OK;
+      if (!noSave) {
+        RunDirectory run = RunDirectory.create(resultsRoot);
+        run.put("inspect", result);
+        run.record().finish(Instant.now(), true, exit == ExitCode.OK ? "pass" : "fail");
+        run.save();
+        out.println("inspect: results in " + run.path());
+      }
+      return exit.code;
+    }
+  }
+
+  /** The counters at the start of a run, so that the inspect stage can report what it used. */
+  static StatsSnapshot snapshot(Database db) throws SQLException {
+    try (Connection c = db.connect()) {
+      return StatsSnapshot.take(c);
+    }
+  }
+
+  /**
+   * The inspect stage of the default suite: cumulative findings and, when {@code baseline} (a
+   * {@link #snapshot} taken before the benchmarks) is given, which indexes the run scanned and
+   * which large tables it read by seq scan. Findings inform; they do not fail the suite.
+   */
+  static Stage stage(StatsSnapshot baseline) {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "inspect";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) throws Exception {
+        InspectResult r;
+        try (Connection c = ctx.db().connect()) {
+          r = Inspector.inspect(c, new Inspector.Options(List.of(), baseline));
+        }
+        ctx.run().put("inspect", r);
+        InspectPrinter.print(r, ctx.out(), false);
+        return Outcome.ok(
+            String.format(
+                "%d indexes, %d findings (%d warning or worse)%s",
+                r.indexes().size(),
+                r.findings().size(),
+                r.findings(Severity.WARN).size(),
+                r.problems().isEmpty() ? "" : ", " + r.problems().size() + " things unreadable"));
+      }
+    };
+  }
+
+  private static Severity threshold(String level) {
+    String l = level.toLowerCase(Locale.ROOT);
+    if (l.equals("never")) {
+      return null;
+    }
+    for (Severity s : Severity.values()) {
+      if (s.name().toLowerCase(Locale.ROOT).equals(l)) {
+        return s;
+      }
+    }
+    throw new UserError(
+        "unknown --fail-on value '" + level + "' (use info, warn, critical or never)");
+  }
+}
