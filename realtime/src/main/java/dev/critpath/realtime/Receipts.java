@@ -5,19 +5,28 @@ import java.util.BitSet;
 
 /** What one receiver got: which messages, how often, and how (live or by catch-up). */
 final class Receipts {
-  private final BitSet seen = new BitSet();
+  private final BitSet live = new BitSet();
+  private final BitSet fetched = new BitSet();
   private long duplicates;
   private long recovered;
   private long overlap;
   private OffsetDateTime lastCreatedAt;
 
-  /** A live delivery; true when it is the first copy of this message. */
+  /**
+   * A live delivery; true when it is the first copy of this message. A second live copy is a
+   * duplicate; a live copy of a message the catch-up already fetched is the expected overlap of a
+   * reconnect (committed after the rejoin, read by the fetch before its notification arrived).
+   */
   synchronized boolean live(MessageLog.Sent sent) {
-    if (seen.get(sent.seq())) {
+    if (live.get(sent.seq())) {
       duplicates++;
       return false;
     }
-    seen.set(sent.seq());
+    live.set(sent.seq());
+    if (fetched.get(sent.seq())) {
+      overlap++;
+      return false;
+    }
     advance(sent);
     return true;
   }
@@ -27,11 +36,11 @@ final class Receipts {
    * overlap of "fetch since the last seen created_at", dropped by id as a client would.
    */
   synchronized void caughtUp(MessageLog.Sent sent) {
-    if (seen.get(sent.seq())) {
+    if (live.get(sent.seq()) || fetched.get(sent.seq())) {
       overlap++;
       return;
     }
-    seen.set(sent.seq());
+    fetched.set(sent.seq());
     recovered++;
     advance(sent);
   }
@@ -49,18 +58,16 @@ final class Receipts {
   /** How many of {@code expected} this receiver still lacks. */
   synchronized int missing(BitSet expected) {
     BitSet lacking = (BitSet) expected.clone();
-    lacking.andNot(seen);
+    lacking.andNot(live);
+    lacking.andNot(fetched);
     return lacking.cardinality();
-  }
-
-  synchronized int received() {
-    return seen.cardinality();
   }
 
   synchronized long duplicates() {
     return duplicates;
   }
 
+  /** Messages this receiver got first from a catch-up fetch. */
   synchronized long recovered() {
     return recovered;
   }
