@@ -138,6 +138,32 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The bench stage of the default suite: the quick profile over the reference catalog, results
+   * into the suite's run directory (section "bench" and jmh.json).
+   */
+  static Stage stage() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "bench";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) {
+        Bench.Outcome o =
+            Bench.run(
+                ctx.db(),
+                BenchSettings.of(Profile.QUICK)
+                    .withAllowUnmarked(ctx.options().allowUnmarked)
+                    .withVerbose(GlobalOptions.verbose),
+                ctx.run(),
+                ctx.out());
+        return new Outcome(o.exitCode(), o.summary());
+      }
+    };
+  }
+
   /** The options as settings; validates names before any database is touched. */
   BenchSettings settings() {
     List<Variant> chosen = new ArrayList<>();
