@@ -30,9 +30,14 @@
 // our stdin), plus RELAY_CHANNEL (critpath_messages) and RELAY_MAX_BUFFERED (bytes, 4 MiB).
 // Once it listens on the database and on its port it prints {"event":"listening","port":N}.
 
-import postgres from "npm:postgres@3.4.9";
+import postgres from "postgres";
 
-type Claims = { sub?: string; role?: string; exp?: number; [k: string]: unknown };
+type Claims = {
+  sub?: string;
+  role?: string;
+  exp?: number;
+  [k: string]: unknown;
+};
 type Kind = "postgres_changes" | "broadcast";
 type Sub = {
   socket: WebSocket;
@@ -41,6 +46,7 @@ type Sub = {
   kind: Kind;
   id: number;
   conversation: string;
+  frameKey: string; // subscribers with equal keys get byte-identical frames
 };
 type Message = {
   topic?: string;
@@ -106,19 +112,24 @@ const hmacKey = await crypto.subtle.importKey(
 );
 
 function base64UrlDecode(s: string): Uint8Array<ArrayBuffer> {
-  const b64 = s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4);
+  const b64 = s.replace(/-/g, "+").replace(/_/g, "/") +
+    "===".slice((s.length + 3) % 4);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
 
-async function verifyJwt(token: string | null | undefined): Promise<Claims | null> {
+async function verifyJwt(
+  token: string | null | undefined,
+): Promise<Claims | null> {
   if (!token) return null;
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   try {
-    const header = JSON.parse(new TextDecoder().decode(base64UrlDecode(parts[0])));
+    const header = JSON.parse(
+      new TextDecoder().decode(base64UrlDecode(parts[0])),
+    );
     if (header.alg !== "HS256") return null;
     const ok = await crypto.subtle.verify(
       "HMAC",
@@ -127,8 +138,12 @@ async function verifyJwt(token: string | null | undefined): Promise<Claims | nul
       encoder.encode(parts[0] + "." + parts[1]),
     );
     if (!ok) return null;
-    const claims = JSON.parse(new TextDecoder().decode(base64UrlDecode(parts[1]))) as Claims;
-    if (typeof claims.exp === "number" && claims.exp * 1000 < Date.now()) return null;
+    const claims = JSON.parse(
+      new TextDecoder().decode(base64UrlDecode(parts[1])),
+    ) as Claims;
+    if (typeof claims.exp === "number" && claims.exp * 1000 < Date.now()) {
+      return null;
+    }
     return claims;
   } catch {
     return null;
@@ -151,10 +166,10 @@ function fnv1a(text: string): number {
 
 function addSub(sub: Sub) {
   let subs = byConversation.get(sub.conversation);
-  if (!subs) byConversation.set(sub.conversation, (subs = new Set()));
+  if (!subs) byConversation.set(sub.conversation, subs = new Set());
   subs.add(sub);
   let mine = bySocket.get(sub.socket);
-  if (!mine) bySocket.set(sub.socket, (mine = new Set()));
+  if (!mine) bySocket.set(sub.socket, mine = new Set());
   mine.add(sub);
 }
 
@@ -164,7 +179,9 @@ function removeSub(sub: Sub) {
 }
 
 function dropSocket(socket: WebSocket) {
-  for (const sub of bySocket.get(socket) ?? []) byConversation.get(sub.conversation)?.delete(sub);
+  for (const sub of bySocket.get(socket) ?? []) {
+    byConversation.get(sub.conversation)?.delete(sub);
+  }
   bySocket.delete(socket);
 }
 
@@ -172,7 +189,12 @@ function send(socket: WebSocket, msg: Message) {
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
 }
 
-function reply(socket: WebSocket, m: Message, status: "ok" | "error", response: unknown) {
+function reply(
+  socket: WebSocket,
+  m: Message,
+  status: "ok" | "error",
+  response: unknown,
+) {
   send(socket, {
     topic: m.topic,
     event: "phx_reply",
@@ -182,11 +204,18 @@ function reply(socket: WebSocket, m: Message, status: "ok" | "error", response: 
   });
 }
 
-async function visibleTo(claims: Claims, conversation: string): Promise<boolean> {
-  const role = claims.role === "service_role" ? "service_role" : "authenticated";
+async function visibleTo(
+  claims: Claims,
+  conversation: string,
+): Promise<boolean> {
+  const role = claims.role === "service_role"
+    ? "service_role"
+    : "authenticated";
   const rows = await sql.begin(async (tx) => {
     await tx`select set_config('role', ${role}, true),
-                    set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+                    set_config('request.jwt.claims', ${
+      JSON.stringify(claims)
+    }, true)`;
     return await tx`select 1 from conversations where id = ${conversation}`;
   });
   return rows.length > 0;
@@ -194,7 +223,9 @@ async function visibleTo(claims: Claims, conversation: string): Promise<boolean>
 
 async function join(socket: WebSocket, m: Message, apikeyClaims: Claims) {
   const payload = m.payload ?? {};
-  const token = typeof payload.access_token === "string" ? payload.access_token : null;
+  const token = typeof payload.access_token === "string"
+    ? payload.access_token
+    : null;
   const claims = token ? await verifyJwt(token) : apikeyClaims;
   const fail = (reason: string) => {
     stats.joinErrors++;
@@ -211,35 +242,73 @@ async function join(socket: WebSocket, m: Message, apikeyClaims: Claims) {
   let conversation: string;
   let filter: Record<string, string> | null = null;
   if (changes.length > 0) {
-    if (changes.length !== 1) return fail("the critpath relay takes one postgres_changes binding per channel");
+    if (changes.length !== 1) {
+      return fail(
+        "the critpath relay takes one postgres_changes binding per channel",
+      );
+    }
     filter = changes[0];
     const match = /^conversation_id=eq\.(.+)$/.exec(filter.filter ?? "");
-    if (filter.schema !== "public" || filter.table !== "messages" || !match ||
-        !(filter.event === "INSERT" || filter.event === "*")) {
-      return fail("the critpath relay serves INSERT on public.messages with filter conversation_id=eq.<uuid>");
+    if (
+      filter.schema !== "public" || filter.table !== "messages" || !match ||
+      !(filter.event === "INSERT" || filter.event === "*")
+    ) {
+      return fail(
+        "the critpath relay serves INSERT on public.messages with filter conversation_id=eq.<uuid>",
+      );
     }
     kind = "postgres_changes";
     conversation = match[1];
   } else {
     const match = /^realtime:conversation:(.+)$/.exec(topic);
-    if (!match) return fail("broadcast topics are realtime:conversation:<uuid>");
+    if (!match) {
+      return fail("broadcast topics are realtime:conversation:<uuid>");
+    }
     kind = "broadcast";
     conversation = match[1];
   }
-  if (!UUID.test(conversation)) return fail(`not a conversation id: ${conversation}`);
+  if (!UUID.test(conversation)) {
+    return fail(`not a conversation id: ${conversation}`);
+  }
   let allowed: boolean;
   try {
     allowed = await visibleTo(claims, conversation);
   } catch (e) {
     return fail(`authorisation query failed: ${(e as Error).message}`);
   }
-  if (!allowed) return fail("unauthorized: conversation not visible to this user");
+  if (!allowed) {
+    return fail("unauthorized: conversation not visible to this user");
+  }
   // Supabase derives the binding id from the filter, so equal filters share an id.
-  const id = filter ? fnv1a(JSON.stringify([filter.event, filter.schema, filter.table, filter.filter])) : 0;
-  for (const old of bySocket.get(socket) ?? []) if (old.topic === topic) removeSub(old);
-  addSub({ socket, topic, joinRef: m.join_ref ?? m.ref ?? null, kind, id, conversation });
+  const id = filter
+    ? fnv1a(
+      JSON.stringify([
+        filter.event,
+        filter.schema,
+        filter.table,
+        filter.filter,
+      ]),
+    )
+    : 0;
+  for (const old of bySocket.get(socket) ?? []) {
+    if (old.topic === topic) removeSub(old);
+  }
+  addSub({
+    socket,
+    topic,
+    joinRef: m.join_ref ?? m.ref ?? null,
+    kind,
+    id,
+    conversation,
+    frameKey: `${kind}|${topic}|${id}`,
+  });
   stats.joins++;
-  reply(socket, m, "ok", filter ? { postgres_changes: [{ id, ...filter }] } : {});
+  reply(
+    socket,
+    m,
+    "ok",
+    filter ? { postgres_changes: [{ id, ...filter }] } : {},
+  );
   if (filter) {
     send(socket, {
       topic,
@@ -255,11 +324,17 @@ async function join(socket: WebSocket, m: Message, apikeyClaims: Claims) {
   }
 }
 
-function onClientMessage(socket: WebSocket, raw: unknown, apikeyClaims: Claims) {
+function onClientMessage(
+  socket: WebSocket,
+  raw: unknown,
+  apikeyClaims: Claims,
+) {
   let m: Message;
   try {
     m = JSON.parse(String(raw));
-    if (typeof m !== "object" || m === null || typeof m.event !== "string") throw new Error();
+    if (typeof m !== "object" || m === null || typeof m.event !== "string") {
+      throw new Error();
+    }
   } catch {
     stats.protocolErrors++;
     socket.close(1003, "invalid message: expected a JSON Phoenix frame");
@@ -270,19 +345,32 @@ function onClientMessage(socket: WebSocket, raw: unknown, apikeyClaims: Claims) 
       stats.heartbeats++;
       return reply(socket, m, "ok", {});
     case "phx_join":
-      join(socket, m, apikeyClaims).catch((e) => reply(socket, m, "error", { reason: String(e) }));
+      join(socket, m, apikeyClaims).catch((e) =>
+        reply(socket, m, "error", { reason: String(e) })
+      );
       return;
     case "phx_leave":
-      for (const sub of bySocket.get(socket) ?? []) if (sub.topic === m.topic) removeSub(sub);
+      for (const sub of bySocket.get(socket) ?? []) {
+        if (sub.topic === m.topic) removeSub(sub);
+      }
       return reply(socket, m, "ok", {});
     case "access_token":
       return;
     case "broadcast": {
-      const subs = [...(bySocket.get(socket) ?? [])].filter((s) => s.topic === m.topic);
-      if (subs.length === 0) return reply(socket, m, "error", { reason: "join the topic first" });
+      const subs = [...(bySocket.get(socket) ?? [])].filter((s) =>
+        s.topic === m.topic
+      );
+      if (subs.length === 0) {
+        return reply(socket, m, "error", { reason: "join the topic first" });
+      }
       for (const other of byConversation.get(subs[0].conversation) ?? []) {
         if (other.socket !== socket && other.topic === m.topic) {
-          send(other.socket, { topic: m.topic, event: "broadcast", payload: m.payload, ref: null });
+          send(other.socket, {
+            topic: m.topic,
+            event: "broadcast",
+            payload: m.payload,
+            ref: null,
+          });
         }
       }
       return;
@@ -308,7 +396,7 @@ function relay(text: string) {
   const commitTimestamp = new Date().toISOString();
   const frames = new Map<string, string>(); // one serialisation per (topic, kind, id)
   for (const sub of [...subs]) {
-    const key = `${sub.kind}|${sub.topic}|${sub.id}`;
+    const key = sub.frameKey;
     let frame = frames.get(key);
     if (frame === undefined) {
       frame = JSON.stringify(
@@ -376,13 +464,18 @@ const server = Deno.serve(
   {
     hostname: HOST,
     port: PORT,
-    onListen: ({ port }) => console.log(JSON.stringify({ event: "listening", port })),
+    onListen: ({ port }) =>
+      console.log(JSON.stringify({ event: "listening", port })),
   },
   async (req) => {
     const url = new URL(req.url);
     if (url.pathname === "/health") return Response.json({ ok: true });
-    if (url.pathname === "/stats") return Response.json({ ...stats, openSockets: bySocket.size });
-    if (url.pathname !== "/realtime/v1/websocket") return new Response("not found", { status: 404 });
+    if (url.pathname === "/stats") {
+      return Response.json({ ...stats, openSockets: bySocket.size });
+    }
+    if (url.pathname !== "/realtime/v1/websocket") {
+      return new Response("not found", { status: 404 });
+    }
     stats.connections++;
     const apikey = url.searchParams.get("apikey") ?? req.headers.get("apikey");
     const apikeyClaims = await verifyJwt(apikey);
@@ -402,16 +495,18 @@ const server = Deno.serve(
 );
 
 // Exit with the parent: it holds our stdin open for as long as it wants us.
-if (Deno.env.get("EXIT_ON_STDIN_EOF") === "1") (async () => {
-  const buf = new Uint8Array(256);
-  try {
-    while ((await Deno.stdin.read(buf)) !== null) {
-      // nothing to read; we only wait for EOF
+if (Deno.env.get("EXIT_ON_STDIN_EOF") === "1") {
+  (async () => {
+    const buf = new Uint8Array(256);
+    try {
+      while ((await Deno.stdin.read(buf)) !== null) {
+        // nothing to read; we only wait for EOF
+      }
+    } catch {
+      // stdin gone
     }
-  } catch {
-    // stdin gone
-  }
-  await server.shutdown().catch(() => {});
-  await sql.end({ timeout: 1 }).catch(() => {});
-  Deno.exit(0);
-})();
+    await server.shutdown().catch(() => {});
+    await sql.end({ timeout: 1 }).catch(() => {});
+    Deno.exit(0);
+  })();
+}

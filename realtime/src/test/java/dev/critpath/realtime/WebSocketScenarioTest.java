@@ -77,6 +77,27 @@ class WebSocketScenarioTest {
   }
 
   @Test
+  void aRemoteEndpointOverAProfileTunnelsThroughTheProxyWithConnect() {
+    String secret = Jwt.randomSecret();
+    String anon = new Jwt(secret, java.time.Duration.ofHours(1)).anonKey();
+    try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), secret)) {
+      RealtimeSettings s =
+          Runs.with(
+              Runs.websocket(5, 10, 2, 1, NetworkProfile.NR_5G, 1),
+              RemoteRealtime.of(relay.websocketUrl(), anon, secret));
+      ScenarioResult r = run(s);
+      assertThat(r.measured()).isTrue();
+      assertThat(r.errors().total()).isZero();
+      assertThat(r.messages().lost()).isZero();
+      assertThat(r.reconnects().succeeded()).isEqualTo(1);
+      assertThat(r.platform()).isEqualTo("mobile WiFi");
+      assertThat(r.subscriptionSetup().minMs())
+          .isGreaterThanOrEqualTo(3 * NetworkProfile.NR_5G.rttMillis());
+      assertThat(r.notes()).anyMatch(n -> n.startsWith("shaping proxy: "));
+    }
+  }
+
+  @Test
   void on4gEveryStepPaysItsRoundTrips() {
     ScenarioResult r = run(Runs.websocket(20, 10, 4, 1, NetworkProfile.LTE_4G, 2));
     assertThat(r.network()).isEqualTo(NetworkProfile.LTE_4G);
