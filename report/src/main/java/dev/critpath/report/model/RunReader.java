@@ -299,19 +299,20 @@ public final class RunReader {
       List<JsonNode> plans = J.list(J.get(explain, "plans"), "variant");
       JsonNode hot = plans.isEmpty() ? null : plans.get(0);
       plan = plan(hot, dir, notes);
-      JsonNode analysis = J.get(hot, "analysis");
-      warnings.addAll(findings(J.get(analysis, "warnings")));
-      for (JsonNode nested : J.list(J.get(hot, "nested"), "queryText")) {
-        for (Finding w : findings(J.get(nested, "warnings"))) {
+      // every captured plan's warnings (hot, cold, generic), statements in functions included
+      for (JsonNode captured : plans) {
+        String variant = J.str(captured, "variant");
+        String prefix = variant == null || "hot".equals(variant) ? "" : variant + " plan: ";
+        for (Finding w : findings(J.get(J.get(captured, "analysis"), "warnings"))) {
+          warnings.add(prefixed(w, prefix));
+        }
+        for (JsonNode nested : J.list(J.get(captured, "nested"), "queryText")) {
           String statement = J.str(nested, "queryText");
-          warnings.add(
-              new Finding(
-                  w.rule(),
-                  w.severity(),
-                  (statement == null ? "nested statement" : abbreviate(statement))
-                      + (w.subject() == null ? "" : ": " + w.subject()),
-                  w.message(),
-                  w.fix()));
+          String where =
+              prefix + (statement == null ? "nested statement" : abbreviate(statement)) + ": ";
+          for (Finding w : findings(J.get(nested, "warnings"))) {
+            warnings.add(prefixed(w, where));
+          }
         }
       }
       checks.addAll(checks(J.get(explain, "expectations"), CheckResult.Kind.EXPECTATION));
@@ -387,6 +388,15 @@ public final class RunReader {
         warnings,
         variants,
         queryNotes);
+  }
+
+  private static Finding prefixed(Finding w, String prefix) {
+    if (prefix.isEmpty()) {
+      return w;
+    }
+    String subject =
+        w.subject() == null ? prefix.substring(0, prefix.length() - 2) : prefix + w.subject();
+    return new Finding(w.rule(), w.severity(), subject, w.message(), w.fix());
   }
 
   private static VariantView variant(JsonNode v) {

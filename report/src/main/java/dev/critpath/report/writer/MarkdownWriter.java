@@ -174,19 +174,32 @@ final class MarkdownWriter implements ReportWriter {
         .append(" |\n");
   }
 
+  /** Warnings at warn level and above; info-level notes are counted and left to the HTML. */
   private static void planWarnings(StringBuilder md, List<QueryView> queries) {
     StringBuilder list = new StringBuilder();
+    int info = 0;
     for (QueryView q : queries) {
       for (Finding w : q.warnings()) {
+        if ("info".equals(w.severity())) {
+          info++;
+          continue;
+        }
         list.append("- **")
             .append(q.name())
             .append("**")
             .append(w.subject() == null ? "" : " (" + line(w.subject()) + ")")
             .append(": ")
-            .append(line(w.message()))
+            .append(
+                w.severity().equals("error") ? "**" + line(w.message()) + "**" : line(w.message()))
             .append(w.fix() == null ? "" : " Fix: " + line(w.fix()))
             .append('\n');
       }
+    }
+    if (info > 0) {
+      list.append("- ")
+          .append(info)
+          .append(info == 1 ? " info-level plan note" : " info-level plan notes")
+          .append(" in report.html\n");
     }
     if (list.length() > 0) {
       md.append("### Plan warnings\n\n").append(list).append('\n');

@@ -226,6 +226,17 @@ class CompareTest {
   }
 
   @Test
+  void aRealRunComparedWithItselfIsUnchangedEverywhere(@TempDir Path out) {
+    Path real = Path.of("src/test/resources/runs/real-bench");
+    Compare.Result r = Compare.run(real, real, CompareOptions.defaults(), out, null);
+    assertThat(r.exitCode()).isEqualTo(ExitCode.OK);
+    assertThat(r.comparison().queries())
+        .extracting(QueryDiff::status)
+        .containsOnly(Status.UNCHANGED, Status.NOT_COMPARED);
+    assertThat(r.comparison().queries().get(0).series()).isNotEmpty();
+  }
+
+  @Test
   void differentDatasetsAreFlaggedAsNotComparable() throws Exception {
     SyntheticRun base = SyntheticRun.named("a").fingerprint("ds-1");
     base.query("message_fetch").median(1);

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * report.html in a real headless Chromium (Debian package chromium): it loads offline with no
@@ -83,9 +85,11 @@ class HtmlReportBrowserTest {
         .isEqualTo("FAIL");
   }
 
-  @Test
-  void reportOfARunWithoutOptionalSectionsLoadsClean(@TempDir Path dir) throws Exception {
-    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("incomplete"));
+  /** Partial runs and copies of real bench and explain runs (the latter trimmed to a few paths). */
+  @ParameterizedTest
+  @ValueSource(strings = {"incomplete", "real-bench", "real-explain"})
+  void otherRunsLoadCleanAndShowEveryQuery(String name, @TempDir Path dir) throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve(name));
     Path html = dir.resolve("report.html");
     Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
 
@@ -93,7 +97,10 @@ class HtmlReportBrowserTest {
 
     assertThat(browser.errors()).isEmpty();
     assertThat(browser.eval("document.querySelectorAll('section.query').length").asInt())
-        .isEqualTo(1);
+        .isEqualTo(run.queries().size())
+        .isPositive();
+    assertThat(browser.eval("window.critpathCharts.length").asInt())
+        .isEqualTo(browser.eval("document.querySelectorAll('canvas').length").asInt());
   }
 
   @Test
