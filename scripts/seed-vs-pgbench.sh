@@ -9,7 +9,8 @@
 #
 # Server: DATABASE_URL when set (the user needs CREATEDB for pgbench's scratch database, and the
 # database must be migrated), otherwise critpath's embedded PostgreSQL 17 with its data kept
-# between runs (--keep-db), migrated here first. Env: PGBENCH_SCALE (default 10), PGBENCH (path).
+# between runs (--keep-db, or --keep-db=$CRITPATH_KEEP_DB), migrated here first.
+# Env: PGBENCH_SCALE (default 10), PGBENCH (pgbench's path), CRITPATH_KEEP_DB (data directory).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +25,7 @@ fi
 
 db=()
 if [ -z "${DATABASE_URL:-}" ]; then
-  db=(--keep-db)
+  db=("--keep-db${CRITPATH_KEEP_DB:+=$CRITPATH_KEEP_DB}")
   "$here/run.sh" migrate "${db[@]}" >&2
 fi
 

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
@@ -132,8 +134,10 @@ public final class Seeder {
               + options.anchor()
               + ")");
       DataModel model = new DataModel(plan, options.seed(), options.anchor());
-      ConversationStats stats = ConversationStats.compute(model);
-      Rows rows = new Rows(model, stats);
+      // The pass over the message stream runs while the database cleans up.
+      CompletableFuture<ConversationStats> planned =
+          CompletableFuture.supplyAsync(() -> ConversationStats.compute(model, options.jobs()));
+      ConversationStats stats;
       double cleanupSeconds;
       double loadSeconds;
       try {
@@ -145,8 +149,9 @@ public final class Seeder {
         List<IndexManager.Dropped> dropped = IndexManager.droppable(control);
         IndexManager.drop(control, dropped);
 
+        stats = join(planned);
         long tl = System.nanoTime();
-        load(rows, dropped);
+        load(new Rows(model, stats), dropped);
         loadSeconds = (System.nanoTime() - tl) / 1e9;
 
         Set<String> indexesAfter = IndexManager.snapshot(control);
@@ -238,6 +243,17 @@ public final class Seeder {
           .after(analyzed.get(table));
     }
     runner.run(options.jobs(), this::openWorker);
+  }
+
+  private static <T> T join(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof Exception) {
+        throw (Exception) e.getCause();
+      }
+      throw e;
+    }
   }
 
   /** Rough per-row costs (microseconds) that only rank tasks for the scheduler. */

@@ -196,6 +196,23 @@ class DataModelTest {
   }
 
   @Test
+  void thePassOverMessagesGivesTheSameCountsOnSeveralThreads() {
+    DataModel m = new DataModel(Profile.SMALL.plan(), 42, ANCHOR);
+    ConversationStats one = ConversationStats.compute(m, 1);
+    ConversationStats three = ConversationStats.compute(m, 3);
+    assertThat(three.receipts()).isEqualTo(one.receipts());
+    for (long c = 1; c <= m.plan().conversations(); c++) {
+      assertThat(three.messageCount(c)).isEqualTo(one.messageCount(c));
+      assertThat(three.firstMessage(c)).isEqualTo(one.firstMessage(c));
+      assertThat(three.lastMessage(c)).isEqualTo(one.lastMessage(c));
+    }
+    for (int slot = 0; slot < one.participantRows(); slot++) {
+      assertThat(three.unread(slot)).isEqualTo(one.unread(slot));
+      assertThat(three.lastRead(slot)).isEqualTo(one.lastRead(slot));
+    }
+  }
+
+  @Test
   void badProfilesAndScalesAreUserErrors() {
     assertThatThrownBy(() -> Profile.parse("huge"))
         .isInstanceOf(UserError.class)
