@@ -137,20 +137,32 @@ public final class ExplainPrinter {
         out.printf("  %-40s %s%n", o.index(), o.verdict());
       }
     }
+    int tried = 0;
     boolean suggestionHeader = false;
     for (QueryExplain q : r.queries()) {
       if (q.whatIf() == null) {
         continue;
       }
       for (WhatIf.Outcome o : q.whatIf()) {
-        if (o.kind().equals("hypothetical")) {
+        if (!o.kind().equals("hypothetical")) {
+          continue;
+        }
+        tried++;
+        if (all || o.verdict().startsWith(WhatIf.WORTH_CREATING)) {
           if (!suggestionHeader) {
             out.printf("%nwhat-if, hypothetical indexes:%n");
             suggestionHeader = true;
           }
-          out.printf("  %-22s %s%n  %-22s %s%n", q.name(), o.index(), "", o.verdict());
+          out.printf(
+              "  %-22s %s (%s)%n  %-22s %s%n", q.name(), o.index(), o.variant(), "", o.verdict());
         }
       }
+    }
+    if (tried > 0 && !suggestionHeader) {
+      out.printf(
+          "%nwhat-if: %d hypothetical index%s tried, none worth creating (Dexter's bar: cost >= %.0f"
+              + " and saving >= %.0f%%; --all lists them)%n",
+          tried, tried == 1 ? "" : "es", WhatIf.MIN_COST, WhatIf.MIN_SAVING * 100);
     }
     out.flush();
   }

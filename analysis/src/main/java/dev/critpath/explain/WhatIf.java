@@ -43,11 +43,14 @@ import java.util.regex.Pattern;
  * rolled-back transactions: nothing stays in the database.
  */
 public final class WhatIf {
+  /** How a suggestion's verdict starts when it clears Dexter's bar. */
+  public static final String WORTH_CREATING = "worth creating";
+
   /** Dexter keeps a suggestion when the query costs at least this much ... */
-  static final double MIN_COST = 100;
+  public static final double MIN_COST = 100;
 
   /** ... and the index saves at least this share of it. */
-  static final double MIN_SAVING = 0.5;
+  public static final double MIN_SAVING = 0.5;
 
   private static final String LOCK_TIMEOUT = "1s";
 
@@ -326,7 +329,9 @@ public final class WhatIf {
                       : "hypopg could not plan with them: " + String.join("; ", problems));
         }
         perQuery.computeIfAbsent(b.query().name(), k -> new ArrayList<>()).add(best);
-        progress.printf("what-if: %s for %s: %s%n", best.index(), b.label(), best.verdict());
+        if (best.verdict().startsWith(WORTH_CREATING)) {
+          progress.printf("what-if: %s for %s: %s%n", best.index(), b.label(), best.verdict());
+        }
       }
     }
   }
@@ -362,7 +367,7 @@ public final class WhatIf {
           b.cost() >= MIN_COST && saving >= MIN_SAVING
               ? String.format(
                   Locale.ROOT,
-                  "worth creating: cost %s (saves %.0f%%)",
+                  WORTH_CREATING + ": cost %s (saves %.0f%%)",
                   change(b.cost(), cost),
                   saving * 100)
               : String.format(
