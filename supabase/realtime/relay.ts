@@ -27,7 +27,7 @@
 //
 // Environment, named as for the functions server in ../server: SUPABASE_DB_URL, JWT_SECRET,
 // PORT (0 = any free port), HOST (127.0.0.1), EXIT_ON_STDIN_EOF (1 = stop when the parent closes
-// our stdin), plus RELAY_CHANNEL (critpath_messages) and RELAY_MAX_BUFFERED (bytes, 4 MiB).
+// our stdin), plus RELAY_CHANNEL (critpath_messages) and RELAY_MAX_BUFFERED (bytes, 1 MiB).
 // Once it listens on the database and on its port it prints {"event":"listening","port":N}.
 
 import postgres from "postgres";
@@ -70,7 +70,7 @@ const SECRET = env("JWT_SECRET");
 const HOST = env("HOST", "127.0.0.1");
 const PORT = Number(env("PORT", "0"));
 const CHANNEL = env("RELAY_CHANNEL", "critpath_messages");
-const MAX_BUFFERED = Number(env("RELAY_MAX_BUFFERED", String(4 * 1024 * 1024)));
+const MAX_BUFFERED = Number(env("RELAY_MAX_BUFFERED", String(1024 * 1024)));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = [
   { name: "id", type: "uuid" },

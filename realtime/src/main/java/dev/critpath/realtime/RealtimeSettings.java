@@ -118,18 +118,21 @@ public record RealtimeSettings(
         null);
   }
 
-  /** A short run for the default suite: 200 subscribers, 20 msg/s for 15 s. */
+  /**
+   * A short run for the default suite: both levels, 100 subscribers, 20 msg/s for 10 s, 5
+   * subscribers cut off for 2 s.
+   */
   public static RealtimeSettings suite() {
     return new RealtimeSettings(
         Level.BOTH,
-        200,
+        100,
         20,
-        Duration.ofSeconds(15),
+        Duration.ofSeconds(10),
         1,
         null,
         EventKind.POSTGRES_CHANGES,
         5,
-        Duration.ofSeconds(3),
+        Duration.ofSeconds(2),
         DEFAULT_DRAIN,
         null);
   }
