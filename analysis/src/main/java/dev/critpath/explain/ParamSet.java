@@ -74,17 +74,6 @@ public record ParamSet(
     return hotSet.values.equals(coldSet.values) ? List.of(hotSet) : List.of(hotSet, coldSet);
   }
 
-  /** The first draw of a seeded sampler: for queries whose samplers have one value. */
-  static ParamSet first(CatalogQuery query, ParameterSource source, long seed) {
-    ParamSampler sampler = source.sampler(seed);
-    List<String> names = query.paramNames();
-    Object[] row = new Object[names.size()];
-    for (int i = 0; i < row.length; i++) {
-      row[i] = sampler.value(names.get(i));
-    }
-    return of(query, names, row, sampler.subject());
-  }
-
   private static ParamSet of(CatalogQuery query, List<String> names, Object[] row, String subject) {
     Map<String, String> shown = new LinkedHashMap<>();
     Map<String, Object> byName = new HashMap<>();

@@ -104,10 +104,4 @@ public final class TextTable {
   public static String percent(double share) {
     return String.format(java.util.Locale.ROOT, "%.1f%%", share * 100);
   }
-
-  public static String millis(double ms) {
-    return ms >= 100
-        ? String.format(java.util.Locale.ROOT, "%.0f ms", ms)
-        : String.format(java.util.Locale.ROOT, "%.2f ms", ms);
-  }
 }
