@@ -57,10 +57,11 @@ final class ArrivalRateScenarioRun extends ScenarioRun {
 
   private void plan() {
     long t0 = startNanos;
-    for (long i = 0; !stopping; i++) {
+    long i = 0;
+    for (; !stopping; i++) {
       long offset = schedule.offsetOf(i);
       if (offset == ArrivalSchedule.NEVER) {
-        break;
+        return;
       }
       long due = t0 + offset;
       for (long wait = due - System.nanoTime();
@@ -74,12 +75,15 @@ final class ArrivalRateScenarioRun extends ScenarioRun {
       }
       dispatch(due);
     }
+    // time ran out before the plan did (a starved scheduler): the rest never started
+    metrics.dropped.add(Math.max(0, schedule.total() - i));
   }
 
   private void dispatch(long due) {
     Vu vu;
     synchronized (this) {
       if (stopping) {
+        metrics.dropped.increment();
         return;
       }
       vu = idle.poll();

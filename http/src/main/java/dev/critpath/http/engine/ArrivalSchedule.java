@@ -82,6 +82,6 @@ final class ArrivalSchedule {
     for (Segment s : segments) {
       n += s.count();
     }
-    return (long) Math.ceil(n);
+    return (long) Math.ceil(n - 1e-9);
   }
 }

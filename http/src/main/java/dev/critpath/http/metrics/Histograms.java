@@ -5,7 +5,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
 
-/** The one histogram configuration: microseconds, 3 significant digits (as wrk2), packed. */
+/**
+ * The one histogram configuration: microseconds, 3 significant digits (as wrk2). Recorders are
+ * plain auto-resizing concurrent histograms (the packed concurrent variant can livelock a writer
+ * while the reader flips intervals); totals, touched by one thread only, are packed.
+ */
 final class Histograms {
   static final int DIGITS = 3;
 
@@ -15,7 +19,7 @@ final class Histograms {
   private Histograms() {}
 
   static Recorder recorder() {
-    return new Recorder(DIGITS, true);
+    return new Recorder(DIGITS);
   }
 
   static PackedHistogram cumulative() {
