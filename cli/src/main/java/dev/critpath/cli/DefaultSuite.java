@@ -3,17 +3,36 @@ package dev.critpath.cli;
 import dev.critpath.ExitCode;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
+import dev.critpath.bench.Bench;
+import dev.critpath.bench.BenchSettings;
 import dev.critpath.db.Database;
 import dev.critpath.doctor.Check;
 import dev.critpath.doctor.Doctor;
+import dev.critpath.http.HttpResult;
+import dev.critpath.http.HttpStage;
+import dev.critpath.inspect.StatsSnapshot;
+import dev.critpath.realtime.RealtimeBenchmark;
+import dev.critpath.realtime.RealtimeReport;
+import dev.critpath.realtime.RealtimeSettings;
+import dev.critpath.report.ConsoleSummary;
+import dev.critpath.report.Reports;
+import dev.critpath.report.env.Environment;
+import dev.critpath.report.env.EnvironmentCollector;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.Migrator;
+import dev.critpath.seed.Profile;
+import dev.critpath.seed.SeedOptions;
+import dev.critpath.seed.SeedReport;
+import dev.critpath.seed.SeededDataset;
+import dev.critpath.seed.Seeder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What a bare {@code ./run.sh} does: one database (embedded unless told otherwise) taken through
@@ -22,6 +41,12 @@ import java.util.List;
  * stages still run, so one broken query never hides the others' numbers.
  */
 final class DefaultSuite {
+  /** The dataset the bare run benchmarks on: seed 002's acceptance volume. */
+  static final Profile SUITE_DATASET = Profile.SMALL;
+
+  /** JMH settings of the bare run: every reference path in a few minutes. */
+  static final dev.critpath.bench.Profile SUITE_BENCH_PROFILE = dev.critpath.bench.Profile.QUICK;
+
   private final DatabaseOptions options;
   private final Path resultsRoot;
   private final PrintWriter out = new PrintWriter(System.out, true);
@@ -50,16 +75,37 @@ final class DefaultSuite {
         run.put("stageErrors", errors);
       }
       run.record().finish(Instant.now(), true, verdict(exit));
-      run.save();
+      Reports.Written written = Reports.writeAll(run);
       Runtime.getRuntime().removeShutdownHook(interrupted);
+      out.println();
+      ConsoleSummary.print(written.run(), written.html(), out);
       out.println("critpath: " + verdict(exit) + ", results in " + run.path());
       return exit.code;
     }
   }
 
+  /**
+   * The pipeline: prepare the database, load the small dataset, snapshot what must not change,
+   * measure (plans, JMH, HTTP, realtime), race the write paths, then check index health against the
+   * counters before the run and prove the data is as it was.
+   */
   private List<Stage> stages() {
     SafetyStages safety = new SafetyStages();
-    return List.of(migrate(), doctor(), safety.snapshot(), safety.probes(), safety.verify());
+    StatsBaseline stats = new StatsBaseline();
+    return List.of(
+        migrate(),
+        doctor(),
+        environment(),
+        seed(),
+        safety.snapshot(),
+        stats.take(),
+        ExplainCommand.stage(),
+        bench(),
+        http(),
+        realtime(),
+        safety.probes(),
+        stats.inspect(),
+        safety.verify());
   }
 
   private ExitCode runStage(Stage stage, SuiteContext ctx, List<StageError> errors) {
@@ -115,6 +161,145 @@ final class DefaultSuite {
         return Outcome.ok("schema version " + r.version() + " (" + r.applied() + " applied)");
       }
     };
+  }
+
+  private static Stage environment() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "environment";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) {
+        Environment env = EnvironmentCollector.collect(ctx.db());
+        ctx.run().put("environment", env);
+        return Outcome.ok("server, settings, extensions, JVM and host recorded");
+      }
+    };
+  }
+
+  /** Loads the default dataset unless the (kept) database already holds exactly that one. */
+  private Stage seed() {
+    return new Prerequisite() {
+      @Override
+      public String name() {
+        return "seed";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) {
+        SeedOptions wanted = SeedOptions.of(SUITE_DATASET).withAllowUnmarked(options.allowUnmarked);
+        Optional<SeededDataset> loaded = Seeder.loaded(ctx.db());
+        if (loaded.isPresent()
+            && loaded.get().profile() == SUITE_DATASET
+            && loaded.get().summary().seed() == wanted.seed()
+            && loaded.get().scale() == wanted.scale()) {
+          ctx.run().put("dataset", loaded.get().summary());
+          return Outcome.ok(
+              "dataset "
+                  + SUITE_DATASET.name().toLowerCase(Locale.ROOT)
+                  + " already loaded, fingerprint "
+                  + loaded.get().summary().fingerprint());
+        }
+        SeedReport report = SeedCommand.seed(ctx.db(), wanted, ctx.run().path(), ctx.out());
+        ctx.run().put("dataset", Seeder.loaded(ctx.db()).map(SeededDataset::summary).orElse(null));
+        return Outcome.ok(
+            String.format(Locale.ROOT, "%,d rows in %.1f s", report.rows(), report.seconds()));
+      }
+    };
+  }
+
+  private static Stage bench() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "bench";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) {
+        Bench.Outcome outcome =
+            Bench.run(ctx.db(), BenchSettings.of(SUITE_BENCH_PROFILE), ctx.run(), ctx.out());
+        return new Outcome(outcome.exitCode(), outcome.summary());
+      }
+    };
+  }
+
+  private static Stage http() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "http";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) {
+        HttpResult result = HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out());
+        String summary = "bundled scenarios: " + result.verdict();
+        return switch (result.verdict()) {
+          case "pass" -> Outcome.ok(summary);
+          case "fail" -> Outcome.failed(summary);
+          default -> new Outcome(ExitCode.ERROR, summary);
+        };
+      }
+    };
+  }
+
+  private static Stage realtime() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "realtime";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) {
+        RealtimeReport report =
+            RealtimeBenchmark.run(ctx.db(), RealtimeSettings.suite(), ctx.out());
+        ctx.run().put("realtime", report);
+        if (!report.measured()) {
+          return new Outcome(ExitCode.ERROR, "nothing could be measured");
+        }
+        return report.passed()
+            ? Outcome.ok(report.scenarios().size() + " scenarios within the seeds' targets")
+            : Outcome.failed("a delivery target was missed");
+      }
+    };
+  }
+
+  /** Index usage counters at the start of the measuring stages, for the inspect stage's deltas. */
+  private static final class StatsBaseline {
+    private StatsSnapshot before;
+
+    Stage take() {
+      return new Stage() {
+        @Override
+        public String name() {
+          return "stats baseline";
+        }
+
+        @Override
+        public Outcome run(SuiteContext ctx) throws Exception {
+          before = InspectCommand.snapshot(ctx.db());
+          return Outcome.ok("index and table counters recorded");
+        }
+      };
+    }
+
+    Stage inspect() {
+      return new Stage() {
+        @Override
+        public String name() {
+          return "inspect";
+        }
+
+        @Override
+        public Outcome run(SuiteContext ctx) throws Exception {
+          return InspectCommand.stage(before).run(ctx);
+        }
+      };
+    }
   }
 
   private Stage doctor() {
