@@ -55,6 +55,9 @@ public final class Bench {
           "Today's password is swordfish. I understand instantiating Blackholes directly is"
               + " dangerous.");
 
+  private static final java.time.Duration JMH_LOCK_WAIT = java.time.Duration.ofHours(1);
+  private static final java.time.Duration JMH_LOCK_POLL = java.time.Duration.ofSeconds(2);
+
   /** How the stage went: the exit code, one console line and the report put into run.json. */
   public record Outcome(ExitCode exitCode, String summary, BenchReport report) {}
 
@@ -150,17 +153,14 @@ public final class Bench {
         db.description(),
         settings.profile().id(),
         levels);
-    preflight();
-
     Path work = tempDir();
     List<Path> jsonFiles = new ArrayList<>();
-    try {
+    try (MachineLock lock = MachineLock.acquire(out)) {
+      preflight();
       List<Plan> plans = plan(levels);
+      int count = plans.stream().mapToInt(p -> p.paths().size()).sum();
       out.printf(
-          "bench: %d measurement%s, about %s%n",
-          plans.stream().mapToInt(p -> p.paths().size()).sum(),
-          plans.size() == 1 ? "" : "s",
-          estimate(plans));
+          "bench: %d measurement%s, about %s%n", count, count == 1 ? "" : "s", estimate(plans));
       ProgressFormat progress = new ProgressFormat(out, settings.verbose());
       for (int i = 0; i < plans.size(); i++) {
         Plan plan = plans.get(i);
@@ -352,18 +352,18 @@ public final class Bench {
     System.setProperty(ForkConfig.PROPERTY, config.toString());
     Collection<RunResult> results;
     try {
-      results =
+      Runner runner =
           new Runner(
-                  jmh.build(
-                      plan.mode(),
-                      plan.threads(),
-                      plan.variant().id(),
-                      plan.paths(),
-                      config.toString(),
-                      pgStatSchema != null,
-                      json.toString()),
-                  progress)
-              .run();
+              jmh.build(
+                  plan.mode(),
+                  plan.threads(),
+                  plan.variant().id(),
+                  plan.paths(),
+                  config.toString(),
+                  pgStatSchema != null,
+                  json.toString()),
+              progress);
+      results = runWhenJmhIsFree(runner);
     } catch (RunnerException e) {
       for (String name : plan.paths()) {
         runs.get(name)
@@ -409,6 +409,37 @@ public final class Bench {
             .put(plan.threads(), rr);
       } else {
         r.throughput.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
+      }
+    }
+  }
+
+  /**
+   * Runs JMH, waiting while another JMH process (not a critpath bench, which {@link MachineLock}
+   * already waited for) holds JMH's machine-wide lock: measuring beside it would be wrong, and the
+   * operating system frees the lock when that process ends.
+   */
+  private Collection<RunResult> runWhenJmhIsFree(Runner runner) throws RunnerException {
+    long deadline = System.nanoTime() + JMH_LOCK_WAIT.toNanos();
+    boolean told = false;
+    while (true) {
+      try {
+        return runner.run();
+      } catch (RunnerException e) {
+        boolean busy = String.valueOf(e.getMessage()).contains("JMH lock");
+        if (!busy || System.nanoTime() > deadline) {
+          throw e;
+        }
+        if (!told) {
+          out.println("bench: another JMH benchmark holds its lock on this machine; waiting");
+          out.flush();
+          told = true;
+        }
+        try {
+          Thread.sleep(JMH_LOCK_POLL.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
       }
     }
   }
@@ -629,6 +660,9 @@ public final class Bench {
             v.latency().p99(),
             v.server() == null ? "-" : String.format("%.3f", v.server().meanExecMs()),
             thrpt.toString().strip());
+        if (v.reason() != null) {
+          out.printf("   %-28s %-8s failed: %s%n", p.name(), v.variant(), v.reason());
+        }
       }
       if (p.targets() != null) {
         for (BenchReport.TargetCheck t : p.targets()) {

@@ -64,7 +64,8 @@ class BenchTest {
     assertThat(Fixtures.counts(db)).isEqualTo(before);
 
     BenchReport report = r.outcome().report();
-    assertThat(r.outcome().exitCode()).as(r.console()).isEqualTo(ExitCode.OK);
+    assertThat(report.failed()).as(r.console()).isZero();
+    assertMeasuredExit(r);
     List<String> names = report.queries().stream().map(BenchReport.PathReport::name).toList();
     assertThat(names)
         .containsAll(QueryCatalog.builtin().names())
@@ -105,6 +106,14 @@ class BenchTest {
     assertThat(r.console()).contains("message_fetch").doesNotContain(db.spec().password());
   }
 
+  /** Every path measured: exit 0, or 1 only for a missed target (timing on a busy machine). */
+  static void assertMeasuredExit(Result r) {
+    BenchReport report = r.outcome().report();
+    assertThat(r.outcome().exitCode())
+        .as(r.console())
+        .isEqualTo(report.targetsMissed() == 0 ? ExitCode.OK : ExitCode.FAILED);
+  }
+
   static BenchReport.PathReport path(BenchReport report, String name) {
     return report.queries().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
   }
@@ -127,13 +136,13 @@ class BenchTest {
               dir.resolve("results"));
       assertThat(r.outcome().exitCode()).isEqualTo(ExitCode.FAILED);
       BenchReport report = r.outcome().report();
-      assertThat(path(report, "good").status()).isEqualTo("ok");
+      assertThat(path(report, "good").status()).as(r.console()).isEqualTo("ok");
       assertThat(path(report, "good").variants().get(0).latency()).isNotNull();
       assertThat(path(report, "syntax").reason()).contains("syntax error");
       assertThat(path(report, "missing").reason()).contains("\"nope\" does not exist");
       assertThat(path(report, "slow").reason()).contains("statement_timeout (300 ms)");
       assertThat(report.failed()).isEqualTo(3);
-      assertThat(r.console()).contains("syntax", "FAILED");
+      assertThat(r.console()).contains("syntax", "failed:");
     }
   }
 
@@ -203,7 +212,8 @@ class BenchTest {
                 .withVariants(List.of(Variant.PLAIN))
                 .withThreads(List.of(2)),
             dir);
-    assertThat(r.outcome().exitCode()).as(r.console()).isEqualTo(ExitCode.OK);
+    assertThat(r.outcome().report().failed()).as(r.console()).isZero();
+    assertMeasuredExit(r);
     BenchReport.VariantReport plain = path(r.outcome().report(), "message_fetch").variants().get(0);
     assertThat(plain.variant()).isEqualTo("plain");
     assertThat(plain.latency().forkMeans()).hasSize(1);
