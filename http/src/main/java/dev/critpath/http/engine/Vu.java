@@ -42,6 +42,8 @@ final class Vu {
   private final HttpEngine engine;
   private Channel channel;
   private Exchange current;
+  private Channel encoderOf;
+  private ChannelHandlerContext beforeEncoder;
 
   /** Iterations this VU ran (per-vu-iterations). */
   long iterations;
@@ -159,8 +161,11 @@ final class Vu {
     ex.response.sentNanos = System.nanoTime();
     Object msg = ex.request.message();
     if (ex.request.encoded != null) {
-      // prebuilt bytes bypass the encoder, written from the handler before it
-      ChannelHandlerContext beforeEncoder = ch.pipeline().context(ENCODER);
+      // prebuilt bytes bypass the encoder, written from its context (handlers before it)
+      if (encoderOf != ch) {
+        beforeEncoder = ch.pipeline().context(ENCODER);
+        encoderOf = ch;
+      }
       beforeEncoder.writeAndFlush(msg, ch.voidPromise());
     } else {
       ch.writeAndFlush(msg, ch.voidPromise());
