@@ -74,7 +74,7 @@ public record Comparison(
     SAME,
     /** The change is above the floor but the replicates cannot tell it from noise. */
     INCONCLUSIVE,
-    /** Too few replicates to test at all. */
+    /** Too few replicates to test at all, and no change beyond the floor. */
     UNTESTED
   }
 

@@ -39,6 +39,23 @@ import java.util.TreeSet;
  * changed, index gone, more buffers).
  */
 public final class RunComparator {
+  /** A block or two either way is page-boundary noise, not a different access path. */
+  private static final double MIN_BLOCKS_SERVER = 2;
+
+  /** One captured execution: more than double, and by more than a few pages. */
+  private static final double PLAN_BUFFER_TOLERANCE = 1.0;
+
+  private static final double MIN_BLOCKS_PLAN = 8;
+
+  /** How many robust standard deviations of the queries' spread a change must exceed. */
+  private static final double NOISE_BAND_SCALES = 3;
+
+  /** Fewer series than this give no usable spread. */
+  private static final int NOISE_BAND_MIN_SERIES = 6;
+
+  /** MAD to standard deviation for normal data. */
+  private static final double MAD_TO_SIGMA = 1.4826;
+
   private final CompareOptions options;
 
   public RunComparator(CompareOptions options) {
@@ -73,6 +90,7 @@ public final class RunComparator {
       tested.get(i).adjustedP = adjusted[i];
     }
     fewReplicatesWarning(tested, pendingByQuery, warnings);
+    double band = noiseBand(pendingByQuery, warnings);
 
     List<QueryDiff> diffs = new ArrayList<>();
     for (String name : names) {
@@ -83,7 +101,7 @@ public final class RunComparator {
       } else if (c == null) {
         diffs.add(new QueryDiff(name, Status.REMOVED, List.of(), List.of(), List.of(), List.of()));
       } else {
-        diffs.add(query(b, c, pendingByQuery.get(name), current, comparable));
+        diffs.add(query(b, c, pendingByQuery.get(name), current, comparable, band));
       }
     }
     return new Comparison(
@@ -93,11 +111,16 @@ public final class RunComparator {
   // ------------------------------------------------------------------ per query
 
   private QueryDiff query(
-      QueryView b, QueryView c, List<Pending> pending, RunView current, boolean comparable) {
+      QueryView b,
+      QueryView c,
+      List<Pending> pending,
+      RunView current,
+      boolean comparable,
+      double band) {
     List<String> notes = new ArrayList<>();
     List<SeriesDiff> series = new ArrayList<>();
     for (Pending p : pending) {
-      series.add(p.finish(options));
+      series.add(p.finish(options, band));
       if (p.note != null) {
         notes.add(p.note);
       }
@@ -118,7 +141,15 @@ public final class RunComparator {
 
     Status status;
     List<String> causes = new ArrayList<>(counters.causes);
-    if (slower) {
+    String broke = broken(c);
+    if (broke != null && broken(b) == null) {
+      // worse than slower: it stopped working
+      status = Status.REGRESSED;
+      causes.add(0, "the current run could not measure it: " + broke);
+    } else if (broke != null) {
+      status = Status.NOT_COMPARED;
+      notes.add("neither run could measure it: " + broke);
+    } else if (slower) {
       status = Status.REGRESSED;
     } else if (inconclusiveSlower && counters.worse) {
       status = Status.REGRESSED;
@@ -129,7 +160,8 @@ public final class RunComparator {
       status = Status.IMPROVED;
     } else if (counters.worse) {
       status = Status.CHANGED;
-    } else if (series.isEmpty() && counters.diffs.isEmpty()) {
+    } else if (series.stream().allMatch(s -> s.verdict() == SeriesVerdict.UNTESTED)) {
+      // counters alone cannot say "unchanged" about time
       status = Status.NOT_COMPARED;
     } else {
       status = Status.UNCHANGED;
@@ -187,16 +219,28 @@ public final class RunComparator {
       }
     }
 
-    Double bufB = buffersPerCall(b);
-    Double bufC = buffersPerCall(c);
+    // pg_stat_statements averages thousands of calls; a captured plan is one execution, whose
+    // buffer count moves with hint bits and page pruning, so it must move much more to count
+    Double bufB = b.server().sharedBuffersPerCall();
+    Double bufC = c.server().sharedBuffersPerCall();
+    double tolerance = options.counterTolerance();
+    double minBlocks = MIN_BLOCKS_SERVER;
+    String label = "shared buffers per call";
+    if (bufB == null || bufC == null) {
+      bufB = pb.sharedBuffers();
+      bufC = pc.sharedBuffers();
+      tolerance = PLAN_BUFFER_TOLERANCE;
+      minBlocks = MIN_BLOCKS_PLAN;
+      label = "shared buffers of the captured plan";
+    }
     if (bufB != null && bufC != null) {
-      boolean worse = grew(bufB, bufC);
-      out.diffs.add(
-          new CounterDiff("shared buffers per call", Fmt.num(bufB), Fmt.num(bufC), worse));
+      boolean worse = bufC > bufB * (1 + tolerance) && bufC - bufB >= minBlocks;
+      out.diffs.add(new CounterDiff(label, Fmt.num(bufB), Fmt.num(bufC), worse));
       if (worse) {
         out.worse = true;
         out.causes.add(
-            "shared buffers per call grew "
+            label
+                + " grew "
                 + Fmt.num(bufB)
                 + " → "
                 + Fmt.num(bufC)
@@ -220,11 +264,6 @@ public final class RunComparator {
       }
     }
     return out;
-  }
-
-  private boolean grew(double before, double after) {
-    // one or two blocks either way is page-boundary noise, not a different access path
-    return after > before * (1 + options.counterTolerance()) && after - before >= 2;
   }
 
   private static PlanNode hotNode(PlanView plan) {
@@ -253,17 +292,20 @@ public final class RunComparator {
     return false;
   }
 
-  static Double buffersPerCall(QueryView q) {
-    Double b = q.server().sharedBuffersPerCall();
-    return b != null ? b : q.plan().sharedBuffers();
-  }
-
   static Double rowsPerCall(QueryView q) {
     if (q.server().rowsPerCall() != null) {
       return q.server().rowsPerCall();
     }
     PlanNode root = q.plan().root();
     return root == null ? null : root.rows();
+  }
+
+  /** Why the benchmark could not measure the query in a run, or null when it did. */
+  private static String broken(QueryView q) {
+    if (!"failed".equalsIgnoreCase(q.status())) {
+      return null;
+    }
+    return q.reason() == null ? q.status() : q.reason();
   }
 
   /** What the counters of one query say. */
@@ -289,17 +331,35 @@ public final class RunComparator {
     Double adjustedP;
     String note;
 
-    SeriesDiff finish(CompareOptions o) {
+    /** Time-equivalent log ratio: positive when the current run is slower. */
+    double logRatio() {
+      double mb = median(b);
+      double mc = median(c);
+      return base.higherIsBetter() ? Math.log(mb / mc) : Math.log(mc / mb);
+    }
+
+    /**
+     * The verdict.
+     *
+     * @param band the comparison's noise band (log ratio): a change must exceed it as well
+     */
+    SeriesDiff finish(CompareOptions o, double band) {
       double mb = median(b);
       double mc = median(c);
       boolean higher = base.higherIsBetter();
       double change = higher ? mb / mc - 1 : mc / mb - 1;
       SeriesVerdict verdict;
       if (pValue == null) {
-        verdict = SeriesVerdict.UNTESTED;
-      } else if (adjustedP < o.alpha() && change >= o.effectFloor()) {
+        // one replicate a side: a large change can still be confirmed by the counters
+        verdict =
+            Math.abs(change) >= o.effectFloor()
+                ? SeriesVerdict.INCONCLUSIVE
+                : SeriesVerdict.UNTESTED;
+      } else if (adjustedP < o.alpha() && change >= o.effectFloor() && logRatio() >= band) {
         verdict = SeriesVerdict.SLOWER;
-      } else if (adjustedP < o.alpha() && -change / (1 + change) >= o.effectFloor()) {
+      } else if (adjustedP < o.alpha()
+          && -change / (1 + change) >= o.effectFloor()
+          && -logRatio() >= band) {
         // the mirror of SLOWER: baseline / current time >= 1 + floor
         verdict = SeriesVerdict.FASTER;
       } else if (Math.abs(change) >= o.effectFloor()) {
@@ -450,6 +510,40 @@ public final class RunComparator {
       out.add(v);
     }
     return out;
+  }
+
+  /**
+   * How far this comparison's queries moved when nothing changed, estimated from all of them:
+   * {@value #NOISE_BAND_SCALES} robust standard deviations (1.4826 x MAD) of their log ratios.
+   * Replicates inside one run share its moment on the machine, so a busy neighbour shifts a whole
+   * series and the rank test calls it significant; the spread across queries shows how large such
+   * shifts are in this pair of runs. A real regression still stands out (or moves the counters); a
+   * machine-wide slowdown moves the median, not the spread, and is still called. Needs {@value
+   * #NOISE_BAND_MIN_SERIES} series; 0 (no band) with fewer.
+   */
+  private double noiseBand(Map<String, List<Pending>> all, List<String> warnings) {
+    List<Double> ratios = new ArrayList<>();
+    all.values().forEach(list -> list.forEach(p -> ratios.add(p.logRatio())));
+    if (ratios.size() < NOISE_BAND_MIN_SERIES) {
+      return 0;
+    }
+    double[] r = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+    double center = median(r);
+    double[] deviations = new double[r.length];
+    for (int i = 0; i < r.length; i++) {
+      deviations[i] = Math.abs(r[i] - center);
+    }
+    double band = NOISE_BAND_SCALES * MAD_TO_SIGMA * median(deviations);
+    if (Math.exp(band) - 1 > options.effectFloor()) {
+      warnings.add(
+          "the runs are noisy: across all queries, changes spread by ±"
+              + Fmt.percent(Math.exp(MAD_TO_SIGMA * median(deviations)) - 1)
+              + " (robust standard deviation), so only changes beyond "
+              + Fmt.change(Math.exp(band) - 1)
+              + " are called from timing alone; counters still confirm smaller ones. Compare on"
+              + " a quieter machine, run both sides back to back, or add forks");
+    }
+    return band;
   }
 
   private void fewReplicatesWarning(

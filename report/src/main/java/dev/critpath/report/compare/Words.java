@@ -58,11 +58,18 @@ final class Words {
 
   /** "+25.3% slower" / "12.0% faster" in time terms. */
   static String change(SeriesDiff s) {
+    double factor = 1 + s.change();
+    if (factor >= 2) {
+      return "×" + Fmt.num(factor) + " slower";
+    }
+    if (factor <= 0.5) {
+      return "×" + Fmt.num(1 / factor) + " faster";
+    }
     if (s.change() >= 0) {
       return Fmt.change(s.change()) + " slower";
     }
-    // faster: how much less time, e.g. 1/(1+change) - 1
-    return Fmt.percent(-s.change() / (1 + s.change())) + " faster";
+    // the mirror of slower: baseline time / current time - 1
+    return Fmt.percent(1 / factor - 1) + " faster";
   }
 
   static String p(Double p) {
@@ -88,7 +95,8 @@ final class Words {
         + Fmt.plain(o.alpha())
         + ", and an effect floor of "
         + Fmt.percent(o.effectFloor())
-        + " on the median; throughput compared as time (higher is better). Second signal: plan"
+        + " on the median, widened to 3 robust standard deviations of all queries' changes when"
+        + " the runs are noisy; throughput compared as time (higher is better). Second signal: plan"
         + " shape, indexes used, shared buffers per call (tolerance "
         + Fmt.percent(o.counterTolerance())
         + "), rows per call.";

@@ -90,7 +90,8 @@ class CompareTest {
         caught++;
       }
     }
-    assertThat(caught).isEqualTo(trials);
+    // power: 95% or better (the noise band, estimated from the other queries, costs a little)
+    assertThat(caught).isGreaterThanOrEqualTo(trials * 95 / 100);
   }
 
   @Test
@@ -234,6 +235,24 @@ class CompareTest {
         .extracting(QueryDiff::status)
         .containsOnly(Status.UNCHANGED, Status.NOT_COMPARED);
     assertThat(r.comparison().queries().get(0).series()).isNotEmpty();
+  }
+
+  @Test
+  void aQueryThatStoppedWorkingIsARegressionAndOneWithoutTimingIsNotCalledUnchanged()
+      throws Exception {
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").median(1);
+    base.query("unread_count").median(1).counters(10, 1).replicates(1, 1);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("message_fetch").median(1).failed("relation \"messages\" does not exist");
+    cur.query("unread_count").median(1).counters(10, 1).replicates(1, 1);
+
+    Comparison c = compare(base, cur, new Random(4));
+
+    assertThat(c.queries().get(0).status()).isEqualTo(Status.REGRESSED);
+    assertThat(c.queries().get(0).causes().get(0))
+        .isEqualTo("the current run could not measure it: relation \"messages\" does not exist");
+    assertThat(c.queries().get(1).status()).isEqualTo(Status.NOT_COMPARED);
   }
 
   @Test

@@ -45,6 +45,7 @@ public final class SyntheticRun {
     Double buffers;
     Double rows;
     String plan;
+    String failure;
 
     Query(String name) {
       this.name = name;
@@ -83,6 +84,12 @@ public final class SyntheticRun {
     public Query counters(double buffersPerCall, double rowsPerCall) {
       buffers = buffersPerCall;
       rows = rowsPerCall;
+      return this;
+    }
+
+    /** The benchmark could not run it: no JMH result, status failed. */
+    public Query failed(String reason) {
+      failure = reason;
       return this;
     }
 
@@ -139,6 +146,14 @@ public final class SyntheticRun {
     ArrayNode benchQueries = sections.putObject("bench").putArray("queries");
     ArrayNode explainQueries = sections.putObject("explain").putArray("queries");
     for (Query q : queries) {
+      if (q.failure != null) {
+        benchQueries
+            .addObject()
+            .put("name", q.name)
+            .put("status", "failed")
+            .put("reason", q.failure);
+        continue;
+      }
       ObjectNode entry = jmh.addObject();
       entry.put("benchmark", "dev.critpath.bench.CatalogBenchmark.call");
       entry.put("mode", q.mode);
