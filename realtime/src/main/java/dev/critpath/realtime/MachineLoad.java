@@ -24,6 +24,7 @@ final class MachineLoad implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final long processCpuAtStart = os.getProcessCpuTime();
   private double sum;
   private double max;
   private int samples;
@@ -49,12 +50,13 @@ final class MachineLoad implements AutoCloseable {
         String.format(
             Locale.ROOT,
             "machine: CPU %.0f%% on average, %.0f%% at most over %d s, %d cores, load average"
-                + " %.1f",
+                + " %.1f; critpath's JVM (sender and subscribers) used %.1f CPU seconds",
             avg * 100,
             max * 100,
             samples,
             os.getAvailableProcessors(),
-            os.getSystemLoadAverage());
+            os.getSystemLoadAverage(),
+            (os.getProcessCpuTime() - processCpuAtStart) / 1e9);
     return avg > SATURATED
         ? line + "; saturated, so latencies include waiting for a CPU on this machine"
         : line;

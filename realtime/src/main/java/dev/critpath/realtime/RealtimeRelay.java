@@ -121,8 +121,20 @@ final class RealtimeRelay implements AutoCloseable {
     return "ws://127.0.0.1:" + port + "/realtime/v1/websocket";
   }
 
-  /** The relay's counters (GET /stats), or an empty map when it does not answer. */
+  /**
+   * The relay's counters (GET /stats) and the CPU time its process has used, or what could be had
+   * of them.
+   */
   Map<String, Object> stats() {
+    Map<String, Object> out = new java.util.TreeMap<>(counters());
+    process
+        .info()
+        .totalCpuDuration()
+        .ifPresent(cpu -> out.put("cpuSeconds", cpu.toMillis() / 1000.0));
+    return out;
+  }
+
+  private Map<String, Object> counters() {
     try {
       HttpClient client =
           HttpClient.newBuilder()
