@@ -32,6 +32,16 @@ public final class Reports {
     return writeAll(run.path());
   }
 
+  /**
+   * The end of a run: saves run.json, writes every report and prints the console summary (each
+   * query's p95, target and verdict, failed checks, the path of report.html).
+   */
+  public static Written finish(RunDirectory run, java.io.PrintWriter out) {
+    Written written = writeAll(run);
+    ConsoleSummary.print(written.run(), written.html(), out);
+    return written;
+  }
+
   /** Writes every report into the run directory {@code dir}, read from its run.json. */
   public static Written writeAll(Path dir) {
     return writeAll(RunReader.read(dir), dir, StepSummary.fromEnvironment());

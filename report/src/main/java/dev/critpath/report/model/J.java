@@ -1,6 +1,7 @@
 package dev.critpath.report.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.critpath.Secrets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,12 +28,13 @@ final class J {
     return null;
   }
 
+  /** Text, with anything shaped like a credential masked: reports must not leak what a run did. */
   static String str(JsonNode node, String... names) {
     JsonNode v = get(node, names);
     if (v == null) {
       return null;
     }
-    return v.isValueNode() ? v.asText() : v.toString();
+    return Secrets.redact(v.isValueNode() ? v.asText() : v.toString());
   }
 
   static Double num(JsonNode node, String... names) {

@@ -1,0 +1,73 @@
+package dev.critpath.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.critpath.run.RunDirectory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the default suite calls at the end of a run. */
+class ReportsTest {
+
+  @Test
+  void finishWritesEveryReportAndPrintsTheSummary(@TempDir Path root) throws Exception {
+    RunDirectory run = RunDirectory.create(root);
+    run.put(
+        "bench",
+        Map.of(
+            "queries",
+            List.of(
+                Map.of(
+                    "name", "message_fetch",
+                    "status", "ok",
+                    "reason", "retried after postgresql://app:s3cr3t@db:5432/x dropped",
+                    "targets",
+                        List.of(
+                            Map.of(
+                                "target",
+                                "p95 < 50ms",
+                                "variant",
+                                "rls_on",
+                                "observedMs",
+                                61.0,
+                                "pass",
+                                false)),
+                    "variants",
+                        List.of(
+                            Map.of(
+                                "variant",
+                                "rls_on",
+                                "latency",
+                                Map.of("p50", 20.0, "p95", 61.0)))))));
+    run.record().finish(Instant.now(), true, "fail");
+    StringWriter console = new StringWriter();
+
+    Reports.Written written = Reports.finish(run, new PrintWriter(console));
+
+    assertThat(written.files()).hasSize(3);
+    assertThat(run.path().resolve("report.md")).exists();
+    assertThat(run.path().resolve("junit.xml")).exists();
+    assertThat(written.html()).isEqualTo(run.path().resolve("report.html"));
+    assertThat(console.toString())
+        .contains("message_fetch", "61.0 ms", "p95 < 50ms", "FAIL", "report: " + written.html());
+    for (Path f : written.files().values()) {
+      assertThat(Files.readString(f)).doesNotContain("s3cr3t");
+    }
+  }
+
+  @Test
+  void markdownIsAppendedToTheStepSummary(@TempDir Path dir) throws Exception {
+    Path summary = dir.resolve("summary.md");
+    Files.writeString(summary, "earlier step\n");
+    StepSummary.append(summary, "## critpath");
+    StepSummary.append(summary, "## again\n");
+    assertThat(Files.readString(summary)).isEqualTo("earlier step\n## critpath\n## again\n");
+  }
+}
