@@ -45,9 +45,4 @@ public record QueryView(
     }
     return checks.stream().anyMatch(c -> c.status() == Status.PASS) ? Status.PASS : Status.SKIP;
   }
-
-  /** The measured value the target is on, in ms (p95 unless the target names another). */
-  public Double targetValueMs() {
-    return latency.get(targetMetric == null ? "p95" : targetMetric);
-  }
 }

@@ -656,12 +656,9 @@ public final class RunReader {
         calls,
         J.num(node, "meanExecMs"),
         J.num(node, "totalExecMs"),
-        J.num(node, "meanPlanMs"),
         perCall(node, calls, "rowsPerCall", "rows"),
         perCall(node, calls, "sharedBlksHitPerCall", "sharedBlksHit"),
-        perCall(node, calls, "sharedBlksReadPerCall", "sharedBlksRead"),
-        perCall(node, calls, "tempBlksPerCall", "tempBlksWritten"),
-        null);
+        perCall(node, calls, "sharedBlksReadPerCall", "sharedBlksRead"));
   }
 
   private static Double perCall(JsonNode node, Long calls, String perCallName, String total) {

@@ -8,15 +8,12 @@ public record ServerStats(
     Long calls,
     Double meanExecMs,
     Double totalExecMs,
-    Double meanPlanMs,
     Double rowsPerCall,
     Double sharedHitPerCall,
-    Double sharedReadPerCall,
-    Double tempBlocksPerCall,
-    Double clientOverheadMs) {
+    Double sharedReadPerCall) {
 
   public static ServerStats empty() {
-    return new ServerStats(null, null, null, null, null, null, null, null, null);
+    return new ServerStats(null, null, null, null, null, null);
   }
 
   /** Shared buffers touched per call (hit + read), the near-deterministic cost of a query. */

@@ -39,13 +39,13 @@ final class Describe {
   static Map<String, String> facts(RunView run) {
     Map<String, String> rows = new LinkedHashMap<>();
     rows.put("run", run.runId());
-    rows.put("started", run.startedAt() == null ? Fmt.NONE : run.startedAt().toString());
+    rows.put("started", run.startedAt() == null ? Fmt.NONE : seconds(run.startedAt()));
     if (run.finishedAt() != null) {
       String took =
           run.startedAt() == null
               ? ""
               : " (" + duration(Duration.between(run.startedAt(), run.finishedAt())) + ")";
-      rows.put("finished", run.finishedAt() + took);
+      rows.put("finished", seconds(run.finishedAt()) + took);
     }
     rows.put(
         "completed", run.completed() ? "yes" : "no: the run was cut short; results are partial");
@@ -112,6 +112,10 @@ final class Describe {
       parts.add("Java " + env.jvm().version());
     }
     return String.join(", ", parts);
+  }
+
+  static String seconds(java.time.Instant t) {
+    return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   static String shortCommit(String commit) {
