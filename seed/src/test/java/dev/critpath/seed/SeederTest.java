@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,11 @@ class SeederTest {
   static void seedOnce() {
     seeded = TestDatabases.migrated("seed_tiny");
     report = Seeder.seed(seeded, TINY);
+  }
+
+  @AfterAll
+  static void close() {
+    seeded.close();
   }
 
   @Test
