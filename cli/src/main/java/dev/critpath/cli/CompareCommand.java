@@ -21,12 +21,13 @@ import picocli.CommandLine.Spec;
     name = "compare",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare a run with a baseline, query by query: a Mann-Whitney U test on JMH replicates",
-      "(per-fork means, or per-iteration scores with too few forks), corrected for testing",
-      "many queries at once, plus an effect-size floor; plan shape, indexes, shared buffers and",
-      "rows per call as a second signal that also says why a query got slower.",
-      "Writes compare.md, compare.html and compare.json (into CURRENT's directory unless",
-      "--out); the Markdown is also appended to $GITHUB_STEP_SUMMARY when set.",
+      "Compare a run with a baseline, query by query: a Mann-Whitney U test on",
+      "JMH replicates (per-fork means, or per-iteration scores with too few",
+      "forks), corrected for testing many queries at once, plus an effect-size",
+      "floor; plan shape, indexes, shared buffers and rows per call as a second",
+      "signal that also says why a query got slower.",
+      "Writes compare.md, compare.html and compare.json (into CURRENT's",
+      "directory unless --out); the Markdown also goes to $GITHUB_STEP_SUMMARY.",
       "Exit 0 no regression, 1 a regression, 2 nothing could be compared."
     })
 final class CompareCommand implements Callable<Integer> {

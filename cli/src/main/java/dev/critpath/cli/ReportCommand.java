@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Re-render a run's reports from its run.json: report.md, report.html (self-contained,",
-      "works offline) and junit.xml, written beside run.json; the Markdown is also appended",
-      "to $GITHUB_STEP_SUMMARY when set. Works on results copied from CI: reads files only.",
+      "Re-render a run's reports from its run.json: report.md, report.html",
+      "(self-contained, works offline) and junit.xml, written beside run.json;",
+      "the Markdown also goes to $GITHUB_STEP_SUMMARY when set. Reads files",
+      "only, so it works on results copied from CI.",
       "Exit code follows the run: 0 pass, 1 fail, 2 error or did not complete."
     })
 final class ReportCommand implements Callable<Integer> {
