@@ -68,14 +68,4 @@ public final class Credentials {
     }
     return minter.forUser(user);
   }
-
-  /** Fails early (before any load) when users are needed and cannot be authenticated. */
-  public void requireUsers(boolean specificUser) {
-    if (pool == null && minter == null) {
-      userToken(null);
-    }
-    if (pool == null && !specificUser) {
-      userToken(null);
-    }
-  }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Edge Functions served locally: one Deno process running {@code supabase/server/main.ts} on a
@@ -41,13 +42,11 @@ public final class LocalFunctionsServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Thread hook;
-  private final Deque<String> tail;
 
-  private LocalFunctionsServer(Process process, int port, Thread hook, Deque<String> tail) {
+  private LocalFunctionsServer(Process process, int port, Thread hook) {
     this.process = process;
     this.port = port;
     this.hook = hook;
-    this.tail = tail;
   }
 
   /**
@@ -100,8 +99,9 @@ public final class LocalFunctionsServer implements AutoCloseable {
       p.destroyForcibly();
       throw new UserError("cannot write " + log + ": " + e.getMessage());
     }
-    pump(p.getInputStream(), logWriter, tail, listening, "functions-stdout");
-    pump(p.getErrorStream(), logWriter, tail, null, "functions-stderr");
+    AtomicInteger open = new AtomicInteger(2);
+    pump(p.getInputStream(), logWriter, open, tail, listening, "functions-stdout");
+    pump(p.getErrorStream(), logWriter, open, tail, null, "functions-stderr");
     Thread hook = new Thread(p::destroy, "critpath-functions-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     p.onExit().thenRun(() -> listening.completeExceptionally(new IllegalStateException("exited")));
@@ -125,12 +125,13 @@ public final class LocalFunctionsServer implements AutoCloseable {
               + log
               + ")");
     }
-    return new LocalFunctionsServer(p, port, hook, tail);
+    return new LocalFunctionsServer(p, port, hook);
   }
 
   private static void pump(
       InputStream in,
       Writer log,
+      AtomicInteger open,
       Deque<String> tail,
       CompletableFuture<Integer> listening,
       String name) {
@@ -161,6 +162,16 @@ public final class LocalFunctionsServer implements AutoCloseable {
                 }
               } catch (IOException e) {
                 // the process ended; its exit is handled where it matters
+              } finally {
+                if (open.decrementAndGet() == 0) {
+                  synchronized (log) {
+                    try {
+                      log.close();
+                    } catch (IOException e) {
+                      // nothing more to write
+                    }
+                  }
+                }
               }
             },
             "critpath-" + name);
@@ -200,15 +211,6 @@ public final class LocalFunctionsServer implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The server's last output lines (redacted), for messages. */
-  public String recentOutput() {
-    return lastLines(tail);
   }
 
   @Override

@@ -29,9 +29,4 @@ public record ScenarioFile(
         .filter(r -> scenarios.values().stream().anyMatch(s -> s.exec().contains(r.name())))
         .toList();
   }
-
-  public MetricKind metricKind(String metric) {
-    MetricKind builtin = MetricKind.BUILTIN.get(metric);
-    return builtin != null ? builtin : customMetrics.get(metric);
-  }
 }

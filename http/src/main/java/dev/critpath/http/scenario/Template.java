@@ -48,11 +48,6 @@ public final class Template {
     this.datasets = datasets;
   }
 
-  /** A template that is just this text. */
-  public static Template literal(String text) {
-    return new Template(text, List.of(), text, Set.of());
-  }
-
   /**
    * Compiles {@code raw}.
    *
