@@ -86,7 +86,7 @@ final class ReportCommand implements Callable<Integer> {
         out.println("  ... and " + (violations.size() - SHOWN_VIOLATIONS) + " more");
       }
     }
-    Reports.Written written = Reports.writeAll(runJson.toAbsolutePath().getParent());
+    Reports.Written written = Reports.writeAll(runJson.toAbsolutePath().normalize().getParent());
     ConsoleSummary.print(written.run(), written.html(), out);
     written.run().notes().forEach(n -> out.println("  note: " + n));
     out.flush();

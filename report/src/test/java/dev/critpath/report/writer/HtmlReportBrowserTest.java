@@ -85,9 +85,9 @@ class HtmlReportBrowserTest {
         .isEqualTo("FAIL");
   }
 
-  /** Partial runs and copies of real bench and explain runs (the latter trimmed to a few paths). */
+  /** Partial runs and copies of real bench, explain and http runs (bench trimmed to 4 paths). */
   @ParameterizedTest
-  @ValueSource(strings = {"incomplete", "real-bench", "real-explain"})
+  @ValueSource(strings = {"incomplete", "real-bench", "real-explain", "real-http"})
   void otherRunsLoadCleanAndShowEveryQuery(String name, @TempDir Path dir) throws Exception {
     RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve(name));
     Path html = dir.resolve("report.html");
@@ -97,8 +97,9 @@ class HtmlReportBrowserTest {
 
     assertThat(browser.errors()).isEmpty();
     assertThat(browser.eval("document.querySelectorAll('section.query').length").asInt())
-        .isEqualTo(run.queries().size())
-        .isPositive();
+        .isEqualTo(run.queries().size());
+    assertThat(browser.eval("document.querySelectorAll('.scenario').length").asInt())
+        .isEqualTo(run.http().stream().mapToInt(f -> f.scenarios().size()).sum());
     assertThat(browser.eval("window.critpathCharts.length").asInt())
         .isEqualTo(browser.eval("document.querySelectorAll('canvas').length").asInt());
   }
