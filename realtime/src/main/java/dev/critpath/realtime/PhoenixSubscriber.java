@@ -107,7 +107,14 @@ final class PhoenixSubscriber {
     Connection c = new Connection();
     current = c;
     sockets.open(c);
-    return c.joined.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return c.joined
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null) {
+                c.abort(); // a join that answers after its timeout must not linger unseen
+              }
+            });
   }
 
   /** True once the current connection's join was answered "ok". */
@@ -203,7 +210,7 @@ final class PhoenixSubscriber {
 
     @Override
     public void text(byte[] utf8, int offset, int length, long receivedNanos) {
-      if (aborted) {
+      if (aborted || current != this) {
         return;
       }
       PhoenixFrame f;

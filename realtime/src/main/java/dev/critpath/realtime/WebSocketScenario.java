@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -339,6 +340,8 @@ final class WebSocketScenario {
       return;
     }
     reconnectsInFlight.incrementAndGet();
+    // The last message seen before the gap: once rejoined, live messages move it past the gap.
+    OffsetDateTime since = sub.receipts.lastCreatedAt();
     long t0 = System.nanoTime();
     sub.connect()
         .handleAsync(
@@ -346,11 +349,7 @@ final class WebSocketScenario {
               try {
                 if (e == null) {
                   List<String> ids =
-                      catchUp.since(
-                          sub.user,
-                          sub.accessToken,
-                          sub.conversation,
-                          sub.receipts.lastCreatedAt());
+                      catchUp.since(sub.user, sub.accessToken, sub.conversation, since);
                   for (String id : ids) {
                     MessageLog.Sent sent = log.lookup(id);
                     if (sent != null) {
