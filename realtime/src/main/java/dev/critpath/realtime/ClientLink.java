@@ -52,10 +52,6 @@ final class ClientLink implements AutoCloseable {
     return DriverManager.getConnection(spec.jdbcUrl(), props);
   }
 
-  ShapingProxy.Stats proxyStats() {
-    return proxy == null ? null : proxy.stats();
-  }
-
   @Override
   public void close() {
     if (proxy != null) {

@@ -55,14 +55,6 @@ final class Fixture implements AutoCloseable {
     return sender;
   }
 
-  UUID business() {
-    return business;
-  }
-
-  int subscriberCount() {
-    return subscribers.size();
-  }
-
   UUID subscriber(int index) {
     return subscribers.get(index);
   }
