@@ -26,13 +26,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.Blackhole;
@@ -55,8 +59,8 @@ public final class Bench {
           "Today's password is swordfish. I understand instantiating Blackholes directly is"
               + " dangerous.");
 
-  private static final java.time.Duration JMH_LOCK_WAIT = java.time.Duration.ofHours(1);
-  private static final java.time.Duration JMH_LOCK_POLL = java.time.Duration.ofSeconds(2);
+  private static final Duration JMH_LOCK_WAIT = Duration.ofHours(1);
+  private static final Duration JMH_LOCK_POLL = Duration.ofSeconds(2);
 
   /** How the stage went: the exit code, one console line and the report put into run.json. */
   public record Outcome(ExitCode exitCode, String summary, BenchReport report) {}
@@ -306,17 +310,15 @@ public final class Bench {
     return plans;
   }
 
-  private List<String> names(java.util.function.Predicate<PathRun> filter) {
+  private List<String> names(Predicate<PathRun> filter) {
     return runs.values().stream().filter(filter).map(r -> r.path.name()).toList();
   }
 
   private String estimate(List<Plan> plans) {
     int benchmarks = plans.stream().mapToInt(p -> p.paths().size()).sum();
     double perFork =
-        jmh.warmupIterations()
-                * jmh.warmupTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS)
-            + jmh.measurementIterations()
-                * jmh.measurementTime().convertTo(java.util.concurrent.TimeUnit.MILLISECONDS);
+        jmh.warmupIterations() * jmh.warmupTime().convertTo(TimeUnit.MILLISECONDS)
+            + jmh.measurementIterations() * jmh.measurementTime().convertTo(TimeUnit.MILLISECONDS);
     double jvmStart = jmh.forks() == 0 ? 0.2 : 1.5; // seconds to start a forked JVM and connect
     double seconds = benchmarks * Math.max(1, jmh.forks()) * (perFork / 1000.0 + jvmStart);
     return seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
@@ -695,7 +697,7 @@ public final class Bench {
 
   private static void deleteRecursively(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.critpath.bench;
 import dev.critpath.UserError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -97,10 +98,7 @@ final class JmhOptions {
             .include("^" + Pattern.quote(CatalogBenchmark.class.getName() + ".call") + "$")
             .mode(mode)
             .threads(threads)
-            .timeUnit(
-                mode == Mode.SampleTime
-                    ? java.util.concurrent.TimeUnit.MICROSECONDS
-                    : java.util.concurrent.TimeUnit.SECONDS)
+            .timeUnit(mode == Mode.SampleTime ? TimeUnit.MICROSECONDS : TimeUnit.SECONDS)
             .param("query", paths.toArray(new String[0]))
             .param("variant", variant)
             .forks(forks())
