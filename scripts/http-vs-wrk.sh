@@ -6,7 +6,7 @@
 # 1%, start-lag p99 under 5 ms). Needs wrk (apt-get install wrk), Node/npm (autocannon is
 # installed into .critpath/tools) and Deno (npm ci in supabase/functions).
 #
-#   scripts/http-vs-wrk.sh     (env: DURATION=10 CONNECTIONS=64 ROUNDS=3 RATE=1000 RATE_DURATION=30)
+#   scripts/http-vs-wrk.sh     (env: DURATION=10 CONNECTIONS=64 ROUNDS=3 WARMUP=15 RATE=1000 RATE_DURATION=30)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -14,6 +14,7 @@ cd "$here"
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
 ROUNDS="${ROUNDS:-3}"
+WARMUP="${WARMUP:-15}"
 RATE="${RATE:-1000}"
 RATE_DURATION="${RATE_DURATION:-30}"
 AUTOCANNON_VERSION=8.0.0
@@ -51,8 +52,10 @@ name: max-throughput
 requests:
   ok: {path: /, auth: none}
 scenarios:
-  warmup: {executor: constant-vus, vus: $CONNECTIONS, duration: 5s}
-  measure: {executor: constant-vus, vus: $CONNECTIONS, duration: ${DURATION}s, startTime: 5s}
+  # the JVM needs seconds of load before its JIT has compiled the hot path (10+ s when the
+  # machine is busy); wrk and autocannon get a 5 s warm-up of the server too
+  warmup: {executor: constant-vus, vus: $CONNECTIONS, duration: ${WARMUP}s}
+  measure: {executor: constant-vus, vus: $CONNECTIONS, duration: ${DURATION}s, startTime: ${WARMUP}s}
 YAML
 best() { if [ "${1:-0}" -gt "${2:-0}" ]; then echo "$1"; else echo "${2:-0}"; fi; }
 critpath_rps=0; wrk_rps=0; ac_rps=0
@@ -83,9 +86,9 @@ name: rate-accuracy
 requests:
   ok: {path: /, auth: none}
 scenarios:
-  warmup: {executor: constant-arrival-rate, rate: $RATE, duration: 5s, preAllocatedVUs: 50, maxVUs: 200}
+  warmup: {executor: constant-arrival-rate, rate: $RATE, duration: ${WARMUP}s, preAllocatedVUs: 50, maxVUs: 200}
   fixed:
-    startTime: 5s
+    startTime: ${WARMUP}s
     executor: constant-arrival-rate
     rate: $RATE
     timeUnit: 1s
@@ -95,7 +98,7 @@ scenarios:
 YAML
 java -jar cli/target/critpath.jar http --base-url "$url" --results "$work/results" "$work/rate.yaml" > "$work/rate.out"
 echo
-echo "constant-arrival-rate at $RATE req/s for ${RATE_DURATION}s (after 5 s of warm-up at the same rate):"
+echo "constant-arrival-rate at $RATE req/s for ${RATE_DURATION}s (after ${WARMUP} s of warm-up at the same rate):"
 json "$work/results/latest/run.json" "(() => { const s=j.sections.http.files[0].scenarios[1];
   const rate=s.iterations/$RATE_DURATION, err=100*(rate-$RATE)/$RATE;
   return '  achieved ' + rate.toFixed(1) + ' req/s (' + (err>=0?'+':'') + err.toFixed(2) + '%, goal within 1%), '
