@@ -1,5 +1,6 @@
 package dev.critpath.realtime;
 
+import dev.critpath.UserError;
 import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.network.NetworkProfile;
@@ -7,6 +8,7 @@ import dev.critpath.network.ShapingProxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -18,19 +20,35 @@ import java.util.Properties;
 final class ClientLink implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
-  private final Database db;
+  private final Duration statementTimeout;
   private final ShapingProxy proxy;
   private final ConnectionSpec spec;
   private final String applicationName;
 
   ClientLink(Database db, NetworkProfile network, String applicationName) {
-    this.db = db;
+    this(db.spec(), db.statementTimeout(), network, applicationName);
+  }
+
+  ClientLink(
+      ConnectionSpec direct,
+      Duration statementTimeout,
+      NetworkProfile network,
+      String applicationName) {
+    this.statementTimeout = statementTimeout;
     this.applicationName = applicationName;
-    ConnectionSpec direct = db.spec();
     if (network == null) {
       this.proxy = null;
       this.spec = direct;
     } else {
+      if ("verify-full".equalsIgnoreCase(direct.params().getOrDefault("sslmode", ""))) {
+        throw new UserError(
+            "cannot apply network profile "
+                + network.name()
+                + " to "
+                + direct.display()
+                + ": sslmode=verify-full checks the server's name, and through the shaping proxy"
+                + " the driver sees 127.0.0.1; use sslmode=require or run without --network");
+      }
       this.proxy = ShapingProxy.forward(direct.host(), direct.port(), network);
       this.spec =
           new ConnectionSpec(
@@ -48,7 +66,7 @@ final class ClientLink implements AutoCloseable {
     props.setProperty("ApplicationName", applicationName);
     props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
     props.setProperty("socketTimeout", "0");
-    props.setProperty("options", "-c statement_timeout=" + db.statementTimeout().toMillis());
+    props.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
     return DriverManager.getConnection(spec.jdbcUrl(), props);
   }
 

@@ -1,7 +1,9 @@
 package dev.critpath.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.critpath.UserError;
 import dev.critpath.db.Database;
 import dev.critpath.db.RequestContext;
 import dev.critpath.network.NetworkProfile;
@@ -53,5 +55,15 @@ class JdbcCatchUpTest {
         assertThat(catchUp.since(UUID.randomUUID(), null, f.conversation(0), null)).isEmpty();
       }
     }
+  }
+
+  @Test
+  void aProfileCannotSitInFrontOfVerifyFull() {
+    var spec = TestDatabases.embedded().spec().withParam("sslmode", "verify-full");
+    assertThatThrownBy(
+            () -> new ClientLink(spec, java.time.Duration.ofSeconds(5), NetworkProfile.LTE_4G, "t"))
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("verify-full")
+        .hasMessageContaining("sslmode=require");
   }
 }
