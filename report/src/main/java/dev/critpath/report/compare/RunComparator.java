@@ -47,11 +47,8 @@ public final class RunComparator {
 
   private static final double MIN_BLOCKS_PLAN = 8;
 
-  /** How many robust standard deviations of the queries' spread a change must exceed. */
-  private static final double NOISE_BAND_SCALES = 3;
-
   /** Fewer series than this give no usable spread. */
-  private static final int NOISE_BAND_MIN_SERIES = 6;
+  private static final int NOISE_BAND_MIN_SERIES = 12;
 
   /** MAD to standard deviation for normal data. */
   private static final double MAD_TO_SIGMA = 1.4826;
@@ -156,6 +153,14 @@ public final class RunComparator {
       notes.add(
           "slowdown not significant on its own; counted because the counters confirm it"
               + " (they barely vary between runs of the same code and data)");
+    } else if (band > Math.log(1 + options.effectFloor())
+        && counters.planChanged
+        && counters.buffersGrew) {
+      // timing drowned in noise: a new plan that touches more buffers is worse on its own
+      status = Status.REGRESSED;
+      notes.add(
+          "timing too noisy to judge (see the warning); counted because the plan changed and"
+              + " touches more buffers");
     } else if (faster) {
       status = Status.IMPROVED;
     } else if (counters.worse) {
@@ -194,6 +199,7 @@ public final class RunComparator {
     }
     if (planChanged) {
       out.worse = true;
+      out.planChanged = true;
       out.causes.add(
           "the plan changed: "
               + (shapeB != null && shapeC != null
@@ -238,6 +244,7 @@ public final class RunComparator {
       out.diffs.add(new CounterDiff(label, Fmt.num(bufB), Fmt.num(bufC), worse));
       if (worse) {
         out.worse = true;
+        out.buffersGrew = true;
         out.causes.add(
             label
                 + " grew "
@@ -313,6 +320,8 @@ public final class RunComparator {
     final List<CounterDiff> diffs = new ArrayList<>();
     final List<String> causes = new ArrayList<>();
     boolean worse;
+    boolean planChanged;
+    boolean buffersGrew;
   }
 
   // ------------------------------------------------------------------ series
@@ -330,6 +339,30 @@ public final class RunComparator {
     Double pValue;
     Double adjustedP;
     String note;
+
+    /**
+     * Sampling variance of {@link #logRatio()}: each side's median of n log values has variance
+     * about (pi / 2) sd^2 / n.
+     */
+    double samplingVariance() {
+      return medianVariance(b) + medianVariance(c);
+    }
+
+    private static double medianVariance(double[] values) {
+      if (values.length < 2) {
+        return 0;
+      }
+      double mean = 0;
+      for (double v : values) {
+        mean += Math.log(v);
+      }
+      mean /= values.length;
+      double ss = 0;
+      for (double v : values) {
+        ss += (Math.log(v) - mean) * (Math.log(v) - mean);
+      }
+      return Math.PI / 2 * ss / (values.length - 1) / values.length;
+    }
 
     /** Time-equivalent log ratio: positive when the current run is slower. */
     double logRatio() {
@@ -513,36 +546,47 @@ public final class RunComparator {
   }
 
   /**
-   * How far this comparison's queries moved when nothing changed, estimated from all of them:
-   * {@value #NOISE_BAND_SCALES} robust standard deviations (1.4826 x MAD) of their log ratios.
-   * Replicates inside one run share its moment on the machine, so a busy neighbour shifts a whole
-   * series and the rank test calls it significant; the spread across queries shows how large such
-   * shifts are in this pair of runs. A real regression still stands out (or moves the counters); a
-   * machine-wide slowdown moves the median, not the spread, and is still called. Needs {@value
-   * #NOISE_BAND_MIN_SERIES} series; 0 (no band) with fewer.
+   * How far whole series moved between the two runs beyond their own sampling noise. Replicates
+   * inside one run share its moment on the machine, so a busy neighbour shifts a whole series and
+   * the rank test calls the shift significant. The spread of all series' changes (robust standard
+   * deviation, 1.4826 x MAD, of their log ratios) minus the typical sampling variance of a median
+   * ratio estimates that run-to-run drift; a change must exceed 4.5 to 6 drift deviations (more
+   * with fewer series: the largest of a few noisy changes is often far out) to be called from
+   * timing. A real regression still stands out or moves the counters; a machine-wide slowdown moves
+   * the median, not the spread, and is still called. Needs {@value #NOISE_BAND_MIN_SERIES} series;
+   * 0 (no band) with fewer, or when the band is inside the effect floor.
    */
   private double noiseBand(Map<String, List<Pending>> all, List<String> warnings) {
-    List<Double> ratios = new ArrayList<>();
-    all.values().forEach(list -> list.forEach(p -> ratios.add(p.logRatio())));
-    if (ratios.size() < NOISE_BAND_MIN_SERIES) {
+    List<Pending> series = new ArrayList<>();
+    all.values().forEach(series::addAll);
+    if (series.size() < NOISE_BAND_MIN_SERIES) {
       return 0;
     }
-    double[] r = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+    double[] r = new double[series.size()];
+    double[] sampling = new double[series.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = series.get(i).logRatio();
+      sampling[i] = series.get(i).samplingVariance();
+    }
     double center = median(r);
     double[] deviations = new double[r.length];
     for (int i = 0; i < r.length; i++) {
       deviations[i] = Math.abs(r[i] - center);
     }
-    double band = NOISE_BAND_SCALES * MAD_TO_SIGMA * median(deviations);
-    if (Math.exp(band) - 1 > options.effectFloor()) {
-      warnings.add(
-          "the runs are noisy: across all queries, changes spread by ±"
-              + Fmt.percent(Math.exp(MAD_TO_SIGMA * median(deviations)) - 1)
-              + " (robust standard deviation), so only changes beyond "
-              + Fmt.change(Math.exp(band) - 1)
-              + " are called from timing alone; counters still confirm smaller ones. Compare on"
-              + " a quieter machine, run both sides back to back, or add forks");
+    double spread = MAD_TO_SIGMA * median(deviations);
+    double drift = Math.sqrt(Math.max(0, spread * spread - median(sampling)));
+    double scales = r.length < 10 ? 6 : r.length < 20 ? 5 : 4.5;
+    double band = scales * drift;
+    if (band <= Math.log(1 + options.effectFloor())) {
+      return 0; // quiet enough: the effect floor is the band
     }
+    warnings.add(
+        "the runs are noisy: beyond their own sampling noise, whole series shifted by "
+            + Words.factor(Math.exp(drift))
+            + " (robust standard deviation across all queries), so only changes beyond "
+            + Words.factor(Math.exp(band))
+            + " are called from timing alone; counters still confirm smaller ones. Compare on"
+            + " a quieter machine, run both sides back to back, or add forks");
     return band;
   }
 

@@ -72,6 +72,11 @@ final class Words {
     return Fmt.percent(1 / factor - 1) + " faster";
   }
 
+  /** A time ratio in words: "+25.0%" below ×2, "×3.10" above. */
+  static String factor(double ratio) {
+    return ratio >= 2 ? "×" + Fmt.num(ratio) : Fmt.change(ratio - 1);
+  }
+
   static String p(Double p) {
     return p == null ? Fmt.NONE : Fmt.p(p);
   }

@@ -80,6 +80,51 @@ class CompareTest {
   }
 
   @Test
+  void aToAOnABusyMachineRaisesNoAlarmAndSaysItIsNoisy() throws Exception {
+    // neighbours shift whole series by 40% (sd) per run: the noise band, not the floor, holds
+    Random random = new Random(44);
+    int alarms = 0;
+    int trials = 50;
+    for (int t = 0; t < trials; t++) {
+      Comparison c = compare(busy("a", true), busy("b", true), random);
+      alarms += c.regressions().isEmpty() ? 0 : 1;
+      assertThat(c.warnings()).anySatisfy(w -> assertThat(w).startsWith("the runs are noisy"));
+    }
+    assertThat(alarms).isLessThanOrEqualTo(1);
+  }
+
+  /** 14 queries whose series each shift by 40% (sd) per run, as beside a busy neighbour. */
+  private static SyntheticRun busy(String id, boolean withFetch) {
+    SyntheticRun run = SyntheticRun.named(id);
+    for (int i = 0; i < 14; i++) {
+      String name = i < QUERIES.size() ? QUERIES.get(i) : "extra_" + i;
+      if (withFetch || !name.equals("message_fetch")) {
+        run.query(name).median(1 + i).noise(0.05, 0.40).counters(40 + i, 10);
+      }
+    }
+    return run;
+  }
+
+  @Test
+  void onABusyMachineANewPlanTouchingMoreBuffersStillCounts() throws Exception {
+    Random random = new Random(46);
+    SyntheticRun base = busy("a", false);
+    base.query("message_fetch").median(0.6).counters(53, 50).plan("plan_index.json");
+    SyntheticRun cur = busy("b", false);
+    // timing says faster (noise), the counters say the plan got worse
+    cur.query("message_fetch").median(0.5).counters(2090, 50).plan("plan_seqscan.json");
+
+    QueryDiff q =
+        compare(base, cur, random).queries().stream()
+            .filter(d -> d.name().equals("message_fetch"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(q.status()).isEqualTo(Status.REGRESSED);
+    assertThat(q.notes()).anySatisfy(n -> assertThat(n).startsWith("timing too noisy to judge"));
+  }
+
+  @Test
   void aQuarterSlowerQueryIsCaughtAndOnlyThatOne() throws Exception {
     Random random = new Random(7);
     int caught = 0;
