@@ -146,6 +146,12 @@ public final class RunComparator {
     } else if (broke != null) {
       status = Status.NOT_COMPARED;
       notes.add("neither run could measure it: " + broke);
+    } else if (slower && band > 0 && !counters.worse && !counters.diffs.isEmpty()) {
+      // noisy runs and the same work (plan, buffers, rows): timing alone is not enough
+      status = Status.UNCHANGED;
+      notes.add(
+          "timing says slower, but the runs are noisy and the plan, buffers and rows per call"
+              + " did not change: not called a regression");
     } else if (slower) {
       status = Status.REGRESSED;
     } else if (inconclusiveSlower && counters.worse) {

@@ -90,7 +90,8 @@ class CompareTest {
       alarms += c.regressions().isEmpty() ? 0 : 1;
       assertThat(c.warnings()).anySatisfy(w -> assertThat(w).startsWith("the runs are noisy"));
     }
-    assertThat(alarms).isLessThanOrEqualTo(1);
+    // with counters unchanged, a noisy timing shift is not called a regression at all
+    assertThat(alarms).isZero();
   }
 
   /** 14 queries whose series each shift by 40% (sd) per run, as beside a busy neighbour. */
