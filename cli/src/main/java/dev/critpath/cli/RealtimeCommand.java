@@ -107,9 +107,10 @@ final class RealtimeCommand implements Callable<Integer> {
   @Option(
       names = "--offline",
       paramLabel = "S",
-      defaultValue = "5",
-      description = "Seconds a cut-off subscriber stays offline. Default: ${DEFAULT-VALUE}.")
-  long offlineSeconds;
+      description =
+          "Seconds a cut-off subscriber stays offline. Default: 5 (seed 002), at most half of"
+              + " --duration.")
+  Long offlineSeconds;
 
   @Option(
       names = "--drain",
@@ -189,13 +190,17 @@ final class RealtimeCommand implements Callable<Integer> {
       String key = apiKey != null ? apiKey : env.get("SUPABASE_ANON_KEY");
       remote = RemoteRealtime.of(url, key, env.get("SUPABASE_JWT_SECRET"));
     }
-    if (durationSeconds < 1 || offlineSeconds < 0 || drainSeconds < 1) {
+    if (durationSeconds < 1 || drainSeconds < 1 || (offlineSeconds != null && offlineSeconds < 0)) {
       throw new UserError("--duration and --drain must be at least 1 s, --offline at least 0");
     }
+    long offline =
+        offlineSeconds != null
+            ? offlineSeconds
+            : Math.min(RealtimeSettings.DEFAULT_OFFLINE.toSeconds(), durationSeconds / 2);
     int cut =
         reconnects != null
             ? reconnects
-            : lvl.equals(RealtimeSettings.Level.LISTEN)
+            : lvl.equals(RealtimeSettings.Level.LISTEN) || offline == 0
                 ? 0
                 : RealtimeSettings.defaultReconnects(subscribers);
     return new RealtimeSettings(
@@ -207,7 +212,7 @@ final class RealtimeCommand implements Callable<Integer> {
         profile,
         kind,
         cut,
-        Duration.ofSeconds(offlineSeconds),
+        Duration.ofSeconds(offline),
         Duration.ofSeconds(drainSeconds),
         remote);
   }
