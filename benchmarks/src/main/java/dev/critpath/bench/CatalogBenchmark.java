@@ -92,6 +92,7 @@ public class CatalogBenchmark {
   @State(Scope.Thread)
   public static class Session {
     Caller caller;
+    private HikariDataSource pool;
 
     @Setup(Level.Trial)
     public void open(CatalogBenchmark shared, ThreadParams thread) {
@@ -101,7 +102,8 @@ public class CatalogBenchmark {
               + thread.getThreadIndex();
       Connection c = null;
       try {
-        c = shared.pool.getConnection();
+        pool = shared.pool;
+        c = pool.getConnection();
         caller = new Caller(c, shared.path, shared.mode, shared.source.sampler(seed));
       } catch (SQLException | RuntimeException e) {
         closeQuietly(c);
@@ -109,10 +111,21 @@ public class CatalogBenchmark {
       }
     }
 
+    /**
+     * JMH may tear down the shared state (closing the pool, and with it every connection) before
+     * this thread's state; then there is nothing left to close.
+     */
     @TearDown(Level.Trial)
     public void close() throws SQLException {
-      if (caller != null) {
+      if (caller == null || pool.isClosed()) {
+        return;
+      }
+      try {
         caller.close();
+      } catch (RuntimeException e) {
+        if (!pool.isClosed()) {
+          throw e;
+        }
       }
     }
 
