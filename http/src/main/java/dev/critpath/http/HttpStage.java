@@ -14,6 +14,7 @@ import dev.critpath.http.functions.LocalFunctionsServer;
 import dev.critpath.http.scenario.AuthSettings;
 import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;
+import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.RunDirectory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +67,12 @@ public final class HttpStage {
     /** Where the local server's log goes (null: a temporary file). */
     public Path logDir;
 
+    /**
+     * A network profile name ({@link NetworkProfile#parse}) every scenario runs over, overriding
+     * the files' {@code network:} keys; {@code none} runs them all direct. Null: as the files say.
+     */
+    public String network;
+
     public Map<String, String> env = System.getenv();
   }
 
@@ -78,7 +85,7 @@ public final class HttpStage {
    *     null against a remote target whose scenarios read no SQL
    */
   public static HttpResult run(Options options, Database db, PrintWriter out) {
-    List<ScenarioFile> files = load(options.scenarios, options.env);
+    List<ScenarioFile> files = load(options);
     String baseUrl =
         options.baseUrl != null ? options.baseUrl : blankToNull(options.env.get("SUPABASE_URL"));
     Instant started = Instant.now();
@@ -161,6 +168,19 @@ public final class HttpStage {
             ? Path.of("")
             : Path.of(f.source()).toAbsolutePath().getParent();
     return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out));
+  }
+
+  /**
+   * Parses every scenario and applies {@link Options#network}, before anything starts: a bad file
+   * or profile name fails fast.
+   */
+  public static List<ScenarioFile> load(Options options) {
+    List<ScenarioFile> files = load(options.scenarios, options.env);
+    if (options.network == null) {
+      return files;
+    }
+    NetworkProfile network = NetworkProfile.parse(options.network);
+    return files.stream().map(f -> f.withNetwork(network)).toList();
   }
 
   /** Parses every scenario before anything starts, so a bad file fails fast. */

@@ -3,12 +3,15 @@ package dev.critpath.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.critpath.http.metrics.LatencySummary;
 import dev.critpath.http.metrics.SecondRow;
+import dev.critpath.network.NetworkProfile;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One scenario's measurements.
  *
+ * @param network the emulated client link its VUs connected over (name, RTT, bandwidths), absent
+ *     when they connected directly
  * @param latency what users saw: from each iteration's intended start under open-model executors
  *     (coordinated omission corrected), from the send under closed ones
  * @param serviceTime from the actual send to the last response byte
@@ -27,6 +30,7 @@ public record ScenarioResult(
     String phase,
     Map<String, String> tags,
     Map<String, Object> config,
+    NetworkProfile network,
     double startSeconds,
     double durationSeconds,
     long requests,

@@ -10,6 +10,7 @@ import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Threshold;
+import dev.critpath.network.NetworkProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScenarioParserTest {
   private static final String REQUESTS =
@@ -165,6 +167,58 @@ class ScenarioParserTest {
     assertThat(ok.requests().get("r").datasets()).containsExactly("convs");
     assertThat(ok.requests().get("r").headers().get("apikey").constant())
         .isEqualTo("anon-key-value");
+  }
+
+  private static final String NETWORKED =
+      REQUESTS
+          + "network: 4g\n"
+          + "scenarios:\n"
+          + "  inherits: {executor: shared-iterations}\n"
+          + "  direct: {executor: shared-iterations, network: none}\n"
+          + "  slow: {executor: shared-iterations, network: slow-3g}\n"
+          + "  own: {executor: shared-iterations, network: \"custom:250/2000/1000\"}\n";
+
+  @Test
+  void networkComesFromTheScenarioElseTheFile() {
+    Map<String, ScenarioSpec> s = parse(NETWORKED).scenarios();
+    assertThat(s.get("inherits").network()).isEqualTo(NetworkProfile.LTE_4G);
+    assertThat(s.get("direct").network()).isNull();
+    assertThat(s.get("slow").network()).isEqualTo(NetworkProfile.SLOW_3G);
+    assertThat(s.get("own").network().rttMillis()).isEqualTo(250);
+    assertThat(s.get("own").network().downBitsPerSecond()).isEqualTo(2_000_000);
+    assertThat(parse(REQUESTS + "scenarios:\n  a: {executor: shared-iterations}\n").scenarios())
+        .allSatisfy((name, spec) -> assertThat(spec.network()).isNull());
+    assertThat(error(REQUESTS + "scenarios:\n  a: {executor: shared-iterations, network: 6g}\n"))
+        .startsWith("test.yaml:4: scenarios.a.network: unknown network profile '6g'");
+    assertThat(error(REQUESTS + "network: 6g\nscenarios:\n  a: {executor: shared-iterations}\n"))
+        .startsWith("test.yaml:3: network: unknown network profile '6g'");
+  }
+
+  @Test
+  void theNetworkOptionOverridesEveryScenarioOfEveryFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("n.yaml");
+    Files.writeString(file, NETWORKED);
+    HttpStage.Options options = new HttpStage.Options();
+    options.scenarios = List.of(file.toString(), "rate-limit");
+    options.env = Map.of();
+    options.network = "5g";
+    assertThat(HttpStage.load(options))
+        .flatExtracting(f -> f.scenarios().values())
+        .extracting(ScenarioSpec::network)
+        .hasSize(5)
+        .containsOnly(NetworkProfile.NR_5G);
+    options.network = "none";
+    assertThat(HttpStage.load(options))
+        .flatExtracting(f -> f.scenarios().values())
+        .extracting(ScenarioSpec::network)
+        .containsOnlyNulls();
+    options.network = null;
+    assertThat(HttpStage.load(options).get(0).scenarios().get("slow").network())
+        .isEqualTo(NetworkProfile.SLOW_3G);
+    options.network = "9g";
+    assertThatThrownBy(() -> HttpStage.load(options))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith("unknown network profile '9g'");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.critpath.http.engine;
 
 import dev.critpath.http.metrics.ScenarioMetrics;
 import dev.critpath.http.scenario.ScenarioSpec;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,12 +33,13 @@ final class ArrivalRateScenarioRun extends ScenarioRun {
       ScenarioSpec spec,
       ScenarioMetrics metrics,
       HttpEngine engine,
+      InetSocketAddress via,
       ScheduledExecutorService timer,
       List<CompiledRequest> steps,
       DataSets data,
       Consumer<String> warnings,
       Consumer<RuntimeException> fatal) {
-    super(spec, metrics, engine, timer, steps, data, warnings, fatal);
+    super(spec, metrics, engine, via, timer, steps, data, warnings, fatal);
     this.schedule = ArrivalSchedule.of(spec);
   }
 

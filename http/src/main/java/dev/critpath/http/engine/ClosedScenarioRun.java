@@ -3,6 +3,7 @@ package dev.critpath.http.engine;
 import dev.critpath.http.metrics.ScenarioMetrics;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Stage;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -32,12 +33,13 @@ final class ClosedScenarioRun extends ScenarioRun {
       ScenarioSpec spec,
       ScenarioMetrics metrics,
       HttpEngine engine,
+      InetSocketAddress via,
       ScheduledExecutorService timer,
       List<CompiledRequest> steps,
       DataSets data,
       Consumer<String> warnings,
       Consumer<RuntimeException> fatal) {
-    super(spec, metrics, engine, timer, steps, data, warnings, fatal);
+    super(spec, metrics, engine, via, timer, steps, data, warnings, fatal);
   }
 
   @Override

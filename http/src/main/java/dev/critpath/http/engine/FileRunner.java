@@ -20,8 +20,10 @@ import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Template;
 import dev.critpath.http.scenario.Threshold;
+import dev.critpath.network.ShapingProxy;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -151,13 +153,21 @@ public final class FileRunner {
         Executors.newScheduledThreadPool(2, new DefaultThreadFactory("critpath-http-timer", true));
     List<ScenarioRun> runs = new ArrayList<>();
     Map<ScenarioRun, ScenarioMetrics> metricsOf = new LinkedHashMap<>();
+    List<ShapingProxy> proxies = new ArrayList<>();
     try {
       for (ScenarioSpec spec : file.scenarios().values()) {
         ScenarioMetrics m = registry.add(spec.name(), spec.tags());
         List<CompiledRequest> steps = spec.exec().stream().map(compiled::get).toList();
+        InetSocketAddress via = settings.engine().address();
+        if (spec.network() != null) {
+          // One proxy per scenario: its links (and the proxy's event loop) are the scenario's own.
+          ShapingProxy proxy = settings.engine().shape(spec.network());
+          proxies.add(proxy);
+          via = proxy.address();
+        }
         ScenarioRun run =
             ScenarioRun.create(
-                spec, m, settings.engine(), timer, steps, data, this::warn, this::onFatal);
+                spec, m, settings.engine(), via, timer, steps, data, this::warn, this::onFatal);
         runs.add(run);
         metricsOf.put(run, m);
         timer.schedule(run::start, spec.startTime().toNanos(), TimeUnit.NANOSECONDS);
@@ -168,6 +178,7 @@ public final class FileRunner {
                 + spec.executor().k6Name
                 + ", "
                 + describe(spec)
+                + (spec.network() == null ? "" : ", over " + spec.network())
                 + (spec.startTime().isZero()
                     ? ""
                     : ", starts at " + Durations.format(spec.startTime())));
@@ -190,6 +201,7 @@ public final class FileRunner {
       awaitAll(runs);
     } finally {
       timer.shutdownNow();
+      proxies.forEach(ShapingProxy::close);
     }
     if (fatal.get() != null) {
       throw fatal.get();
@@ -343,7 +355,8 @@ public final class FileRunner {
     }
     PreparedRequest prepared = request.prepare(ctx);
     String path = Secrets.redact(prepared.uri);
-    Vu vu = settings.engine().newVu();
+    // Validation checks answers, not speed: it goes direct, whatever the scenarios' network.
+    Vu vu = settings.engine().newVu(settings.engine().address());
     CompletableFuture<Response> result = new CompletableFuture<>();
     vu.loop.execute(() -> vu.send(prepared, request.timeoutNanos, true, result::complete));
     Response r;

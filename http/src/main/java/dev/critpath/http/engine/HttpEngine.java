@@ -1,6 +1,8 @@
 package dev.critpath.http.engine;
 
 import dev.critpath.UserError;
+import dev.critpath.network.NetworkProfile;
+import dev.critpath.network.ShapingProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -27,7 +29,7 @@ public final class HttpEngine implements AutoCloseable {
   static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   final Target target;
-  final InetSocketAddress address;
+  private final InetSocketAddress address;
   final SslContext ssl;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
@@ -63,10 +65,27 @@ public final class HttpEngine implements AutoCloseable {
     return target;
   }
 
-  /** A new virtual user on the next event loop (round robin). */
-  Vu newVu() {
+  /** The target's address, resolved once. */
+  InetSocketAddress address() {
+    return address;
+  }
+
+  /**
+   * A new virtual user on the next event loop (round robin) that opens its connections to {@code
+   * via}: the target's address, or a {@link #shape shaping proxy} in front of it.
+   */
+  Vu newVu(InetSocketAddress via) {
     EventLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-    return new Vu(vuIds.incrementAndGet(), loop, this);
+    return new Vu(vuIds.incrementAndGet(), loop, this, via);
+  }
+
+  /**
+   * A shaping proxy in front of the target: every connection through it gets its own emulated
+   * {@code profile} link. It forwards bytes, so TLS stays end to end: the handshake (SNI, the
+   * certificate) still names the target's host and pays its round trips on the link.
+   */
+  ShapingProxy shape(NetworkProfile profile) {
+    return ShapingProxy.forward(target.host(), target.port(), profile);
   }
 
   Bootstrap bootstrap(EventLoop loop, int connectTimeoutMillis) {

@@ -9,6 +9,7 @@ import dev.critpath.http.metrics.Series;
 import dev.critpath.http.scenario.Check;
 import dev.critpath.http.scenario.CustomMetric;
 import dev.critpath.http.scenario.ScenarioSpec;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,6 +37,7 @@ abstract class ScenarioRun {
   final ScenarioSpec spec;
   final ScenarioMetrics metrics;
   final HttpEngine engine;
+  private final InetSocketAddress via;
   final ScheduledExecutorService timer;
   private final List<CompiledRequest> steps;
   private final DataSets data;
@@ -56,6 +58,7 @@ abstract class ScenarioRun {
       ScenarioSpec spec,
       ScenarioMetrics metrics,
       HttpEngine engine,
+      InetSocketAddress via,
       ScheduledExecutorService timer,
       List<CompiledRequest> steps,
       DataSets data,
@@ -64,6 +67,7 @@ abstract class ScenarioRun {
     this.spec = spec;
     this.metrics = metrics;
     this.engine = engine;
+    this.via = via;
     this.timer = timer;
     this.steps = steps;
     this.data = data;
@@ -74,18 +78,23 @@ abstract class ScenarioRun {
     this.datasetsUsed = Set.copyOf(used);
   }
 
+  /**
+   * @param via where its VUs connect: the target, or the shaping proxy of the scenario's network
+   */
   static ScenarioRun create(
       ScenarioSpec spec,
       ScenarioMetrics metrics,
       HttpEngine engine,
+      InetSocketAddress via,
       ScheduledExecutorService timer,
       List<CompiledRequest> steps,
       DataSets data,
       Consumer<String> warnings,
       Consumer<RuntimeException> fatal) {
     return spec.executor().openModel
-        ? new ArrivalRateScenarioRun(spec, metrics, engine, timer, steps, data, warnings, fatal)
-        : new ClosedScenarioRun(spec, metrics, engine, timer, steps, data, warnings, fatal);
+        ? new ArrivalRateScenarioRun(
+            spec, metrics, engine, via, timer, steps, data, warnings, fatal)
+        : new ClosedScenarioRun(spec, metrics, engine, via, timer, steps, data, warnings, fatal);
   }
 
   /** Starts the scenario now. */
@@ -107,7 +116,7 @@ abstract class ScenarioRun {
   abstract void requestStop();
 
   final synchronized Vu newVu() {
-    Vu vu = engine.newVu();
+    Vu vu = engine.newVu(via);
     vus.add(vu);
     metrics.allocatedVus.set(vus.size());
     return vu;

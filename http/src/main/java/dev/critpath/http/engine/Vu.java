@@ -20,6 +20,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -40,6 +41,7 @@ final class Vu {
   final int id;
   final EventLoop loop;
   private final HttpEngine engine;
+  private final InetSocketAddress connectTo;
   private Channel channel;
   private Exchange current;
   private Channel encoderOf;
@@ -48,10 +50,11 @@ final class Vu {
   /** Iterations this VU ran (per-vu-iterations). */
   long iterations;
 
-  Vu(int id, EventLoop loop, HttpEngine engine) {
+  Vu(int id, EventLoop loop, HttpEngine engine, InetSocketAddress connectTo) {
     this.id = id;
     this.loop = loop;
     this.engine = engine;
+    this.connectTo = connectTo;
   }
 
   private final class Exchange {
@@ -111,7 +114,7 @@ final class Vu {
                     TimeUnit.NANOSECONDS.toMillis(ex.timeoutNanos),
                     HttpEngine.MAX_CONNECT_TIMEOUT.toMillis()));
     ChannelFuture f =
-        engine.bootstrap(loop, connectMillis).handler(new Initializer()).connect(engine.address);
+        engine.bootstrap(loop, connectMillis).handler(new Initializer()).connect(connectTo);
     Channel ch = f.channel();
     channel = ch;
     ex.connecting = ch;

@@ -299,6 +299,7 @@ public final class MetricsRegistry {
         spec.phase(),
         spec.tags(),
         config,
+        spec.network(),
         m.startedNanos == 0 ? 0 : LatencySummary.round((m.startedNanos - testStartNanos) / 1e9),
         LatencySummary.round(seconds),
         requests,

@@ -21,7 +21,15 @@ public enum Executor {
 
   /** Fields every scenario may have. */
   public static final Set<String> COMMON =
-      Set.of("executor", "exec", "startTime", "gracefulStop", "thinkTime", "tags", "description");
+      Set.of(
+          "executor",
+          "exec",
+          "startTime",
+          "gracefulStop",
+          "thinkTime",
+          "tags",
+          "description",
+          "network");
 
   public final String k6Name;
 

@@ -1,5 +1,7 @@
 package dev.critpath.http.scenario;
 
+import dev.critpath.network.NetworkProfile;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,5 +30,23 @@ public record ScenarioFile(
     return requests.values().stream()
         .filter(r -> scenarios.values().stream().anyMatch(s -> s.exec().contains(r.name())))
         .toList();
+  }
+
+  /** The same file with every scenario over {@code network} (null: direct), as --network says. */
+  public ScenarioFile withNetwork(NetworkProfile network) {
+    Map<String, ScenarioSpec> shaped = new LinkedHashMap<>();
+    scenarios.forEach((name, spec) -> shaped.put(name, spec.withNetwork(network)));
+    return new ScenarioFile(
+        name,
+        source,
+        description,
+        auth,
+        data,
+        requests,
+        shaped,
+        thresholds,
+        customMetrics,
+        setup,
+        teardown);
   }
 }

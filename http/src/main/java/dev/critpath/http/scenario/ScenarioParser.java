@@ -3,6 +3,7 @@ package dev.critpath.http.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.critpath.UserError;
+import dev.critpath.network.NetworkProfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,8 @@ public final class ScenarioParser {
           "scenarios",
           "thresholds",
           "setup",
-          "teardown");
+          "teardown",
+          "network");
   private static final Set<String> DEFAULTS =
       Set.of("headers", "timeout", "auth", "expectedStatuses");
   private static final Set<String> AUTH = Set.of("role", "aud", "ttl", "pool");
@@ -150,8 +152,9 @@ public final class ScenarioParser {
       throw root.error(
           "no scenarios: define at least one under scenarios: (e.g. executor: constant-vus)");
     }
+    NetworkProfile fileNetwork = network(root.get("network"), null);
     for (Map.Entry<String, YamlNode> e : scenariosNode.entries().entrySet()) {
-      scenarios.put(e.getKey(), scenario(e.getKey(), e.getValue(), requests));
+      scenarios.put(e.getKey(), scenario(e.getKey(), e.getValue(), requests, fileNetwork));
     }
 
     Map<String, MetricKind> customMetrics = Map.copyOf(custom);
@@ -505,7 +508,8 @@ public final class ScenarioParser {
     throw m.error("a metric reads rate: PATH, hits: PATH with misses: PATH, or counter: PATH");
   }
 
-  private ScenarioSpec scenario(String name, YamlNode s, Map<String, RequestSpec> requests) {
+  private ScenarioSpec scenario(
+      String name, YamlNode s, Map<String, RequestSpec> requests, NetworkProfile fileNetwork) {
     checkName(s, name, "scenario");
     Executor executor;
     try {
@@ -616,7 +620,20 @@ public final class ScenarioParser {
         timeUnit,
         preAllocated,
         maxVUs,
+        network(s.get("network"), fileNetwork),
         s.line());
+  }
+
+  /** A network profile by name (none: direct), or {@code fallback} when the key is absent. */
+  private static NetworkProfile network(YamlNode node, NetworkProfile fallback) {
+    if (node.isMissing()) {
+      return fallback;
+    }
+    try {
+      return NetworkProfile.parse(node.text());
+    } catch (UserError e) {
+      throw node.error(e.getMessage());
+    }
   }
 
   private static double rate(YamlNode n) {

@@ -1,5 +1,6 @@
 package dev.critpath.http.scenario;
 
+import dev.critpath.network.NetworkProfile;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Map;
  *
  * @param exec the requests one iteration sends, in order
  * @param timeUnit the period {@code rate} is counted in (arrival-rate executors)
+ * @param network the client link its VUs connect over, or null for a direct connection
  */
 public record ScenarioSpec(
     String name,
@@ -30,6 +32,7 @@ public record ScenarioSpec(
     Duration timeUnit,
     long preAllocatedVUs,
     long maxVUs,
+    NetworkProfile network,
     int line) {
 
   /** How long the scenario runs at most, grace periods excluded. */
@@ -44,6 +47,32 @@ public record ScenarioSpec(
       default:
         return duration;
     }
+  }
+
+  /** The same scenario over another client link (null: direct). */
+  public ScenarioSpec withNetwork(NetworkProfile link) {
+    return new ScenarioSpec(
+        name,
+        executor,
+        exec,
+        startTime,
+        gracefulStop,
+        thinkTime,
+        tags,
+        vus,
+        iterations,
+        duration,
+        maxDuration,
+        startVUs,
+        stages,
+        gracefulRampDown,
+        rate,
+        startRate,
+        timeUnit,
+        preAllocatedVUs,
+        maxVUs,
+        link,
+        line);
   }
 
   /** The phase this scenario reports under: its {@code phase} tag, else its name. */
