@@ -84,6 +84,15 @@ final class HttpCommand implements Callable<Integer> {
   Path supabaseDir;
 
   @Option(
+      names = "--network",
+      paramLabel = "PROFILE",
+      description =
+          "Run every scenario over an emulated client link: slow-3g, fast-3g, 4g, 5g (seed 002's"
+              + " table), custom:RTT_MS/DOWN_KBPS/UP_KBPS, or none (direct). Overrides the files'"
+              + " network: keys. Default: as the files say.")
+  String network;
+
+  @Option(
       names = "--results",
       paramLabel = "DIR",
       defaultValue = "results",
@@ -99,13 +108,14 @@ final class HttpCommand implements Callable<Integer> {
     options.baseUrl = baseUrl;
     options.jwtPool = jwtPool;
     options.supabaseDir = supabaseDir;
+    options.network = network;
     options.env = env;
     try {
       options.functionIdle = Durations.parse(functionIdle);
     } catch (IllegalArgumentException e) {
       throw new UserError("--function-idle: " + e.getMessage());
     }
-    HttpStage.load(scenarios, env); // a malformed file fails before any server starts
+    HttpStage.load(options); // a malformed file or profile fails before any server starts
     boolean remote =
         baseUrl != null || (env.get("SUPABASE_URL") != null && !env.get("SUPABASE_URL").isBlank());
     DatabaseTarget target = database.target();

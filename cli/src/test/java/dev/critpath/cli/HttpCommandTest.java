@@ -2,7 +2,9 @@ package dev.critpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.critpath.io.Json;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +88,46 @@ class HttpCommandTest {
         .contains("status 504")
         .contains("body: upstream timed out: <html><body>504 Gateway Time-out")
         .contains("functional validation failed, no load was run");
+  }
+
+  @Test
+  void anUnknownNetworkProfileExitsTwoWithOneLineBeforeAnyRun() throws Exception {
+    CliRun run =
+        CliRun.of(
+            "http",
+            "--base-url",
+            url(),
+            "--results",
+            dir.toString(),
+            "--network",
+            "9g",
+            scenario("good").toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("unknown network profile '9g': use slow-3g, fast-3g, 4g, 5g");
+    assertThat(run.errLines()).as(run.err()).isEqualTo(1);
+    assertThat(dir.resolve("latest")).doesNotExist();
+  }
+
+  @Test
+  void theNetworkProfileLandsInRunJsonPerScenario() throws Exception {
+    CliRun run =
+        CliRun.of(
+            "http",
+            "--base-url",
+            url(),
+            "--results",
+            dir.toString(),
+            "--network",
+            "5g",
+            scenario("good").toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("over 5G (10 ms RTT, 100.0 Mbps down / 50.0 Mbps up)");
+    JsonNode network =
+        Json.mapper()
+            .readTree(dir.resolve("latest").resolve("run.json").toFile())
+            .at("/sections/http/files/0/scenarios/0/network");
+    assertThat(network.path("name").asText()).isEqualTo("5g");
+    assertThat(network.path("rttMillis").asLong()).isEqualTo(10);
   }
 
   @Test
