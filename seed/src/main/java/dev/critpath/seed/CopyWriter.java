@@ -89,6 +89,11 @@ final class CopyWriter {
   }
 
   void text(byte[] value, int length) {
+    binary(value, length);
+  }
+
+  /** A field already in the column type's binary format. */
+  void binary(byte[] value, int length) {
     int4(length);
     System.arraycopy(value, 0, buf, pos, length);
     pos += length;

@@ -53,11 +53,13 @@ final class Rows {
 
   private final DataModel model;
   private final ConversationStats stats;
+  private final SearchVectors searchVectors;
   private final long day;
 
-  Rows(DataModel model, ConversationStats stats) {
+  Rows(DataModel model, ConversationStats stats, SearchVectors searchVectors) {
     this.model = model;
     this.stats = stats;
+    this.searchVectors = searchVectors;
     this.day = model.microsPerDay();
   }
 
@@ -223,7 +225,7 @@ final class Rows {
     long attachment = model.attachmentOf(k);
     String kind = model.messageKind(k, attachment);
     String channel = model.channel(c);
-    w.row(9);
+    w.row(10);
     w.id(Entity.MESSAGE, k);
     w.id(Entity.CONVERSATION, c);
     w.id(Entity.BUSINESS, model.businessOf(c));
@@ -238,6 +240,7 @@ final class Rows {
       w.nul();
     }
     w.timestamp(model.sentAt(k));
+    searchVectors.write(model.text(), w);
   }
 
   private void receipts(long k, CopyWriter w, byte[] scratch) throws SQLException {

@@ -37,7 +37,8 @@ enum SeedTable {
   MESSAGES(
       "messages",
       Ids.Entity.MESSAGE,
-      "id, conversation_id, business_id, sender_id, kind, channel, content, client_id, created_at",
+      "id, conversation_id, business_id, sender_id, kind, channel, content, client_id, created_at,"
+          + " search",
       fk("conversation_id", "conversations"),
       fk("business_id", "businesses"),
       fk("sender_id", "profiles")),

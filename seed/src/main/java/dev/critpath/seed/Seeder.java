@@ -149,10 +149,12 @@ public final class Seeder {
         List<IndexManager.Dropped> dropped = IndexManager.droppable(control);
         IndexManager.drop(control, dropped);
 
+        SearchVectors searchVectors = SearchVectors.analyse(control, model.text());
         stats = join(planned);
         long tl = System.nanoTime();
-        load(new Rows(model, stats), dropped);
+        load(new Rows(model, stats, searchVectors), dropped);
         loadSeconds = (System.nanoTime() - tl) / 1e9;
+        SearchVectors.verify(control, plan.messages());
 
         Set<String> indexesAfter = IndexManager.snapshot(control);
         if (!indexesAfter.equals(indexesBefore)) {

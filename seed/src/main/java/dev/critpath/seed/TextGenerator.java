@@ -72,7 +72,41 @@ final class TextGenerator {
   private final Permutation[] termPermutations;
   private final long[] termCounts;
   private final long messages;
-  private final ThreadLocal<int[]> tokens = ThreadLocal.withInitial(() -> new int[MAX_TOKENS]);
+  private final ThreadLocal<Tokens> tokens = ThreadLocal.withInitial(Tokens::new);
+
+  /**
+   * What the last {@link #write} of this thread put into a message, piece by piece: a system
+   * template (or none), then words, order numbers and planted terms. {@link SearchVectors} builds
+   * the message's full-text vector from it without parsing the text again.
+   */
+  static final class Tokens {
+    /** Token codes: a vocabulary index (>= 0), {@link #ORDER_NUMBER} or a planted term. */
+    final int[] codes = new int[MAX_TOKENS];
+
+    /** The number written for each {@link #ORDER_NUMBER} code, at the same index. */
+    final int[] numbers = new int[MAX_TOKENS];
+
+    int count;
+
+    /** Index of the system template the message starts with, or -1. */
+    int template;
+
+    /** Index of the ending (punctuation or emoji) after the last word, or -1. */
+    int ending;
+
+    static boolean isWord(int code) {
+      return code >= 0;
+    }
+
+    static boolean isOrderNumber(int code) {
+      return code == ORDER_NUMBER;
+    }
+
+    /** The planted term's index of a term code. */
+    static int term(int code) {
+      return TERM_BASE - code;
+    }
+  }
 
   TextGenerator(long messages, long seed) {
     this.seed = seed;
@@ -117,6 +151,42 @@ final class TextGenerator {
     }
   }
 
+  /** The tokens of this thread's last {@link #write}. */
+  Tokens lastWritten() {
+    return tokens.get();
+  }
+
+  /** The pieces messages are made of, as text: indexed like the token codes that name them. */
+  List<String> wordTexts() {
+    return decode(words);
+  }
+
+  List<String> termTexts() {
+    return decode(termBytes);
+  }
+
+  List<String> templateTexts() {
+    return decode(systemTemplates);
+  }
+
+  /** What may follow a message's last word: punctuation and emoji, indexed like the endings. */
+  List<String> endingTexts() {
+    return decode(endings);
+  }
+
+  /** How an order number reads in text: {@code #} and five digits. */
+  static String orderNumberText(int number) {
+    return "#" + number;
+  }
+
+  private static List<String> decode(byte[][] values) {
+    List<String> out = new ArrayList<>(values.length);
+    for (byte[] v : values) {
+      out.add(new String(v, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
   /** The planted terms with the share of messages that really contain each. */
   List<DatasetSummary.SearchTerm> searchTerms() {
     List<DatasetSummary.SearchTerm> out = new ArrayList<>();
@@ -143,7 +213,8 @@ final class TextGenerator {
    */
   int write(long message, String kind, byte[] out) {
     Mix.Stream r = new Mix.Stream(Mix.hash(seed, DataModel.P_TEXT, message));
-    int[] tok = tokens.get();
+    Tokens written = tokens.get();
+    int[] tok = written.codes;
     int count = 0;
     boolean system = kind.equals("system");
     if (!system) {
@@ -166,8 +237,10 @@ final class TextGenerator {
       }
     }
     int pos = 0;
+    written.template = -1;
     if (system) {
-      byte[] t = systemTemplates[r.below(systemTemplates.length)];
+      written.template = r.below(systemTemplates.length);
+      byte[] t = systemTemplates[written.template];
       System.arraycopy(t, 0, out, 0, t.length);
       pos = t.length;
     }
@@ -185,6 +258,7 @@ final class TextGenerator {
       } else if (t == ORDER_NUMBER) {
         out[pos++] = '#';
         int number = 10_000 + r.below(90_000);
+        written.numbers[i] = number;
         for (int d = 10_000; d > 0; d /= 10) {
           out[pos++] = (byte) ('0' + number / d % 10);
         }
@@ -197,10 +271,13 @@ final class TextGenerator {
         out[start] = (byte) (out[start] - 'a' + 'A');
       }
     }
+    written.count = count;
+    written.ending = -1;
     if (count > 0 && !system) {
       int e = r.below(100);
       if (e < 50) {
-        byte[] ending = endings[e < 20 ? 0 : e < 35 ? 1 : e < 45 ? 2 : 3 + e % 3];
+        written.ending = e < 20 ? 0 : e < 35 ? 1 : e < 45 ? 2 : 3 + e % 3;
+        byte[] ending = endings[written.ending];
         System.arraycopy(ending, 0, out, pos, ending.length);
         pos += ending.length;
       }

@@ -188,7 +188,7 @@ class DataModelTest {
     assertThat(total).isEqualTo(1_000_000);
     long[] unread = stats.maxUnreadUser();
     assertThat(unread[1]).as("a user with thousands unread").isGreaterThan(1_000);
-    Rows rows = new Rows(m, stats);
+    Rows rows = new Rows(m, stats, null); // counts only
     assertThat(rows.plannedRows(SeedTable.MESSAGES)).isEqualTo(1_000_000);
     assertThat(rows.plannedRows(SeedTable.VOUCHERS)).isEqualTo(50_000);
     assertThat(rows.plannedRows(SeedTable.REDEMPTIONS)).isEqualTo(12_500);
