@@ -23,7 +23,7 @@ class CommandLineTest {
       CliRun first = CliRun.of("migrate", "--db-url", url);
       CliRun second = CliRun.of("migrate", "--db-url", url);
       assertThat(first.exitCode()).as(first.err()).isZero();
-      assertThat(first.out()).contains("schema version 4");
+      assertThat(first.out()).contains("schema version 5");
       assertThat(second.out()).contains("(0 migrations applied)");
       CliRun doctor = CliRun.of("doctor", "--db-url", url);
       assertThat(doctor.exitCode()).as(doctor.out()).isZero();
