@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.io.Json;
 import dev.critpath.network.NetworkProfile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,11 +57,15 @@ class ShapedNetworkTest {
   }
 
   private HttpResult run(String network) throws IOException {
+    return run(server.url(), network);
+  }
+
+  private HttpResult run(String baseUrl, String network) throws IOException {
     Path file = dir.resolve("ping.yaml");
     Files.writeString(file, SCENARIO);
     HttpStage.Options options = new HttpStage.Options();
     options.scenarios = List.of(file.toString());
-    options.baseUrl = server.url();
+    options.baseUrl = baseUrl;
     options.network = network;
     options.env = Map.of();
     StringWriter out = new StringWriter();
@@ -106,5 +116,86 @@ class ShapedNetworkTest {
     assertThat(network.path("downBitsPerSecond").asLong()).isEqualTo(8_000_000);
     assertThat(network.path("upBitsPerSecond").asLong()).isEqualTo(2_000_000);
     assertThat(only(shaped).latency().p50()).isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
+  void httpsStaysEndToEndAndItsHandshakePaysTheLinksRoundTrips() throws Exception {
+    Path store = selfSigned();
+    Map<String, String> trust =
+        Map.of(
+            "javax.net.ssl.trustStore",
+            store.toString(),
+            "javax.net.ssl.trustStorePassword",
+            STORE_PASSWORD,
+            "javax.net.ssl.trustStoreType",
+            "PKCS12");
+    Map<String, String> before = new HashMap<>();
+    trust.keySet().forEach(k -> before.put(k, System.getProperty(k)));
+    trust.forEach(System::setProperty);
+    try (TestHttpServer https = new TestHttpServer(serverContext(store))) {
+      ScenarioResult shaped = only(run(https.url(), "4g"));
+      System.out.printf(
+          "https on 4g: connecting %s, latency %s%n", shaped.connecting(), shaped.latency());
+      // One connection per VU; each pays the emulated TCP handshake (its ClientHello is the first
+      // byte) and at least one more round trip for TLS before the first request leaves.
+      assertThat(shaped.connecting().count()).isEqualTo(2);
+      assertThat(shaped.connecting().min()).isGreaterThanOrEqualTo(2 * RTT);
+      assertThat(shaped.latency().p50()).isBetween(RTT, RTT + SLACK);
+    } finally {
+      before.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
+    }
+  }
+
+  private static final String STORE_PASSWORD = "test-only";
+
+  /** A self-signed key for 127.0.0.1, made with the JDK's keytool; also the client's trust. */
+  private Path selfSigned() throws IOException, InterruptedException {
+    Path store = dir.resolve("tls.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                STORE_PASSWORD)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(keytool.waitFor()).as(output).isZero();
+    return store;
+  }
+
+  private static SSLContext serverContext(Path store) throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      keys.load(in, STORE_PASSWORD.toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, STORE_PASSWORD.toCharArray());
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    return context;
   }
 }

@@ -2,6 +2,8 @@ package dev.critpath.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /** A JDK HTTP server for tests: fixed answers, and a stall that holds every request for a while. */
 final class TestHttpServer implements AutoCloseable {
@@ -25,7 +28,19 @@ final class TestHttpServer implements AutoCloseable {
   }
 
   TestHttpServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+    this(null);
+  }
+
+  /** With {@code tls}, an HTTPS server using that context's key. */
+  TestHttpServer(SSLContext tls) throws IOException {
+    InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+    if (tls == null) {
+      server = HttpServer.create(any, 256);
+    } else {
+      HttpsServer https = HttpsServer.create(any, 256);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
     server.setExecutor(pool);
     server.createContext(
         "/ok", ex -> answer(ex, 200, "application/json", "{\"ok\":true,\"items\":[1,2]}"));
@@ -38,7 +53,8 @@ final class TestHttpServer implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    String scheme = server instanceof HttpsServer ? "https" : "http";
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** From the {@code request}-th request on, every request arriving in {@code millis} waits. */
