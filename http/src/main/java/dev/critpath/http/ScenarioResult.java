@@ -11,7 +11,9 @@ import java.util.Map;
  * One scenario's measurements.
  *
  * @param network the emulated client link its VUs connected over (name, RTT, bandwidths), absent
- *     when they connected directly
+ *     when they connected directly. Through it, {@code connecting} is the local connect to the
+ *     shaping proxy plus, for https, the TLS handshake's round trips; the emulated TCP handshake's
+ *     round trip is in the first request's {@code waiting}
  * @param latency what users saw: from each iteration's intended start under open-model executors
  *     (coordinated omission corrected), from the send under closed ones
  * @param serviceTime from the actual send to the last response byte
