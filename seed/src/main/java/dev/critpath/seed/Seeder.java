@@ -415,6 +415,20 @@ public final class Seeder {
               + String.join(", ", missing)
               + "): run ./run.sh migrate first");
     }
+    // Before schema V5, messages.search was a generated column that COPY may not fill.
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT attgenerated <> '' FROM pg_attribute"
+                    + " WHERE attrelid = 'public.messages'::regclass AND attname = 'search'");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next() && rs.getBoolean(1)) {
+        throw new UserError(
+            "database "
+                + db.spec().display()
+                + " has an older critpath schema (messages.search is still a generated column):"
+                + " run ./run.sh migrate first");
+      }
+    }
   }
 
   /**

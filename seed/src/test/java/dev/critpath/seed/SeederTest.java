@@ -426,6 +426,23 @@ class SeederTest {
   }
 
   @Test
+  void aDatabaseAtAnOlderSchemaIsAClearError() throws SQLException {
+    try (Database db = TestDatabases.migrated("seed_oldschema")) {
+      // What schema V4 had: the vector as a generated column, which COPY may not fill.
+      execute(
+          db,
+          "DROP TRIGGER messages_search_sync ON messages; ALTER TABLE messages DROP COLUMN search;"
+              + " ALTER TABLE messages ADD COLUMN search tsvector GENERATED ALWAYS AS"
+              + " (to_tsvector('english'::regconfig, content)) STORED");
+      assertThatThrownBy(() -> Seeder.seed(db, TINY))
+          .isInstanceOf(UserError.class)
+          .hasMessageContaining("older critpath schema")
+          .hasMessageContaining("./run.sh migrate");
+      assertThat(single(db, "SELECT count(*) FROM messages")).isZero();
+    }
+  }
+
+  @Test
   void aFailedLoadLeavesNoDatasetAndTheIndexesIntact() throws SQLException {
     try (Database db = TestDatabases.migrated("seed_fail")) {
       Seeder.seed(db, TINY);
