@@ -22,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
@@ -65,6 +68,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   private final Path dataDir;
   private final String password;
+  private final ExecutorService launcher;
   private final boolean keepData;
   private final int port;
   private final Path installDir;
@@ -79,8 +83,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
       String password,
       boolean keepData,
       int port,
+      ExecutorService launcher,
       Process server,
       Path logFile) {
+    this.launcher = launcher;
     this.installDir = installDir;
     this.dataDir = dataDir;
     this.password = password;
@@ -117,9 +123,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
       String password = readPassword(passwordFile);
       Path logFile = dataDir.getParent().resolve(dataDir.getFileName() + ".log");
       int port = freePort();
-      Process process = launch(install, dataDir, port, logFile);
+      ExecutorService launcher =
+          Executors.newSingleThreadExecutor(EmbeddedPostgres::launcherThread);
+      Process process;
+      try {
+        process = launch(launcher, install, dataDir, port, logFile);
+      } catch (IOException | RuntimeException e) {
+        launcher.shutdown();
+        throw e;
+      }
       EmbeddedPostgres pg =
-          new EmbeddedPostgres(install, dataDir, password, keep, port, process, logFile);
+          new EmbeddedPostgres(install, dataDir, password, keep, port, launcher, process, logFile);
       try {
         pg.awaitReady();
         pg.ensureDatabase();
@@ -175,7 +189,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
     try {
       shutDown(immediate ? "-QUIT" : "-INT");
-      server = launch(installDir, dataDir, port, logFile);
+      server = launch(launcher, installDir, dataDir, port, logFile);
       awaitReady();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restart the embedded PostgreSQL", e);
@@ -210,6 +224,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (InterruptedException e) {
       server.destroyForcibly();
       Thread.currentThread().interrupt();
+    } finally {
+      launcher.shutdown();
     }
   }
 
@@ -309,6 +325,37 @@ public final class EmbeddedPostgres implements AutoCloseable {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new UserError("interrupted while creating the embedded PostgreSQL");
+    }
+  }
+
+  /**
+   * The thread every server process of one instance is started from. The parent-death signal
+   * (setpriv --pdeathsig) fires when the thread that started a process ends, not the JVM: a server
+   * started or restarted from a short-lived thread would be stopped as soon as that thread ends.
+   * This one lives as long as the server (a daemon, so it never holds the JVM up).
+   */
+  private static Thread launcherThread(Runnable r) {
+    Thread t = new Thread(r, "critpath-embedded-pg-launcher");
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static Process launch(
+      ExecutorService launcher, Path install, Path dataDir, int port, Path logFile)
+      throws IOException {
+    try {
+      return launcher.submit(() -> launch(install, dataDir, port, logFile)).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("cannot start the embedded PostgreSQL", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted while starting the embedded PostgreSQL");
     }
   }
 

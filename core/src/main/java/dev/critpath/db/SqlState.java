@@ -18,6 +18,7 @@ public enum SqlState {
   SYNTAX_ERROR("42601"),
   QUERY_CANCELED("57014"),
   ADMIN_SHUTDOWN("57P01"),
+  CRASH_SHUTDOWN("57P02"),
   CANNOT_CONNECT_NOW("57P03"),
   OBJECT_NOT_IN_PREREQUISITE_STATE("55000"),
   SERIALIZATION_FAILURE("40001"),
@@ -55,6 +56,7 @@ public enum SqlState {
     return state != null
         && (state.startsWith("08")
             || ADMIN_SHUTDOWN.code.equals(state)
+            || CRASH_SHUTDOWN.code.equals(state)
             || CANNOT_CONNECT_NOW.code.equals(state));
   }
 }

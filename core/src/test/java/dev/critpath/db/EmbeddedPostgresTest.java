@@ -2,6 +2,7 @@ package dev.critpath.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,9 +32,7 @@ class EmbeddedPostgresTest {
       }
       if (EmbeddedPostgres.isRoot()) {
         // PostgreSQL refuses root: the server must run as the unprivileged user.
-        long pid = serverPid(spec);
-        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
-        assertThat(status).containsPattern("Uid:\\s+65534");
+        assertThat(backendStatus(spec)).containsPattern("Uid:\\s+65534");
       }
     }
     assertThat(connects(spec)).as("server stopped after close").isFalse();
@@ -74,6 +73,18 @@ class EmbeddedPostgresTest {
   }
 
   @Test
+  void aRestartFromAThreadThatEndsKeepsTheServerUp() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(null)) {
+      Thread restarter = new Thread(() -> pg.restart(true));
+      restarter.start();
+      restarter.join();
+      // the parent-death signal follows the thread that started the server: wait past its end
+      Thread.sleep(1000);
+      assertThat(connects(pg.spec())).as("server up after its restarting thread ended").isTrue();
+    }
+  }
+
+  @Test
   void keptDataSurvivesRestart(@TempDir Path tmp) throws Exception {
     Path kept = tmp.resolve("pgdata");
     if (EmbeddedPostgres.isRoot()) {
@@ -92,11 +103,15 @@ class EmbeddedPostgresTest {
     assertThat(kept.resolve("PG_VERSION")).exists();
   }
 
-  private static long serverPid(ConnectionSpec spec) throws SQLException {
+  /**
+   * /proc status of a backend (a child of the postmaster, running as the same user), read while its
+   * connection is open: the backend exits with it.
+   */
+  private static String backendStatus(ConnectionSpec spec) throws SQLException, IOException {
     try (Connection c = DriverManager.getConnection(spec.jdbcUrl(), spec.credentials());
         Statement st = c.createStatement()) {
-      // The postmaster's pid is in postmaster.pid; any backend's parent is the postmaster.
-      return Long.parseLong(single(st, "SELECT pg_backend_pid()"));
+      long pid = Long.parseLong(single(st, "SELECT pg_backend_pid()"));
+      return Files.readString(Path.of("/proc/" + pid + "/status"));
     }
   }
 
