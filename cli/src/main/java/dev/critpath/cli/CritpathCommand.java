@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
 public final class CritpathCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
+  @Mixin SuiteOptions suite;
 
   @Option(
       names = "--results",
@@ -50,7 +51,7 @@ public final class CritpathCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return new DefaultSuite(database, resultsRoot).run();
+    return new DefaultSuite(database, suite.settings(), resultsRoot).run();
   }
 
   /** Prints the critpath version and the bundled PostgreSQL version. */

@@ -4,7 +4,6 @@ import dev.critpath.ExitCode;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.bench.Bench;
-import dev.critpath.bench.BenchSettings;
 import dev.critpath.db.Database;
 import dev.critpath.doctor.Check;
 import dev.critpath.doctor.Doctor;
@@ -13,7 +12,6 @@ import dev.critpath.http.HttpStage;
 import dev.critpath.inspect.StatsSnapshot;
 import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
-import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.report.ConsoleSummary;
 import dev.critpath.report.Reports;
 import dev.critpath.report.env.Environment;
@@ -25,11 +23,14 @@ import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.SeedReport;
 import dev.critpath.seed.SeededDataset;
 import dev.critpath.seed.Seeder;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -41,18 +42,17 @@ import java.util.Optional;
  * stages still run, so one broken query never hides the others' numbers.
  */
 final class DefaultSuite {
-  /** The dataset the bare run benchmarks on: seed 002's acceptance volume. */
-  static final Profile SUITE_DATASET = Profile.SMALL;
-
-  /** JMH settings of the bare run: every reference path in a few minutes. */
-  static final dev.critpath.bench.Profile SUITE_BENCH_PROFILE = dev.critpath.bench.Profile.QUICK;
+  /** Where the smoke run writes its shortened HTTP scenario files, inside the run directory. */
+  static final String SHORT_SCENARIOS_DIR = "smoke-scenarios";
 
   private final DatabaseOptions options;
+  private final SuiteSettings settings;
   private final Path resultsRoot;
   private final PrintWriter out = new PrintWriter(System.out, true);
 
-  DefaultSuite(DatabaseOptions options, Path resultsRoot) {
+  DefaultSuite(DatabaseOptions options, SuiteSettings settings, Path resultsRoot) {
     this.options = options;
+    this.settings = settings;
     this.resultsRoot = resultsRoot;
   }
 
@@ -85,9 +85,9 @@ final class DefaultSuite {
   }
 
   /**
-   * The pipeline: prepare the database, load the small dataset, snapshot what must not change,
-   * measure (plans, JMH, HTTP, realtime), race the write paths, then check index health against the
-   * counters before the run and prove the data is as it was.
+   * The pipeline: prepare the database, load the dataset, snapshot what must not change, measure
+   * (plans, JMH, HTTP, realtime), race the write paths, prove every read path's tenant boundary,
+   * then check index health against the counters before the run and prove the data is as it was.
    */
   private List<Stage> stages() {
     SafetyStages safety = new SafetyStages();
@@ -104,6 +104,7 @@ final class DefaultSuite {
         http(),
         realtime(),
         safety.probes(),
+        safety.rls(),
         stats.inspect(),
         safety.verify());
   }
@@ -189,16 +190,17 @@ final class DefaultSuite {
 
       @Override
       public Outcome run(SuiteContext ctx) {
-        SeedOptions wanted = SeedOptions.of(SUITE_DATASET).withAllowUnmarked(options.allowUnmarked);
+        Profile dataset = settings.dataset();
+        SeedOptions wanted = SeedOptions.of(dataset).withAllowUnmarked(options.allowUnmarked);
         Optional<SeededDataset> loaded = Seeder.loaded(ctx.db());
         if (loaded.isPresent()
-            && loaded.get().profile() == SUITE_DATASET
+            && loaded.get().profile() == dataset
             && loaded.get().summary().seed() == wanted.seed()
             && loaded.get().scale() == wanted.scale()) {
           ctx.run().put("dataset", loaded.get().summary());
           return Outcome.ok(
               "dataset "
-                  + SUITE_DATASET.name().toLowerCase(Locale.ROOT)
+                  + dataset.id()
                   + " already loaded, fingerprint "
                   + loaded.get().summary().fingerprint());
         }
@@ -210,7 +212,7 @@ final class DefaultSuite {
     };
   }
 
-  private static Stage bench() {
+  private Stage bench() {
     return new Stage() {
       @Override
       public String name() {
@@ -219,14 +221,13 @@ final class DefaultSuite {
 
       @Override
       public Outcome run(SuiteContext ctx) {
-        Bench.Outcome outcome =
-            Bench.run(ctx.db(), BenchSettings.of(SUITE_BENCH_PROFILE), ctx.run(), ctx.out());
+        Bench.Outcome outcome = Bench.run(ctx.db(), settings.bench(), ctx.run(), ctx.out());
         return new Outcome(outcome.exitCode(), outcome.summary());
       }
     };
   }
 
-  private static Stage http() {
+  private Stage http() {
     return new Stage() {
       @Override
       public String name() {
@@ -234,9 +235,16 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) {
-        HttpResult result = HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out());
-        String summary = "bundled scenarios: " + result.verdict();
+      public Outcome run(SuiteContext ctx) throws IOException {
+        HttpResult result;
+        String summary;
+        if (settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE) {
+          result = HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out());
+          summary = "bundled scenarios: " + result.verdict();
+        } else {
+          result = shortScenarios(ctx);
+          summary = "bundled scenarios at " + settings.httpTimeScale() + "x: " + result.verdict();
+        }
         return switch (result.verdict()) {
           case "pass" -> Outcome.ok(summary);
           case "fail" -> Outcome.failed(summary);
@@ -246,7 +254,20 @@ final class DefaultSuite {
     };
   }
 
-  private static Stage realtime() {
+  /** The bundled scenarios shortened, run as runBundled runs them: local functions, log here. */
+  private HttpResult shortScenarios(SuiteContext ctx) throws IOException {
+    Path dir = Files.createDirectories(ctx.run().path().resolve(SHORT_SCENARIOS_DIR));
+    HttpStage.Options o = new HttpStage.Options();
+    o.scenarios = ShortScenarios.write(dir, settings.httpTimeScale());
+    o.logDir = ctx.run().path();
+    o.env = new HashMap<>(System.getenv());
+    o.env.remove("SUPABASE_URL"); // the suite measures the local functions, as runBundled does
+    HttpResult result = HttpStage.run(o, ctx.db(), ctx.out());
+    ctx.run().put(HttpStage.SECTION, result);
+    return result;
+  }
+
+  private Stage realtime() {
     return new Stage() {
       @Override
       public String name() {
@@ -255,8 +276,7 @@ final class DefaultSuite {
 
       @Override
       public Outcome run(SuiteContext ctx) {
-        RealtimeReport report =
-            RealtimeBenchmark.run(ctx.db(), RealtimeSettings.suite(), ctx.out());
+        RealtimeReport report = RealtimeBenchmark.run(ctx.db(), settings.realtime(), ctx.out());
         ctx.run().put("realtime", report);
         if (!report.measured()) {
           return new Outcome(ExitCode.ERROR, "nothing could be measured");

@@ -1,15 +1,19 @@
 package dev.critpath.cli;
 
+import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.safety.ConcurrencyProbes;
 import dev.critpath.safety.Invariant;
+import dev.critpath.safety.RlsReport;
+import dev.critpath.safety.RlsVerification;
 import dev.critpath.safety.TableChecksums;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The suite's proof that it did no harm: a checksum of every table before the measuring stages and
- * after them, and the concurrency probes of the write paths.
+ * The suite's proof that it did no harm and that the app keeps its promises: a checksum of every
+ * table before the measuring stages and after them, the concurrency probes of the write paths, and
+ * the tenant boundary of every read path.
  */
 final class SafetyStages {
   private static final List<String> CHECKED_SCHEMAS = List.of("public");
@@ -57,6 +61,49 @@ final class SafetyStages {
             : Outcome.failed(broken + " of " + invariants.size() + " invariants broken");
       }
     };
+  }
+
+  /** Runs every read path as an outsider and as anon: rows of another tenant fail the run. */
+  Stage rls() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "rls";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) throws Exception {
+        RlsReport report = RlsVerification.run(ctx.db(), QueryCatalog.builtin());
+        ctx.run().put("rls", report);
+        for (RlsReport.Query q : report.queries()) {
+          ctx.out().printf("  %-12s %s: %s%n", q.status().id(), q.query(), evidence(q));
+        }
+        String summary =
+            report.queries().size()
+                + " read paths: "
+                + report.passed()
+                + " isolated, "
+                + report.failed()
+                + " leaked, "
+                + report.inconclusive()
+                + " inconclusive ("
+                + report.skipped().size()
+                + " not read paths)";
+        return report.failed() == 0
+            ? Outcome.ok(summary)
+            : Outcome.failed(summary + "; leaked: " + String.join(", ", report.failedQueries()));
+      }
+    };
+  }
+
+  /** The line that says most: the first probe that failed, else the outsider's, else why not. */
+  private static String evidence(RlsReport.Query q) {
+    return q.probes().stream()
+        .filter(p -> p.status() == RlsReport.Status.FAIL)
+        .findFirst()
+        .or(() -> q.probes().stream().findFirst())
+        .map(p -> p.name() + ": " + p.evidence())
+        .orElse(q.evidence());
   }
 
   /** Compares with the snapshot: any changed table is a failure of the whole run. */

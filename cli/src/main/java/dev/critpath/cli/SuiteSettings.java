@@ -1,0 +1,69 @@
+package dev.critpath.cli;
+
+import dev.critpath.bench.BenchSettings;
+import dev.critpath.realtime.RealtimeSettings;
+import dev.critpath.seed.Profile;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How big and how long the default suite runs: the real measurement, or the smoke run that takes
+ * the same pipeline through every stage at its shortest (for tests of the pipeline itself; its
+ * numbers are not worth comparing).
+ *
+ * @param dataset the seed profile the suite loads and measures
+ * @param bench the JMH settings
+ * @param httpTimeScale every phase of the bundled HTTP scenarios is this fraction of its length
+ * @param realtime the realtime run
+ */
+record SuiteSettings(
+    Profile dataset, BenchSettings bench, double httpTimeScale, RealtimeSettings realtime) {
+
+  /** The bare run's dataset: seed 002's acceptance volume. */
+  static final Profile DEFAULT_DATASET = Profile.SMALL;
+
+  /** JMH settings of the bare run: every reference path in a few minutes. */
+  static final dev.critpath.bench.Profile BENCH_PROFILE = dev.critpath.bench.Profile.QUICK;
+
+  /**
+   * Smoke JMH settings: one 100 ms iteration, no warmup, one concurrency level, in this JVM. A fork
+   * per measurement would cost ~2 s each (40 of them); what forks print and how the password
+   * reaches them is covered by the interrupted-run test, which benchmarks with forks.
+   */
+  static final String SMOKE_JMH = "-f 0 -wi 0 -i 1 -r 100ms";
+
+  static final List<Integer> SMOKE_THREADS = List.of(2);
+
+  /** Smoke HTTP: a tenth of each scenario's phases (the edge-functions file still takes ~6 s). */
+  static final double SMOKE_HTTP_SCALE = 0.1;
+
+  /** The real run's HTTP scenarios, as bundled. */
+  static final double FULL_HTTP_SCALE = 1;
+
+  static SuiteSettings full(Profile dataset) {
+    return new SuiteSettings(
+        dataset, BenchSettings.of(BENCH_PROFILE), FULL_HTTP_SCALE, RealtimeSettings.suite());
+  }
+
+  /** Both realtime levels with 10 subscribers for 2 s, one of them cut off for 1 s. */
+  static SuiteSettings smoke(Profile dataset) {
+    RealtimeSettings realtime =
+        new RealtimeSettings(
+            RealtimeSettings.Level.BOTH,
+            10,
+            10,
+            Duration.ofSeconds(2),
+            1,
+            null,
+            RealtimeSettings.EventKind.POSTGRES_CHANGES,
+            1,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            null);
+    return new SuiteSettings(
+        dataset,
+        BenchSettings.of(BENCH_PROFILE).withJmhArgs(SMOKE_JMH).withThreads(SMOKE_THREADS),
+        SMOKE_HTTP_SCALE,
+        realtime);
+  }
+}
