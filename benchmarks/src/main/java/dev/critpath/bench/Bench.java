@@ -115,6 +115,8 @@ public final class Bench {
     final Map<Variant, RunResult> sample = new EnumMap<>(Variant.class);
     final Map<Variant, Map<Integer, RunResult>> throughput = new EnumMap<>(Variant.class);
     final Map<Variant, Map<Integer, RunResult>> levelSamples = new EnumMap<>(Variant.class);
+    final Map<Variant, BenchReport.ConnectionErrors> connectionErrors =
+        new EnumMap<>(Variant.class);
 
     PathRun(BenchPath path, List<Variant> variants, List<Variant> throughputVariants) {
       this.path = path;
@@ -190,14 +192,15 @@ public final class Bench {
     ExitCode exit =
         report.measured() == 0
             ? ExitCode.ERROR
-            : report.failed() > 0 || report.targetsMissed() > 0 ? ExitCode.FAILED : ExitCode.OK;
+            : report.verdict().equals("fail") ? ExitCode.FAILED : ExitCode.OK;
     String summary =
         String.format(
-            "%d measured, %d failed, %d target%s missed",
+            "%d measured, %d failed, %d target%s missed%s",
             report.measured(),
             report.failed(),
             report.targetsMissed(),
-            report.targetsMissed() == 1 ? "" : "s");
+            report.targetsMissed() == 1 ? "" : "s",
+            report.connectionErrors() == 0 ? "" : ", " + lostCalls(report.connectionErrors()));
     return new Outcome(exit, summary, report);
   }
 
@@ -384,8 +387,21 @@ public final class Bench {
     for (RunResult rr : results) {
       byPath.put(rr.getParams().getParam("query"), rr);
     }
+    String measurement =
+        String.format(
+            " (%s at %d thread%s)",
+            plan.mode() == Mode.Throughput ? "throughput" : "latency",
+            plan.threads(),
+            plan.threads() == 1 ? "" : "s");
     for (String name : plan.paths()) {
       PathRun r = runs.get(name);
+      BenchReport.ConnectionErrors lost = ConnectionLoss.read(failures, name, plan.variant().id());
+      if (lost.count() > 0) {
+        r.connectionErrors.merge(
+            plan.variant(),
+            new BenchReport.ConnectionErrors(lost.count(), lost.first() + measurement),
+            BenchReport.ConnectionErrors::plus);
+      }
       RunResult rr = byPath.get(name);
       if (rr == null || rr.getBenchmarkResults().isEmpty()) {
         String reason = Failures.read(failures, name, plan.variant().id());
@@ -471,6 +487,7 @@ public final class Bench {
     int measured = 0;
     int failed = 0;
     int missed = 0;
+    long connectionErrors = 0;
     for (PathRun r : runs.values()) {
       BenchReport.PathReport p = pathReport(r);
       reports.add(p);
@@ -483,8 +500,13 @@ public final class Bench {
       if (p.targets() != null) {
         missed += (int) p.targets().stream().filter(t -> !Boolean.TRUE.equals(t.pass())).count();
       }
+      connectionErrors +=
+          r.connectionErrors.values().stream().mapToLong(BenchReport.ConnectionErrors::count).sum();
     }
-    String verdict = measured == 0 ? "error" : failed > 0 || missed > 0 ? "fail" : "pass";
+    String verdict =
+        measured == 0
+            ? "error"
+            : failed > 0 || missed > 0 || connectionErrors > 0 ? "fail" : "pass";
     BenchReport.Settings s =
         new BenchReport.Settings(
             jmh.forks(),
@@ -511,6 +533,7 @@ public final class Bench {
         measured,
         failed,
         missed,
+        connectionErrors,
         verdict,
         reports);
   }
@@ -616,7 +639,8 @@ public final class Bench {
         latency,
         server,
         outside,
-        levels.isEmpty() ? null : levels);
+        levels.isEmpty() ? null : levels,
+        r.connectionErrors.get(v));
   }
 
   private static BenchReport.RlsOverhead rlsOverhead(PathRun r) {
@@ -645,6 +669,7 @@ public final class Bench {
           out.printf(
               "   %-28s %-8s %s: %s%n",
               p.name(), v.variant(), v.status(), v.reason() == null ? "" : v.reason());
+          printConnectionErrors(p, v);
           continue;
         }
         StringBuilder thrpt = new StringBuilder();
@@ -665,6 +690,7 @@ public final class Bench {
         if (v.reason() != null) {
           out.printf("   %-28s %-8s failed: %s%n", p.name(), v.variant(), v.reason());
         }
+        printConnectionErrors(p, v);
       }
       if (p.targets() != null) {
         for (BenchReport.TargetCheck t : p.targets()) {
@@ -681,6 +707,21 @@ public final class Bench {
       }
     }
     out.flush();
+  }
+
+  private void printConnectionErrors(BenchReport.PathReport p, BenchReport.VariantReport v) {
+    if (v.connectionErrors() != null) {
+      out.printf(
+          "   %-28s %-8s %s (reconnected, measured on); first: %s%n",
+          p.name(),
+          v.variant(),
+          lostCalls(v.connectionErrors().count()),
+          v.connectionErrors().first());
+    }
+  }
+
+  private static String lostCalls(long n) {
+    return n == 1 ? "1 call lost its connection" : n + " calls lost their connection";
   }
 
   private static String ids(List<Variant> variants) {

@@ -10,7 +10,10 @@ import java.util.List;
  * the server-side pg_stat_statements delta of the same window, the targets' verdicts and why
  * anything failed. JMH's own numbers are in {@code jmh.json}, unmodified. Times are milliseconds.
  *
- * @param verdict pass (every path measured, every target met), fail, or error (nothing measured)
+ * @param connectionErrors calls, over every path, that lost their connection and were retried on a
+ *     new one (the server restarted or dropped it); any makes the verdict fail
+ * @param verdict pass (every path measured, every target met, no connection lost), fail, or error
+ *     (nothing measured)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BenchReport(
@@ -22,6 +25,7 @@ public record BenchReport(
     int measured,
     int failed,
     int targetsMissed,
+    long connectionErrors,
     String verdict,
     List<PathReport> queries) {
 
@@ -88,6 +92,7 @@ public record BenchReport(
    * @param clientMinusServerMs mean client latency minus mean server execution time: driver,
    *     network, pool, transaction and role setup
    * @param concurrency throughput (and, in thorough runs, latency) per thread count
+   * @param connectionErrors calls that lost their connection during the measurements; null if none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record VariantReport(
@@ -98,7 +103,22 @@ public record BenchReport(
       Latency latency,
       ServerStats server,
       Double clientMinusServerMs,
-      List<Level> concurrency) {}
+      List<Level> concurrency,
+      ConnectionErrors connectionErrors) {}
+
+  /**
+   * Calls that lost their connection: each was counted, its thread reconnected and measured on.
+   * Their time, the wait for the new connection included, is in the latency samples.
+   *
+   * @param first why the first one failed, and in which measurement
+   */
+  public record ConnectionErrors(long count, String first) {
+    static final ConnectionErrors NONE = new ConnectionErrors(0, null);
+
+    ConnectionErrors plus(ConnectionErrors later) {
+      return new ConnectionErrors(count + later.count, first != null ? first : later.first);
+    }
+  }
 
   /** Latency distribution (JMH SampleTime) in milliseconds. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

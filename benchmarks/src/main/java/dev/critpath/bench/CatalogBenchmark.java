@@ -2,6 +2,7 @@ package dev.critpath.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.critpath.catalog.DatasetSummaries;
+import dev.critpath.catalog.ParamSampler;
 import dev.critpath.catalog.ParameterSource;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
@@ -44,10 +45,12 @@ public class CatalogBenchmark {
   private BenchPath path;
   private Variant mode;
   private ParameterSource source;
+  private ConnectionLoss connectionLoss;
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) {
     config = ForkConfig.current();
+    connectionLoss = new ConnectionLoss(config, query, variant);
     try {
       db =
           Database.open(
@@ -91,8 +94,12 @@ public class CatalogBenchmark {
   /** One benchmark thread: its own connection, statements and parameter sequence. */
   @State(Scope.Thread)
   public static class Session {
+    /** How long a thread waits for the server to come back after losing its connection. */
+    static final Duration RECONNECT_WITHIN = Duration.ofSeconds(60);
+
     Caller caller;
     private HikariDataSource pool;
+    private ParamSampler params;
 
     @Setup(Level.Trial)
     public void open(CatalogBenchmark shared, ThreadParams thread) {
@@ -100,14 +107,53 @@ public class CatalogBenchmark {
           (shared.config.seed() * 1_000_003L + (shared.query + "/" + shared.variant).hashCode())
                   * 1_000_003L
               + thread.getThreadIndex();
-      Connection c = null;
       try {
         pool = shared.pool;
-        c = pool.getConnection();
-        caller = new Caller(c, shared.path, shared.mode, shared.source.sampler(seed));
+        params = shared.source.sampler(seed);
+        caller = connect(shared);
+      } catch (SQLException | RuntimeException e) {
+        throw Failures.record(shared.config, shared.query, shared.variant, "setup", e);
+      }
+    }
+
+    private Caller connect(CatalogBenchmark shared) throws SQLException {
+      Connection c = pool.getConnection();
+      try {
+        return new Caller(c, shared.path, shared.mode, params);
       } catch (SQLException | RuntimeException e) {
         closeQuietly(c);
-        throw Failures.record(shared.config, shared.query, shared.variant, "setup", e);
+        throw e;
+      }
+    }
+
+    /**
+     * Replaces a connection the server dropped: closing it makes the pool evict it and open a new
+     * one (waiting while the server restarts), on which the statements are prepared again. The
+     * parameter sequence goes on where it was. Gives up after {@link #RECONNECT_WITHIN}.
+     */
+    void reconnect(CatalogBenchmark shared) {
+      try {
+        caller.close();
+      } catch (SQLException | RuntimeException alreadyBroken) {
+        // the pool evicts it either way
+      }
+      caller = null;
+      long deadline = System.nanoTime() + RECONNECT_WITHIN.toNanos();
+      while (caller == null) {
+        try {
+          caller = connect(shared);
+        } catch (SQLException | RuntimeException e) {
+          if (!ConnectionLoss.is(e) || System.nanoTime() > deadline) {
+            throw Failures.record(
+                shared.config,
+                shared.query,
+                shared.variant,
+                "reconnect (the connection was lost; not back within "
+                    + RECONNECT_WITHIN.toSeconds()
+                    + " s)",
+                e);
+          }
+        }
       }
     }
 
@@ -130,22 +176,28 @@ public class CatalogBenchmark {
     }
 
     private static void closeQuietly(Connection c) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // already failing; the original error is reported
-        }
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already failing; the original error is reported
       }
     }
   }
 
+  /**
+   * One call. A call whose connection the server dropped is counted, the thread reconnects, and the
+   * measurement goes on; any other error fails the path.
+   */
   @Benchmark
   public void call(Session session, Blackhole bh) {
     try {
       session.caller.call(bh);
     } catch (SQLException | RuntimeException e) {
-      throw Failures.record(config, query, variant, "call", e);
+      if (!ConnectionLoss.is(e)) {
+        throw Failures.record(config, query, variant, "call", e);
+      }
+      connectionLoss.record(e);
+      session.reconnect(this);
     }
   }
 }

@@ -32,8 +32,11 @@ final class Failures {
       }
       String state = sql.getSQLState() == null ? "" : " [SQLSTATE " + sql.getSQLState() + "]";
       if (sql instanceof java.sql.SQLTransientConnectionException) {
-        return "no connection available in time (pool exhausted or server at max_connections): "
-            + firstLine(sql.getMessage());
+        // the pool timed out; the server's own refusal, when there was one, says why
+        return sql.getCause() instanceof SQLException refused
+            ? "no connection in time: " + describe(refused, statementTimeout)
+            : "no connection available in time (pool exhausted or server at max_connections): "
+                + firstLine(sql.getMessage());
       }
       return firstLine(sql.getMessage()) + state;
     }

@@ -22,7 +22,8 @@ import org.openjdk.jmh.runner.IterationType;
  * statement over each measurement iteration (warmups are skipped), as JMH secondary metrics {@code
  * pgss.calls}, {@code pgss.exec_ms}, {@code pgss.shared_blks_hit}, {@code pgss.shared_blks_read}
  * and {@code pgss.rows}. Counters are cumulative, so it reads them before and after; it never
- * resets them (the server may be shared).
+ * resets them (the server may be shared). An iteration across a server restart gets none: the
+ * counters may have restarted from zero.
  */
 public final class PgStatProfiler implements InternalProfiler {
   static final String CALLS = "pgss.calls";
@@ -30,6 +31,9 @@ public final class PgStatProfiler implements InternalProfiler {
   static final String BLKS_HIT = "pgss.shared_blks_hit";
   static final String BLKS_READ = "pgss.shared_blks_read";
   static final String ROWS = "pgss.rows";
+
+  /** Index of the server's start time in a snapshot, after the five counters. */
+  private static final int STARTED = 5;
 
   private Connection monitor;
   private double[] before;
@@ -48,15 +52,15 @@ public final class PgStatProfiler implements InternalProfiler {
   @Override
   public Collection<? extends Result> afterIteration(
       BenchmarkParams benchmark, IterationParams iteration, IterationResult result) {
-    if (before == null) {
+    if (iteration.getType() != IterationType.MEASUREMENT) {
       return List.of();
     }
-    double[] after = snapshot(benchmark);
+    double[] after = before == null ? null : snapshot(benchmark);
     if (++measured == iteration.getCount()) {
       close(monitor); // the last measurement iteration of this fork
       monitor = null;
     }
-    if (after == null) {
+    if (after == null || after[STARTED] != before[STARTED]) {
       return List.of();
     }
     return List.of(
@@ -67,7 +71,10 @@ public final class PgStatProfiler implements InternalProfiler {
         new ScalarResult(ROWS, after[4] - before[4], "rows", AggregationPolicy.SUM));
   }
 
-  /** calls, total exec ms, shared hit, shared read, rows; null when not measurable. */
+  /**
+   * calls, total exec ms, shared hit, shared read, rows, server start (epoch s); null when not
+   * measurable.
+   */
   private double[] snapshot(BenchmarkParams benchmark) {
     ForkConfig config = ForkConfig.current();
     Long queryId =
@@ -84,7 +91,7 @@ public final class PgStatProfiler implements InternalProfiler {
       String sql =
           "SELECT coalesce(sum(calls), 0), coalesce(sum(total_exec_time), 0),"
               + " coalesce(sum(shared_blks_hit), 0), coalesce(sum(shared_blks_read), 0),"
-              + " coalesce(sum(rows), 0) FROM "
+              + " coalesce(sum(rows), 0), extract(epoch FROM pg_postmaster_start_time()) FROM "
               + quote(config.pgStatSchema())
               + ".pg_stat_statements(false)"
               + " WHERE queryid = ? AND toplevel"
@@ -94,12 +101,21 @@ public final class PgStatProfiler implements InternalProfiler {
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           return new double[] {
-            rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)
+            rs.getDouble(1),
+            rs.getDouble(2),
+            rs.getDouble(3),
+            rs.getDouble(4),
+            rs.getDouble(5),
+            rs.getDouble(6)
           };
         }
       }
     } catch (SQLException e) {
-      return null; // server statistics are an addition; the client numbers stand without them
+      // server statistics are an addition; the client numbers stand without them. A broken
+      // monitor (the server restarted) is opened again for the next iteration.
+      close(monitor);
+      monitor = null;
+      return null;
     }
   }
 
