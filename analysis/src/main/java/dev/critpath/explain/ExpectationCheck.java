@@ -2,6 +2,7 @@ package dev.critpath.explain;
 
 import dev.critpath.UserError;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * ran. The forms:
  *
  * <ul>
- *   <li>{@code uses index NAME}
+ *   <li>{@code uses index NAME}, {@code uses index NAME or NAME ...} (any one of them: the planner
+ *       may rightly pick another index for a hot key than for a cold one)
  *   <li>{@code no seq scan on TABLE}, {@code no seq scan}
  *   <li>{@code shared buffers <= N} (hit + read), {@code shared read <= N}, {@code temp blocks <=
  *       N}
@@ -29,11 +31,11 @@ import java.util.regex.Pattern;
 public final class ExpectationCheck {
   /** The forms, for error messages. */
   public static final String FORMS =
-      "uses index NAME; no seq scan [on TABLE]; shared buffers|shared read|temp blocks OP N;"
+      "uses index NAME [or NAME...]; no seq scan [on TABLE]; shared buffers|shared read|temp blocks OP N;"
           + " execution|planning OP N ms; rows OP N; no RULE (a plan rule such as"
           + " row-misestimate-100x)";
 
-  private static final Pattern USES_INDEX = Pattern.compile("uses index (\\S+)");
+  private static final Pattern USES_INDEX = Pattern.compile("uses index (\\S+(?: or \\S+)*)");
   private static final Pattern NO_SEQ = Pattern.compile("no seq(?:uential)? scans?(?: on (\\S+))?");
   private static final Pattern COUNTER =
       Pattern.compile(
@@ -88,8 +90,9 @@ public final class ExpectationCheck {
     String t = text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
     Matcher m;
     if ((m = USES_INDEX.matcher(t)).matches()) {
-      String index = unquote(m.group(1));
-      return new ExpectationCheck(text, location, usesIndex(index));
+      List<String> indexes =
+          Arrays.stream(m.group(1).split(" or ")).map(ExpectationCheck::unquote).toList();
+      return new ExpectationCheck(text, location, usesIndex(indexes));
     }
     if ((m = NO_SEQ.matcher(t)).matches()) {
       String table = m.group(1) == null ? null : unquote(m.group(1));
@@ -150,12 +153,13 @@ public final class ExpectationCheck {
     return text;
   }
 
-  private static Probe usesIndex(String index) {
+  private static Probe usesIndex(List<String> indexes) {
     return new Probe() {
       @Override
       public String failure(Subject s) {
         for (PlanAnalysis p : s.all()) {
-          if (p.facts().indexesUsed().stream().anyMatch(u -> u.index().equalsIgnoreCase(index))) {
+          if (p.facts().indexesUsed().stream()
+              .anyMatch(u -> indexes.stream().anyMatch(u.index()::equalsIgnoreCase))) {
             return null;
           }
         }
@@ -167,7 +171,7 @@ public final class ExpectationCheck {
                 .toList();
         String scans = seqScans(s, null);
         return "does not use "
-            + index
+            + String.join(" or ", indexes)
             + " (indexes used: "
             + (used.isEmpty() ? "none" : String.join(", ", used))
             + (scans.isEmpty() ? "" : "; " + scans)
@@ -177,7 +181,7 @@ public final class ExpectationCheck {
 
       @Override
       public String seen(Subject s) {
-        return "uses " + index;
+        return "uses " + String.join(" or ", indexes);
       }
     };
   }

@@ -56,4 +56,39 @@ class DroppedIndexTest {
           .contains("expectations: 0 passed, 2 failed", "FAIL", "seq-scan-large-table");
     }
   }
+
+  @Test
+  void anExpectationMayNameIndexesTheQueryCanRightlyChooseBetween() throws Exception {
+    try (Database db = TestDatabases.migrated("index_alternatives")) {
+      try (Connection c = db.connect()) {
+        ReferenceData.load(c);
+      }
+      String fetch =
+          new String(
+              DroppedIndexTest.class
+                  .getResourceAsStream("/critpath/queries/message_fetch.sql")
+                  .readAllBytes(),
+              java.nio.charset.StandardCharsets.UTF_8);
+      String alternatives =
+          fetch.replaceFirst(
+              "-- expect: uses index messages_conversation_created_idx",
+              "-- expect: uses index no_such_idx or messages_conversation_created_idx\n"
+                  + "-- expect: uses index no_such_idx or messages_pkey");
+      ExplainResult r =
+          ExplainRunner.run(
+              db,
+              QueryCatalog.of(
+                  List.of(QueryCatalog.parse("queries/message_fetch.sql", alternatives))),
+              new ExplainRunner.Options(
+                  List.of("message_fetch"), Duration.ofSeconds(30), 42, false, false),
+              null,
+              new PrintWriter(new StringWriter()));
+      List<ExpectationCheck.Result> checks = r.query("message_fetch").expectations();
+      assertThat(checks.get(0).passed()).as(checks.get(0).evidence()).isTrue();
+      assertThat(checks.get(1).passed()).isFalse();
+      assertThat(checks.get(1).evidence())
+          .contains("does not use no_such_idx or messages_pkey")
+          .contains("indexes used: messages_conversation_created_idx");
+    }
+  }
 }
