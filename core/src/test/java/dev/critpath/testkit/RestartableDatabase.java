@@ -3,6 +3,7 @@ package dev.critpath.testkit;
 import dev.critpath.db.Database;
 import dev.critpath.db.EmbeddedPostgres;
 import dev.critpath.schema.Migrator;
+import java.time.Duration;
 
 /**
  * A migrated database on an embedded server of its own, for fault-injection tests that restart the
@@ -40,7 +41,12 @@ public final class RestartableDatabase implements AutoCloseable {
    * breaks; returns once it accepts connections again, on the same port.
    */
   public void crashAndRestart() {
-    server.restart(true);
+    crashAndRestart(Duration.ZERO);
+  }
+
+  /** Like {@link #crashAndRestart()}, refusing connections for {@code downtime} first. */
+  public void crashAndRestart(Duration downtime) {
+    server.restart(true, downtime);
   }
 
   @Override
