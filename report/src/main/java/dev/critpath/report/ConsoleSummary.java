@@ -1,10 +1,12 @@
 package dev.critpath.report;
 
+import dev.critpath.report.model.CheckGroup;
 import dev.critpath.report.model.CheckResult;
 import dev.critpath.report.model.Fmt;
 import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.HttpScenario;
 import dev.critpath.report.model.QueryView;
+import dev.critpath.report.model.RealtimeScenario;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
 import java.io.PrintWriter;
@@ -14,8 +16,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The table printed at the end of every run: each query's p95, its target and verdict, failed
- * checks with their evidence, and where the HTML report is.
+ * The table printed at the end of every run: each query's, HTTP scenario's and realtime scenario's
+ * p95, its target and verdict, failed checks (RLS leaks included) with their evidence, and where
+ * the HTML report is.
  */
 public final class ConsoleSummary {
   private ConsoleSummary() {}
@@ -43,6 +46,15 @@ public final class ConsoleSummary {
             });
       }
     }
+    for (RealtimeScenario s : run.realtime()) {
+      rows.add(
+          new String[] {
+            "realtime " + s.name(),
+            Fmt.ms(s.delivery().p95()),
+            s.deliveryTarget() == null ? Fmt.NONE : s.deliveryTarget(),
+            word(s.verdict())
+          });
+    }
     int[] widths = new int[4];
     for (String[] r : rows) {
       for (int i = 0; i < 4; i++) {
@@ -65,11 +77,8 @@ public final class ConsoleSummary {
             r[3]);
       }
     }
-    for (QueryView q : run.queries()) {
-      failed(out, q.name(), q.checks());
-    }
-    for (HttpFile f : run.http()) {
-      failed(out, "http " + f.name(), f.checks());
+    for (CheckGroup g : run.checkGroups()) {
+      failed(out, g.subject(), g.checks());
     }
     if (htmlReport != null) {
       out.println("  report: " + htmlReport);

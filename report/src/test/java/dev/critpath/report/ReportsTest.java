@@ -2,6 +2,7 @@ package dev.critpath.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.critpath.report.model.RunReader;
 import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the default suite calls at the end of a run. */
 class ReportsTest {
+  private static final Path RUNS = Path.of("src/test/resources/runs");
 
   @Test
   void finishWritesEveryReportAndPrintsTheSummary(@TempDir Path root) throws Exception {
@@ -60,6 +62,21 @@ class ReportsTest {
     for (Path f : written.files().values()) {
       assertThat(Files.readString(f)).doesNotContain("s3cr3t");
     }
+  }
+
+  @Test
+  void consoleSummaryListsRealtimeScenariosAndRlsLeaks() {
+    StringWriter console = new StringWriter();
+    ConsoleSummary.print(
+        RunReader.read(RUNS.resolve("real-realtime")), null, new PrintWriter(console));
+    ConsoleSummary.print(RunReader.read(RUNS.resolve("real-rls")), null, new PrintWriter(console));
+
+    assertThat(console.toString())
+        .containsPattern("realtime websocket over 4G +97.2 ms +p\\(95\\)<500 +pass")
+        .contains(
+            "FAIL rls message_fetch rls 'member of another business': 50 rows where ids that match"
+                + " nothing give 0 rows")
+        .doesNotContain("FAIL rls business_conversations");
   }
 
   @Test

@@ -4,7 +4,7 @@ package dev.critpath.report.model;
  * A threshold ("p95 &lt; 50ms") or an expectation ("uses index x; no seq scan on messages") with
  * its outcome and the evidence behind it.
  *
- * @param kind threshold, expectation, or whether a stage ran at all
+ * @param kind threshold, expectation, tenant boundary, or whether a stage ran at all
  * @param name what was checked, as the catalog or scenario states it
  * @param status pass, fail or skip
  * @param actual the measured value in words ("p95 = 12.3 ms"), may be null
@@ -17,10 +17,21 @@ public record CheckResult(Kind kind, String name, Status status, String actual, 
     THRESHOLD,
     EXPECTATION,
     /** A stage ran for this subject at all (benchmark, plan capture, validation). */
-    RUN;
+    RUN,
+    /** A tenant boundary held: an identity got none of another business's rows. */
+    RLS;
 
     public String label() {
-      return this == THRESHOLD ? "threshold" : this == EXPECTATION ? "expectation" : "run";
+      switch (this) {
+        case THRESHOLD:
+          return "threshold";
+        case EXPECTATION:
+          return "expectation";
+        case RUN:
+          return "run";
+        default:
+          return "rls";
+      }
     }
   }
 

@@ -115,6 +115,8 @@ public final class RunReader {
         queries,
         findings,
         http,
+        RealtimeReader.read(sections.get("realtime")),
+        RlsReader.read(sections.get("rls")),
         jmh,
         facts(sections),
         sectionNames,
@@ -476,13 +478,13 @@ public final class RunReader {
       return Latency.empty();
     }
     return new Latency(
-        J.num(node, "p50"),
-        J.num(node, "p90"),
-        J.num(node, "p95"),
-        J.num(node, "p99"),
-        J.num(node, "p999", "p99.9"),
-        J.num(node, "max"),
-        J.num(node, "mean"),
+        J.num(node, "p50", "p50Ms"),
+        J.num(node, "p90", "p90Ms"),
+        J.num(node, "p95", "p95Ms"),
+        J.num(node, "p99", "p99Ms"),
+        J.num(node, "p999", "p99.9", "p999Ms"),
+        J.num(node, "max", "maxMs"),
+        J.num(node, "mean", "meanMs"),
         J.num(node, "error"),
         J.lng(node, "samples", "count"),
         histogram(J.get(node, "histogram")));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.critpath.report.env.Environment;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,6 +16,8 @@ import java.util.Locale;
  * @param verdict pass, fail or error as the run recorded it; null when it did not finish
  * @param facts run-level facts in display order (measurement settings, cache hit ratios, HTTP
  *     target), label to value
+ * @param realtime the realtime scenarios, empty when the run measured none
+ * @param rls the tenant-boundary check of every read path, null when the run did not check
  * @param sections the section names run.json holds, in file order
  * @param notes things the reader noticed (missing sections, unreadable plan files)
  */
@@ -31,6 +34,8 @@ public record RunView(
     List<QueryView> queries,
     List<Finding> indexFindings,
     List<HttpFile> http,
+    List<RealtimeScenario> realtime,
+    RlsView rls,
     @JsonIgnore List<JmhResult> jmh,
     java.util.Map<String, String> facts,
     List<String> sections,
@@ -44,19 +49,44 @@ public record RunView(
     if (verdict != null) {
       return verdict.toLowerCase(Locale.ROOT);
     }
-    if (queries.stream().anyMatch(q -> q.verdict() == Status.FAIL)
+    if (allChecks().stream().anyMatch(CheckResult::failed)
         || http.stream().anyMatch(h -> h.status() == Status.FAIL)) {
       return "fail";
     }
     return completed ? "pass" : "incomplete";
   }
 
-  /** Every check of every query and scenario. */
+  /** Every check of every query, scenario and read path. */
   public List<CheckResult> allChecks() {
-    java.util.ArrayList<CheckResult> all = new java.util.ArrayList<>();
-    queries.forEach(q -> all.addAll(q.checks()));
-    http.forEach(h -> all.addAll(h.checks()));
+    List<CheckResult> all = new ArrayList<>();
+    checkGroups().forEach(g -> all.addAll(g.checks()));
     return all;
+  }
+
+  /** The checks by subject: queries, HTTP files, realtime scenarios, then read paths' RLS. */
+  public List<CheckGroup> checkGroups() {
+    List<CheckGroup> groups = new ArrayList<>();
+    queries.forEach(
+        q -> groups.add(new CheckGroup(q.name(), "critpath.query." + q.name(), q.checks())));
+    http.forEach(
+        f ->
+            groups.add(
+                new CheckGroup("http " + f.name(), "critpath.http." + f.name(), f.checks())));
+    realtime.forEach(
+        s ->
+            groups.add(
+                new CheckGroup(
+                    "realtime " + s.name(),
+                    "critpath.realtime." + s.name().toLowerCase(Locale.ROOT).replace(' ', '-'),
+                    s.checks())));
+    if (rls != null) {
+      rls.paths()
+          .forEach(
+              p ->
+                  groups.add(
+                      new CheckGroup("rls " + p.query(), "critpath.rls." + p.query(), p.checks())));
+    }
+    return groups;
   }
 
   public QueryView query(String name) {

@@ -29,7 +29,7 @@ final class HtmlWriter implements ReportWriter {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** Draw the target line only when it is at most this many times the slowest bar. */
-  private static final double TARGET_SCALE = 3;
+  static final double TARGET_SCALE = 3;
 
   @Override
   public ReportFormat format() {
@@ -101,6 +101,12 @@ final class HtmlWriter implements ReportWriter {
       }
       h.append("</section>\n");
     }
+    if (!run.realtime().isEmpty()) {
+      RealtimeSection.html(h, run.realtime(), data);
+    }
+    if (run.rls() != null) {
+      RlsSection.html(h, run.rls());
+    }
     if (!run.notes().isEmpty()) {
       h.append("<section id=\"notes\"><h2>Notes</h2><ul>\n");
       run.notes().forEach(n -> h.append("<li>").append(Xml.esc(n)).append("</li>\n"));
@@ -145,7 +151,7 @@ final class HtmlWriter implements ReportWriter {
     h.append("</table></details>\n");
   }
 
-  private static void row(StringBuilder h, String key, String value) {
+  static void row(StringBuilder h, String key, String value) {
     h.append("<tr><th>")
         .append(Xml.esc(key))
         .append("</th><td>")
@@ -365,7 +371,7 @@ final class HtmlWriter implements ReportWriter {
     h.append("</tbody></table>\n");
   }
 
-  private static void chart(StringBuilder h, String id, String title) {
+  static void chart(StringBuilder h, String id, String title) {
     h.append("<figure><figcaption>")
         .append(Xml.esc(title))
         .append("</figcaption><div class=\"chart\"><canvas id=\"")
@@ -373,7 +379,7 @@ final class HtmlWriter implements ReportWriter {
         .append("\"></canvas></div></figure>\n");
   }
 
-  private static void checks(StringBuilder h, List<CheckResult> checks) {
+  static void checks(StringBuilder h, List<CheckResult> checks) {
     if (checks.isEmpty()) {
       return;
     }
@@ -567,11 +573,11 @@ final class HtmlWriter implements ReportWriter {
     h.append("</div>\n</div>\n");
   }
 
-  private static String word(Status s) {
+  static String word(Status s) {
     return s == Status.PASS ? "✓ pass" : s == Status.FAIL ? "✗ fail" : "–";
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 1000.0) / 1000.0;
   }
 
@@ -622,6 +628,8 @@ final class HtmlWriter implements ReportWriter {
                  padding-left: 12px; }
       .empty, footer, .note { color: var(--muted); }
       h4 { font-size: 14px; margin: 10px 0 4px; }
+      .rt-scenario { border-top: 1px solid #d8dee4; padding-top: 6px; margin-top: 10px; }
+      tr.skip td { background: #f6f8fa; }
       """;
 
   private static final String CHART_SCRIPT =
@@ -680,6 +688,24 @@ final class HtmlWriter implements ReportWriter {
                                    grid: { drawOnChartArea: false } }) } } });
           }
         });
+        var rt = data.realtime;
+        if (rt) {
+          var colors = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948'];
+          var sets = rt.delivery.map(function (s, i) {
+            return { label: s.name, data: s.values, backgroundColor: colors[i % colors.length] };
+          });
+          rt.delivery.forEach(function (s, i) {
+            if (s.target !== undefined) {
+              sets.push({ type: 'line', label: s.name + ' target', data: rt.labels.map(function () { return s.target; }),
+                          borderColor: colors[i % colors.length], borderDash: [6, 4], pointRadius: 0 });
+            }
+          });
+          draw('rt-delivery', { type: 'bar', data: { labels: rt.labels, datasets: sets },
+                                options: { scales: { y: ms('ms') } } });
+          draw('rt-timing', { type: 'bar', data: { labels: rt.timingLabels, datasets: rt.timing.map(function (s, i) {
+                                return { label: s.name, data: s.values, backgroundColor: colors[i % colors.length] }; }) },
+                              options: { scales: { y: ms('ms') } } });
+        }
       })();
       """;
 }

@@ -1,17 +1,17 @@
 package dev.critpath.report.writer;
 
+import dev.critpath.report.model.CheckGroup;
 import dev.critpath.report.model.CheckResult;
-import dev.critpath.report.model.HttpFile;
-import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * JUnit XML (the Ant/Surefire dialect CI test tabs read): one testsuite per query and per HTTP
- * scenario, one testcase per threshold and expectation; a failure carries the evidence. A run that
- * did not complete adds an erroring testcase, so a cut-short run is never green.
+ * JUnit XML (the Ant/Surefire dialect CI test tabs read): one testsuite per query, HTTP scenario
+ * file, realtime scenario and read path's RLS check, one testcase per threshold, expectation and
+ * RLS probe; a failure carries the evidence, an inconclusive probe is skipped. A run that did not
+ * complete adds an erroring testcase, so a cut-short run is never green.
  */
 final class JUnitWriter implements ReportWriter {
 
@@ -28,11 +28,8 @@ final class JUnitWriter implements ReportWriter {
       s.incomplete = true;
       suites.add(s);
     }
-    for (QueryView q : run.queries()) {
-      suites.add(new Suite("critpath.query." + q.name(), q.checks()));
-    }
-    for (HttpFile f : run.http()) {
-      suites.add(new Suite("critpath.http." + f.name(), f.checks()));
+    for (CheckGroup g : run.checkGroups()) {
+      suites.add(new Suite(g.suite(), g.checks()));
     }
     int tests = 0;
     int failures = 0;

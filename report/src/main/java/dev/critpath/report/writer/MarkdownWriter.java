@@ -1,5 +1,6 @@
 package dev.critpath.report.writer;
 
+import dev.critpath.report.model.CheckGroup;
 import dev.critpath.report.model.CheckResult;
 import dev.critpath.report.model.Finding;
 import dev.critpath.report.model.Fmt;
@@ -60,6 +61,12 @@ final class MarkdownWriter implements ReportWriter {
     if (!run.http().isEmpty()) {
       http(md, run.http());
     }
+    if (!run.realtime().isEmpty()) {
+      RealtimeSection.markdown(md, run.realtime());
+    }
+    if (run.rls() != null) {
+      RlsSection.markdown(md, run.rls());
+    }
     if (!run.notes().isEmpty()) {
       md.append("### Notes\n\n");
       run.notes().forEach(n -> md.append("- ").append(line(n)).append('\n'));
@@ -103,17 +110,10 @@ final class MarkdownWriter implements ReportWriter {
 
   private static void failedChecks(StringBuilder md, RunView run) {
     StringBuilder list = new StringBuilder();
-    for (QueryView q : run.queries()) {
-      for (CheckResult c : q.checks()) {
+    for (CheckGroup g : run.checkGroups()) {
+      for (CheckResult c : g.checks()) {
         if (c.failed()) {
-          list.append(failure(q.name(), c));
-        }
-      }
-    }
-    for (HttpFile f : run.http()) {
-      for (CheckResult c : f.checks()) {
-        if (c.failed()) {
-          list.append(failure("http " + f.name(), c));
+          list.append(failure(g.subject(), c));
         }
       }
     }
@@ -143,14 +143,9 @@ final class MarkdownWriter implements ReportWriter {
         .append(")</summary>\n\n");
     md.append("| subject | kind | check | result | actual | evidence |\n");
     md.append("|---|---|---|---|---|---|\n");
-    for (QueryView q : run.queries()) {
-      for (CheckResult c : q.checks()) {
-        checkRow(md, q.name(), c);
-      }
-    }
-    for (HttpFile f : run.http()) {
-      for (CheckResult c : f.checks()) {
-        checkRow(md, "http " + f.name(), c);
+    for (CheckGroup g : run.checkGroups()) {
+      for (CheckResult c : g.checks()) {
+        checkRow(md, g.subject(), c);
       }
     }
     md.append("\n</details>\n\n");
@@ -312,7 +307,7 @@ final class MarkdownWriter implements ReportWriter {
     }
   }
 
-  private static String verdict(Status s) {
+  static String verdict(Status s) {
     return s == Status.FAIL ? "❌ fail" : s == Status.PASS ? "✅ pass" : "➖";
   }
 

@@ -71,4 +71,25 @@ class RunSchemaTest {
         .anySatisfy(m -> assertThat(m).startsWith("/sections/bench/queries/0/name: "))
         .anySatisfy(m -> assertThat(m).startsWith("/sections/http/baseUrl: "));
   }
+
+  @Test
+  void rlsAndRealtimeSectionsAreChecked() throws Exception {
+    ObjectNode rls =
+        (ObjectNode) Json.mapper().readTree(RUNS.resolve("real-rls/run.json").toFile());
+    ((ObjectNode) rls.at("/sections/rls/queries/0")).put("status", "ok");
+    ((ObjectNode) rls.at("/sections/rls/queries/1/probes/0"))
+        .put("evidence", "leaked as eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2ln");
+    ObjectNode realtime =
+        (ObjectNode) Json.mapper().readTree(RUNS.resolve("real-realtime/run.json").toFile());
+    ((ObjectNode) realtime.at("/sections/realtime/scenarios/0")).put("level", "sse");
+    ((ObjectNode) realtime.at("/sections/realtime/scenarios/1/delivery")).put("p95Ms", -1);
+
+    assertThat(RunSchema.validate(rls))
+        .anySatisfy(m -> assertThat(m).startsWith("/sections/rls/queries/0/status: "))
+        .anySatisfy(m -> assertThat(m).startsWith("/sections/rls/queries/1/probes/0/evidence: "));
+    assertThat(RunSchema.validate(realtime))
+        .anySatisfy(m -> assertThat(m).startsWith("/sections/realtime/scenarios/0/level: "))
+        .anySatisfy(
+            m -> assertThat(m).startsWith("/sections/realtime/scenarios/1/delivery/p95Ms: "));
+  }
 }

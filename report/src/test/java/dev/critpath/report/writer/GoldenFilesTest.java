@@ -23,7 +23,11 @@ class GoldenFilesTest {
     "full, MARKDOWN, full.md",
     "full, JUNIT, full.junit.xml",
     "incomplete, MARKDOWN, incomplete.md",
-    "incomplete, JUNIT, incomplete.junit.xml"
+    "incomplete, JUNIT, incomplete.junit.xml",
+    "real-realtime, MARKDOWN, real-realtime.md",
+    "real-realtime, JUNIT, real-realtime.junit.xml",
+    "real-rls, MARKDOWN, real-rls.md",
+    "real-rls, JUNIT, real-rls.junit.xml"
   })
   void outputMatchesGoldenFile(String run, ReportFormat format, String golden) throws Exception {
     RunView view = RunReader.read(RUNS.resolve(run));

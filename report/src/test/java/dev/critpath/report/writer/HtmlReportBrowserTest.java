@@ -87,7 +87,15 @@ class HtmlReportBrowserTest {
 
   /** Partial runs and copies of real bench, explain and http runs (bench trimmed to 4 paths). */
   @ParameterizedTest
-  @ValueSource(strings = {"incomplete", "real-bench", "real-explain", "real-http"})
+  @ValueSource(
+      strings = {
+        "incomplete",
+        "real-bench",
+        "real-explain",
+        "real-http",
+        "real-realtime",
+        "real-rls"
+      })
   void otherRunsLoadCleanAndShowEveryQuery(String name, @TempDir Path dir) throws Exception {
     RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve(name));
     Path html = dir.resolve("report.html");
@@ -105,6 +113,74 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void realtimeRunShowsEveryScenarioAndDrawsItsCharts(@TempDir Path dir) throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("real-realtime"));
+    Path html = dir.resolve("report.html");
+    Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
+
+    browser.load(html);
+
+    assertThat(browser.errors()).isEmpty();
+    List<String> names = new ArrayList<>();
+    run.realtime().forEach(s -> names.add(s.name()));
+    assertThat(names).containsExactly("listen over 4G", "websocket over 4G");
+    assertThat(
+            texts(
+                browser.eval(
+                    "Array.from(document.querySelectorAll('.rt-scenario')).map(s => s.dataset.scenario)")))
+        .containsExactlyElementsOf(names);
+    assertThat(
+            browser.eval("document.querySelectorAll('#realtime > table tbody tr').length").asInt())
+        .isEqualTo(names.size());
+    // each scenario's thresholds: 3 at the listen level, 5 with setup and reconnect for websocket
+    assertThat(
+            browser
+                .eval("document.querySelectorAll('.rt-scenario table.checks tbody tr').length")
+                .asInt())
+        .isEqualTo(8);
+    assertThat(texts(browser.eval("window.critpathCharts.map(c => c.canvas.id)")))
+        .containsExactly("rt-delivery", "rt-timing");
+    // one bar series per scenario; the 4G target (500 ms) is far above every bar, so named
+    assertThat(texts(browser.eval("window.critpathCharts[0].data.datasets.map(d => d.label)")))
+        .containsExactly("listen over 4G", "websocket over 4G");
+    assertThat(browser.eval("document.querySelector('#realtime figcaption').textContent").asText())
+        .isEqualTo(
+            "delivery latency percentiles (targets far above: listen over 4G p(95)<500,"
+                + " websocket over 4G p(95)<500)");
+    assertThat(drawn("rt-delivery")).isTrue();
+    assertThat(drawn("rt-timing")).isTrue();
+  }
+
+  @Test
+  void rlsRunShowsEveryProbeAndMarksTheLeaks(@TempDir Path dir) throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("real-rls"));
+    Path html = dir.resolve("report.html");
+    Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
+
+    browser.load(html);
+
+    assertThat(browser.errors()).isEmpty();
+    assertThat(browser.eval("document.querySelectorAll('#rls tbody tr').length").asInt())
+        .isEqualTo(run.rls().paths().size() * 2);
+    assertThat(
+            texts(
+                browser.eval(
+                    "Array.from(document.querySelectorAll('#rls tbody tr.fail')).map(r => r.dataset.query)")))
+        .containsExactly(
+            "business_message_search",
+            "channel_analytics",
+            "conversation_messages",
+            "message_fetch",
+            "message_search",
+            "message_search_ilike",
+            "unread_count_naive");
+    assertThat(browser.eval("document.querySelector('#rls p').textContent").asText())
+        .isEqualTo("10 read paths: 3 isolated, 7 leaked, 0 inconclusive.");
+    assertThat(browser.eval("document.getElementById('verdict').textContent").asText())
+        .isEqualTo("FAIL");
+  }
+
+  @Test
   void harnessSeesConsoleErrorsAndExceptions(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("broken.html");
     Files.writeString(
@@ -113,6 +189,17 @@ class HtmlReportBrowserTest {
     browser.load(html);
 
     assertThat(browser.errors()).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  /** Chart.js drew something on the canvas: some pixel is not transparent. */
+  private static boolean drawn(String canvasId) throws Exception {
+    return browser
+        .eval(
+            "(() => { const c = document.getElementById('"
+                + canvasId
+                + "'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + " return d.some(v => v !== 0); })()")
+        .asBoolean();
   }
 
   private static List<String> texts(JsonNode array) {
