@@ -53,6 +53,12 @@ class BadInputMatrixTest {
     // options and commands
     cases.add(row("unknown option", "Unknown option: '--bogus'", "--bogus"));
     cases.add(row("unknown command", "Unmatched argument", "nosuchcommand"));
+    cases.add(
+        row(
+            "unknown suite dataset",
+            "--dataset: unknown seed profile 'bogus'",
+            "--dataset",
+            "bogus"));
     cases.add(row("bad timeout", "statement-timeout", "migrate", "--statement-timeout", "abc"));
     cases.add(
         row(
