@@ -152,6 +152,18 @@ public final class RunComparator {
       notes.add(
           "timing says slower, but the runs are noisy and the plan, buffers and rows per call"
               + " did not change: not called a regression");
+    } else if (slower && !counters.worse && !counters.diffs.isEmpty() && contrary(series) != null) {
+      // one configuration significantly slower while another is clearly faster, on the same
+      // plan, buffers and rows: the machine moved between the runs, the query's work did not
+      SeriesDiff other = contrary(series);
+      status = Status.UNCHANGED;
+      notes.add(
+          "timing disagrees with itself ("
+              + other.label()
+              + " is "
+              + Words.change(other)
+              + ") and the plan, buffers and rows per call did not change: not called a"
+              + " regression");
     } else if (slower) {
       status = Status.REGRESSED;
     } else if (inconclusiveSlower && counters.worse) {
@@ -184,6 +196,19 @@ public final class RunComparator {
       causes.clear();
     }
     return new QueryDiff(b.name(), status, series, counters.diffs, causes, notes);
+  }
+
+  /**
+   * A series of a query that got slower elsewhere which moved the other way by at least the effect
+   * floor, or null. A real change to a query's work slows all its configurations (or leaves some
+   * unchanged, as added contention does); none gets clearly faster.
+   */
+  private SeriesDiff contrary(List<SeriesDiff> series) {
+    return series.stream()
+        .filter(s -> s.verdict() != SeriesVerdict.UNTESTED)
+        .filter(s -> s.change() <= -options.effectFloor())
+        .findFirst()
+        .orElse(null);
   }
 
   /** The second signal: counters both runs recorded, and what they say about a change. */

@@ -126,6 +126,40 @@ class CompareTest {
   }
 
   @Test
+  void aQueryWhoseConfigurationsDisagreeOnTheSameWorkIsNotARegression() throws Exception {
+    // What a busy neighbour did to a real A/A pair: 2-thread throughput 35% lower, 1-thread
+    // latency 15% lower, plan, buffers and rows the same.
+    Random random = new Random(5);
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("channel_analytics").mode("avgt").median(6.2).noise(0.03, 0).counters(2100, 5);
+    base.query("channel_analytics").mode("thrpt").threads(2).median(502).noise(0.03, 0);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("channel_analytics").mode("avgt").median(5.3).noise(0.03, 0).counters(2100, 5);
+    cur.query("channel_analytics").mode("thrpt").threads(2).median(372).noise(0.03, 0);
+
+    QueryDiff q = compare(base, cur, random).queries().get(0);
+
+    assertThat(q.series()).extracting(s -> s.verdict().name()).contains("SLOWER");
+    assertThat(q.status()).isEqualTo(Status.UNCHANGED);
+    assertThat(q.notes())
+        .anySatisfy(n -> assertThat(n).startsWith("timing disagrees with itself (avgt, 1 thread"));
+  }
+
+  @Test
+  void aSlowdownUnderContentionAloneIsStillARegression() throws Exception {
+    // 2 threads 30% slower, 1 thread unchanged: added contention, not noise
+    Random random = new Random(6);
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("send_message").mode("avgt").median(2.5).noise(0.03, 0).counters(84, 1);
+    base.query("send_message").mode("thrpt").threads(2).median(800).noise(0.03, 0);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("send_message").mode("avgt").median(2.5).noise(0.03, 0).counters(84, 1);
+    cur.query("send_message").mode("thrpt").threads(2).median(560).noise(0.03, 0);
+
+    assertThat(compare(base, cur, random).queries().get(0).status()).isEqualTo(Status.REGRESSED);
+  }
+
+  @Test
   void aQuarterSlowerQueryIsCaughtAndOnlyThatOne() throws Exception {
     Random random = new Random(7);
     int caught = 0;

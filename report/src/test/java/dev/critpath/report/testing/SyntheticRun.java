@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Writes a run directory (run.json, jmh.json, explain/*.json) with replicates drawn from known
@@ -145,6 +147,7 @@ public final class SyntheticRun {
     ds.put("fingerprint", fingerprint);
     ArrayNode benchQueries = sections.putObject("bench").putArray("queries");
     ArrayNode explainQueries = sections.putObject("explain").putArray("queries");
+    Set<String> described = new HashSet<>();
     for (Query q : queries) {
       if (q.failure != null) {
         benchQueries
@@ -177,6 +180,9 @@ public final class SyntheticRun {
       }
       metric.put("score", sum / n);
       metric.put("scoreError", "NaN");
+      if (!described.add(q.name)) {
+        continue; // another configuration (mode, threads) of a query already described
+      }
       ObjectNode b = benchQueries.addObject();
       b.put("name", q.name);
       b.put("status", "ok");
