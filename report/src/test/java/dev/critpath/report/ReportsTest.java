@@ -80,6 +80,22 @@ class ReportsTest {
   }
 
   @Test
+  void consoleSummaryNamesTheVariantThatLostConnections() {
+    StringWriter console = new StringWriter();
+    ConsoleSummary.print(
+        RunReader.read(RUNS.resolve("real-bench-connection-errors")),
+        null,
+        new PrintWriter(console));
+
+    assertThat(console.toString())
+        .contains(
+            "FAIL message_fetch measurement 'variant rls_on kept its connections': 2 connection"
+                + " errors (first: An I/O error occurred while sending to the backend. [SQLSTATE"
+                + " 08006] (throughput at 2 threads))")
+        .containsOnlyOnce("connection error");
+  }
+
+  @Test
   void markdownIsAppendedToTheStepSummary(@TempDir Path dir) throws Exception {
     Path summary = dir.resolve("summary.md");
     Files.writeString(summary, "earlier step\n");

@@ -4,7 +4,8 @@ package dev.critpath.report.model;
  * A threshold ("p95 &lt; 50ms") or an expectation ("uses index x; no seq scan on messages") with
  * its outcome and the evidence behind it.
  *
- * @param kind threshold, expectation, tenant boundary, or whether a stage ran at all
+ * @param kind threshold, expectation, tenant boundary, whether a stage ran at all, or whether its
+ *     measurement was undisturbed
  * @param name what was checked, as the catalog or scenario states it
  * @param status pass, fail or skip
  * @param actual the measured value in words ("p95 = 12.3 ms"), may be null
@@ -18,6 +19,8 @@ public record CheckResult(Kind kind, String name, Status status, String actual, 
     EXPECTATION,
     /** A stage ran for this subject at all (benchmark, plan capture, validation). */
     RUN,
+    /** A measurement was undisturbed: no call lost its connection mid-run. */
+    MEASUREMENT,
     /** A tenant boundary held: an identity got none of another business's rows. */
     RLS;
 
@@ -29,6 +32,8 @@ public record CheckResult(Kind kind, String name, Status status, String actual, 
           return "expectation";
         case RUN:
           return "run";
+        case MEASUREMENT:
+          return "measurement";
         default:
           return "rls";
       }

@@ -273,6 +273,9 @@ public final class RunReader {
         if (!pathFailed && v.status() != null && !"ok".equalsIgnoreCase(v.status())) {
           checks.add(ranCheck("variant " + v.name() + " ran", v.status(), v.reason()));
         }
+        if (v.connectionErrors() != null) {
+          checks.add(connectionCheck(v));
+        }
       }
     }
 
@@ -408,7 +411,29 @@ public final class RunReader {
         J.str(v, "reason"),
         latency(J.get(v, "latency")),
         serverStats(J.get(v, "server")),
-        J.num(v, "clientMinusServerMs"));
+        J.num(v, "clientMinusServerMs"),
+        connectionErrors(J.get(v, "connectionErrors")));
+  }
+
+  /** {count, first}; null when absent or zero (the producer leaves it out when none). */
+  private static ConnectionErrors connectionErrors(JsonNode node) {
+    Long count = J.lng(node, "count");
+    return count == null || count == 0 ? null : new ConnectionErrors(count, J.str(node, "first"));
+  }
+
+  /**
+   * A variant that lost connections mid-measurement fails: its numbers include the outage and the
+   * bench stage failed the run for it, while its status stays ok.
+   */
+  private static CheckResult connectionCheck(VariantView v) {
+    ConnectionErrors lost = v.connectionErrors();
+    return new CheckResult(
+        CheckResult.Kind.MEASUREMENT,
+        "variant " + v.name() + " kept its connections",
+        Status.FAIL,
+        lost.counted(),
+        lost.describe()
+            + "; its threads reconnected and measured on, so its numbers include the outage");
   }
 
   /** Whether a stage ran for the query: a failure is a failed check, a skip is skipped. */

@@ -5,6 +5,7 @@ package dev.critpath.report.model;
  * of row-level security is visible.
  *
  * @param clientMinusServerMs mean client latency minus mean server execution time
+ * @param connectionErrors calls that lost their connection mid-measurement; null when none
  */
 public record VariantView(
     String name,
@@ -12,4 +13,5 @@ public record VariantView(
     String reason,
     Latency latency,
     ServerStats server,
-    Double clientMinusServerMs) {}
+    Double clientMinusServerMs,
+    ConnectionErrors connectionErrors) {}

@@ -5,6 +5,7 @@ import dev.critpath.report.model.DatasetView;
 import dev.critpath.report.model.Fmt;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
+import dev.critpath.report.model.VariantView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,6 +143,20 @@ final class Describe {
   static Double buffersPerCall(QueryView q) {
     Double b = q.server().sharedBuffersPerCall();
     return b != null ? b : q.plan().sharedBuffers();
+  }
+
+  /**
+   * Each variant's lost connections ("rls_on: 2 connection errors (first: …)"), or null when none:
+   * why a query whose targets all held still fails.
+   */
+  static String connectionErrors(QueryView q) {
+    List<String> parts = new ArrayList<>();
+    for (VariantView v : q.variants()) {
+      if (v.connectionErrors() != null) {
+        parts.add(v.name() + ": " + v.connectionErrors().describe());
+      }
+    }
+    return parts.isEmpty() ? null : String.join("; ", parts);
   }
 
   static String queryVerdict(QueryView q) {

@@ -341,8 +341,9 @@ final class HtmlWriter implements ReportWriter {
     return true;
   }
 
+  /** Side by side when there are several, and always when one lost connections: it says so. */
   private static void variants(StringBuilder h, QueryView q) {
-    if (q.variants().size() < 2) {
+    if (q.variants().size() < 2 && Describe.connectionErrors(q) == null) {
       return;
     }
     h.append("<table class=\"grid variants\"><thead><tr><th>variant</th><th>p50</th><th>p95</th>")
@@ -366,6 +367,12 @@ final class HtmlWriter implements ReportWriter {
           .append("</td><td>")
           .append(Xml.esc(v.status() == null ? Fmt.NONE : v.status()))
           .append(v.reason() == null ? "" : ": " + Xml.esc(v.reason()))
+          .append(
+              v.connectionErrors() == null
+                  ? ""
+                  : "; <span class=\"connection-errors\">"
+                      + Xml.esc(v.connectionErrors().describe())
+                      + "</span>")
           .append("</td></tr>\n");
     }
     h.append("</tbody></table>\n");
@@ -630,6 +637,7 @@ final class HtmlWriter implements ReportWriter {
       h4 { font-size: 14px; margin: 10px 0 4px; }
       .rt-scenario { border-top: 1px solid #d8dee4; padding-top: 6px; margin-top: 10px; }
       tr.skip td { background: #f6f8fa; }
+      .connection-errors { color: var(--fail); }
       """;
 
   private static final String CHART_SCRIPT =

@@ -83,6 +83,7 @@ final class MarkdownWriter implements ReportWriter {
     for (QueryView q : run.queries()) {
       Double peak =
           q.throughput().stream().map(t -> t.opsPerSec()).max(Double::compare).orElse(null);
+      String lost = Describe.connectionErrors(q);
       md.append("| `")
           .append(q.name())
           .append("` | ")
@@ -103,6 +104,7 @@ final class MarkdownWriter implements ReportWriter {
           .append(Fmt.num(Describe.buffersPerCall(q)))
           .append(" | ")
           .append(Describe.queryVerdict(q))
+          .append(lost == null ? "" : " — " + cell(lost))
           .append(" |\n");
     }
     md.append('\n');

@@ -73,6 +73,28 @@ class RunSchemaTest {
   }
 
   @Test
+  void connectionErrorsAreChecked() throws Exception {
+    ObjectNode run =
+        (ObjectNode)
+            Json.mapper().readTree(RUNS.resolve("real-bench-connection-errors/run.json").toFile());
+    ((ObjectNode) run.at("/sections/bench")).put("connectionErrors", -1);
+    ObjectNode lost = (ObjectNode) run.at("/sections/bench/queries/2/variants/0/connectionErrors");
+    lost.put("count", 0);
+    lost.put("first", "lost postgresql://app:hunter2@db:5432/x");
+
+    assertThat(RunSchema.validate(run))
+        .anySatisfy(m -> assertThat(m).startsWith("/sections/bench/connectionErrors: "))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .startsWith("/sections/bench/queries/2/variants/0/connectionErrors/count: "))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .startsWith("/sections/bench/queries/2/variants/0/connectionErrors/first: "));
+  }
+
+  @Test
   void rlsAndRealtimeSectionsAreChecked() throws Exception {
     ObjectNode rls =
         (ObjectNode) Json.mapper().readTree(RUNS.resolve("real-rls/run.json").toFile());

@@ -13,6 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Markdown and JUnit output compared byte for byte with checked-in files. After an intended change,
  * regenerate them with {@code -Dcritpath.golden.update=true} and review the diff.
+ *
+ * <p>real-bench-connection-errors is the real-bench run with connection errors added to
+ * message_fetch's rls_on variant as the bench stage writes them (a crash-restart during its
+ * 2-thread throughput measurement, the first reason as a real one read).
  */
 class GoldenFilesTest {
   static final Path RUNS = Path.of("src/test/resources/runs");
@@ -27,7 +31,9 @@ class GoldenFilesTest {
     "real-realtime, MARKDOWN, real-realtime.md",
     "real-realtime, JUNIT, real-realtime.junit.xml",
     "real-rls, MARKDOWN, real-rls.md",
-    "real-rls, JUNIT, real-rls.junit.xml"
+    "real-rls, JUNIT, real-rls.junit.xml",
+    "real-bench-connection-errors, MARKDOWN, real-bench-connection-errors.md",
+    "real-bench-connection-errors, JUNIT, real-bench-connection-errors.junit.xml"
   })
   void outputMatchesGoldenFile(String run, ReportFormat format, String golden) throws Exception {
     RunView view = RunReader.read(RUNS.resolve(run));

@@ -181,6 +181,46 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void connectionErrorsShowBesideTheVariantAndAsAFailedCheck(@TempDir Path dir) throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("real-bench-connection-errors"));
+    Path html = dir.resolve("report.html");
+    Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
+
+    browser.load(html);
+
+    assertThat(browser.errors()).isEmpty();
+    String lost =
+        "2 connection errors (first: An I/O error occurred while sending to the backend."
+            + " [SQLSTATE 08006] (throughput at 2 threads))";
+    // only message_fetch's rls_on lost connections, and its row in the variants table says so
+    assertThat(
+            texts(
+                browser.eval(
+                    "Array.from(document.querySelectorAll('table.variants .connection-errors'))"
+                        + ".map(e => e.closest('section').dataset.query + ' '"
+                        + " + e.closest('tr').cells[0].innerText + ': ' + e.innerText)")))
+        .containsExactly("message_fetch rls_on: " + lost);
+    List<String> failedMeasurements =
+        texts(
+            browser.eval(
+                "Array.from(document.querySelectorAll('section.query table.checks tr.fail'))"
+                    + ".filter(r => r.cells[0].innerText === 'measurement')"
+                    + ".map(r => r.closest('section').dataset.query + ': ' + r.cells[1].innerText"
+                    + " + ' / ' + r.cells[4].innerText)"));
+    assertThat(failedMeasurements).hasSize(1);
+    assertThat(failedMeasurements.get(0))
+        .startsWith("message_fetch: variant rls_on kept its connections / " + lost);
+    // drawn red, not lost in the table: the style applies
+    assertThat(
+            browser
+                .eval("getComputedStyle(document.querySelector('.connection-errors')).color")
+                .asText())
+        .isEqualTo("rgb(207, 34, 46)");
+    assertThat(browser.eval("document.getElementById('verdict').textContent").asText())
+        .isEqualTo("FAIL");
+  }
+
+  @Test
   void harnessSeesConsoleErrorsAndExceptions(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("broken.html");
     Files.writeString(
