@@ -1,5 +1,6 @@
 package dev.critpath.cli;
 
+import dev.critpath.db.ConnectionSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,20 @@ record CliRun(int exitCode, String out, String err) {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
+  }
+
+  /** The libpq URL a user would pass as --db-url, password included. */
+  static String dbUrl(ConnectionSpec spec) {
+    return "postgresql://"
+        + spec.user()
+        + ":"
+        + spec.password()
+        + "@"
+        + spec.host()
+        + ":"
+        + spec.port()
+        + "/"
+        + spec.database();
   }
 
   /** The error output's non-empty lines (logging included). */

@@ -2,7 +2,6 @@ package dev.critpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.testkit.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class CommandLineTest {
   @Test
   void migrateTwiceThenDoctorPasses() {
     try (Database db = TestDatabases.empty("cli_migrate")) {
-      String url = url(db.spec());
+      String url = CliRun.dbUrl(db.spec());
       CliRun first = CliRun.of("migrate", "--db-url", url);
       CliRun second = CliRun.of("migrate", "--db-url", url);
       assertThat(first.exitCode()).as(first.err()).isZero();
@@ -31,18 +30,5 @@ class CommandLineTest {
       assertThat(first.out() + second.out() + doctor.out() + first.err())
           .doesNotContain(db.spec().password());
     }
-  }
-
-  private static String url(ConnectionSpec spec) {
-    return "postgresql://"
-        + spec.user()
-        + ":"
-        + spec.password()
-        + "@"
-        + spec.host()
-        + ":"
-        + spec.port()
-        + "/"
-        + spec.database();
   }
 }

@@ -2,7 +2,6 @@ package dev.critpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.testkit.TestDatabases;
 import java.io.IOException;
@@ -26,7 +25,7 @@ class ExplainInspectCommandTest {
         db.spec(),
         "INSERT INTO businesses (id, name) VALUES (gen_random_uuid(), 'one');"
             + "CREATE INDEX messages_conv_dup_idx ON messages (conversation_id, created_at DESC)");
-    url = url(db.spec());
+    url = CliRun.dbUrl(db.spec());
   }
 
   @AfterAll
@@ -110,18 +109,5 @@ class ExplainInspectCommandTest {
           .findFirst()
           .orElseThrow();
     }
-  }
-
-  private static String url(ConnectionSpec spec) {
-    return "postgresql://"
-        + spec.user()
-        + ":"
-        + spec.password()
-        + "@"
-        + spec.host()
-        + ":"
-        + spec.port()
-        + "/"
-        + spec.database();
   }
 }

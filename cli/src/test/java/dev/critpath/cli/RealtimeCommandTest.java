@@ -3,7 +3,6 @@ package dev.critpath.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
 import dev.critpath.testkit.TestDatabases;
@@ -61,7 +60,7 @@ class RealtimeCommandTest {
           CliRun.of(
               "realtime",
               "--db-url",
-              url(db.spec()),
+              CliRun.dbUrl(db.spec()),
               "--level",
               "websocket",
               "--subscribers",
@@ -90,7 +89,7 @@ class RealtimeCommandTest {
           CliRun.of(
               "realtime",
               "--db-url",
-              url(db.spec()),
+              CliRun.dbUrl(db.spec()),
               "--subscribers",
               "10",
               "--rate",
@@ -122,18 +121,5 @@ class RealtimeCommandTest {
       }
       assertThat(realtime.path("passed").isBoolean()).isTrue();
     }
-  }
-
-  private static String url(ConnectionSpec spec) {
-    return "postgresql://"
-        + spec.user()
-        + ":"
-        + spec.password()
-        + "@"
-        + spec.host()
-        + ":"
-        + spec.port()
-        + "/"
-        + spec.database();
   }
 }

@@ -80,7 +80,7 @@ class SecretSweepTest {
                 "--results",
                 results.toString(),
                 "--db-url",
-                url(spec))
+                CliRun.dbUrl(spec))
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile());
     pb.environment().put("SUPABASE_JWT_SECRET", jwtSecret);
@@ -144,19 +144,6 @@ class SecretSweepTest {
     try (Stream<Path> walk = Files.walk(root)) {
       return walk.filter(Files::isRegularFile).sorted().toList();
     }
-  }
-
-  private static String url(ConnectionSpec spec) {
-    return "postgresql://"
-        + spec.user()
-        + ":"
-        + spec.password()
-        + "@"
-        + spec.host()
-        + ":"
-        + spec.port()
-        + "/"
-        + spec.database();
   }
 
   /** A Supabase-style API key: an HS256 JWT with the role, signed with the project's secret. */

@@ -2,7 +2,6 @@ package dev.critpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.seed.SeedReport;
 import dev.critpath.testkit.TestDatabases;
@@ -28,7 +27,7 @@ class SeedCommandTest {
               "--anchor",
               "2025-06-01",
               "--db-url",
-              url(db.spec()),
+              CliRun.dbUrl(db.spec()),
               "--out",
               out.toString());
       assertThat(run.exitCode()).as(run.err()).isZero();
@@ -60,22 +59,9 @@ class SeedCommandTest {
   @Test
   void aDatabaseWithoutTheSchemaSaysToMigrate() {
     try (Database db = TestDatabases.empty("cli_seed_empty")) {
-      CliRun run = CliRun.of("seed", "--profile", "tiny", "--db-url", url(db.spec()));
+      CliRun run = CliRun.of("seed", "--profile", "tiny", "--db-url", CliRun.dbUrl(db.spec()));
       assertThat(run.exitCode()).isEqualTo(2);
       assertThat(run.err()).contains("run ./run.sh migrate first");
     }
-  }
-
-  private static String url(ConnectionSpec spec) {
-    return "postgresql://"
-        + spec.user()
-        + ":"
-        + spec.password()
-        + "@"
-        + spec.host()
-        + ":"
-        + spec.port()
-        + "/"
-        + spec.database();
   }
 }
