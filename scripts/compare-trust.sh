@@ -12,8 +12,8 @@
 #   scripts/compare-trust.sh [PAIRS]          default 10 pairs
 # Environment: CRITPATH_TRUST_DIR (work directory, default a new one under /tmp),
 #   CRITPATH_TRUST_PROFILE (seed profile, default small), CRITPATH_TRUST_ONLY (paths),
-#   CRITPATH_TRUST_JMH (JMH options), CRITPATH_TRUST_WINDOW (the wider window, default 45 days: about a
-#   quarter more rows than 30, as the seeded timestamps lean recent).
+#   CRITPATH_TRUST_JMH (JMH options), CRITPATH_TRUST_WINDOW (the wider window, default 40 days: 23% more
+#   shared buffers per call than 30 on the small profile, i.e. about a quarter more work).
 # Needs java 17+, jq. Takes about 2 minutes per run: 2 * PAIRS + 2 runs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +24,7 @@ only="${CRITPATH_TRUST_ONLY:-message_fetch,conversation_list,unread_count,channe
 # 10 measurement iterations: the rank test needs replicates (the quick profile's 3 cannot
 # reach significance); one fork, as CI runs it
 jmh="${CRITPATH_TRUST_JMH:--f 1 -wi 2 -w 300ms -i 10 -r 300ms}"
-window="${CRITPATH_TRUST_WINDOW:-45 days}"
+window="${CRITPATH_TRUST_WINDOW:-40 days}"
 
 command -v jq >/dev/null || { echo "compare-trust: jq not found (apt-get install jq)" >&2; exit 2; }
 mkdir -p "$work/runs" "$work/logs"
