@@ -203,16 +203,37 @@ final class IndexManager {
     }
   }
 
-  /** Rebuilds one index and forgets its recipe (autocommit connection). */
+  /**
+   * Rebuilds one index and forgets its recipe in one transaction, so a connection lost in between
+   * cannot leave the index built and its recipe still pending (a later cleanup would build it
+   * twice). An index that exists already only has its recipe forgotten.
+   */
   static void restore(Connection c, Dropped d) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute(d.restoreSql());
-      try (PreparedStatement forget =
-          c.prepareStatement("DELETE FROM " + PENDING_TABLE + " WHERE name = ?")) {
-        forget.setString(1, d.name());
-        forget.executeUpdate();
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement();
+        PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL");
+        PreparedStatement forget =
+            c.prepareStatement("DELETE FROM " + PENDING_TABLE + " WHERE name = ?")) {
+      exists.setString(1, "public." + quote(d.name()));
+      try (ResultSet rs = exists.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          st.execute(d.restoreSql());
+        }
       }
+      forget.setString(1, d.name());
+      forget.executeUpdate();
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed); // the connection is gone: the server rolled back
+      }
+      throw e;
     }
+    c.setAutoCommit(autoCommit);
   }
 
   /** Rebuilds whatever is still recorded as dropped (after a failed seed). */
