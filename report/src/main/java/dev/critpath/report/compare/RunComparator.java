@@ -12,6 +12,7 @@ import dev.critpath.report.model.PlanNode;
 import dev.critpath.report.model.PlanView;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
+import dev.critpath.report.model.VariantView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -125,6 +126,8 @@ public final class RunComparator {
     if (pending.isEmpty()) {
       notes.add("no JMH replicates in both runs (jmh.json missing or no matching configuration)");
     }
+    outages(b, "baseline", notes);
+    outages(c, "current", notes);
 
     Counters counters = counters(b, c, current);
     boolean slower = series.stream().anyMatch(s -> s.verdict() == SeriesVerdict.SLOWER);
@@ -209,6 +212,22 @@ public final class RunComparator {
         .filter(s -> s.change() <= -options.effectFloor())
         .findFirst()
         .orElse(null);
+  }
+
+  /** A run that lost connections while measuring a query: its numbers include the outage. */
+  private static void outages(QueryView q, String run, List<String> notes) {
+    for (VariantView v : q.variants()) {
+      if (v.connectionErrors() != null) {
+        notes.add(
+            "the "
+                + run
+                + " run lost "
+                + v.connectionErrors().describe()
+                + " measuring "
+                + v.name()
+                + ": its numbers include the outage");
+      }
+    }
   }
 
   /** The second signal: counters both runs recorded, and what they say about a change. */

@@ -318,6 +318,27 @@ class CompareTest {
   }
 
   @Test
+  void aRunThatLostConnectionsSaysItsNumbersIncludeTheOutage(@TempDir Path out) {
+    Path real = Path.of("src/test/resources/runs/real-bench");
+    Path lost = Path.of("src/test/resources/runs/real-bench-connection-errors");
+    Compare.Result r = Compare.run(real, lost, CompareOptions.defaults(), out, null);
+    QueryDiff fetch =
+        r.comparison().queries().stream()
+            .filter(q -> q.name().equals("message_fetch"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(fetch.notes())
+        .anySatisfy(
+            n ->
+                assertThat(n)
+                    .startsWith("the current run lost 2 connection errors (first: ")
+                    .endsWith("measuring rls_on: its numbers include the outage"));
+    assertThat(r.comparison().queries())
+        .filteredOn(q -> !q.name().equals("message_fetch"))
+        .allSatisfy(q -> assertThat(q.notes()).noneMatch(n -> n.contains("lost")));
+  }
+
+  @Test
   void aQueryThatStoppedWorkingIsARegressionAndOneWithoutTimingIsNotCalledUnchanged()
       throws Exception {
     SyntheticRun base = SyntheticRun.named("a");
