@@ -33,17 +33,7 @@ class InterruptedRunTest {
     try (Database db = TestDatabases.migrated("interrupted")) {
       Seeder.seed(db, SeedOptions.of(Profile.TINY));
       ConnectionSpec spec = db.spec();
-      String url =
-          "postgresql://"
-              + spec.user()
-              + ":"
-              + spec.password()
-              + "@"
-              + spec.host()
-              + ":"
-              + spec.port()
-              + "/"
-              + spec.database();
+      String url = CliRun.dbUrl(spec);
       Path results = tmp.resolve("results");
       Path log = tmp.resolve("out.log");
       // The URL goes in through the environment, as CI passes it; never on a command line.

@@ -160,12 +160,11 @@ final class SearchVectors {
   static void verify(Connection c, long messages) throws SQLException {
     double percent = Math.min(100.0, 100.0 * VERIFIED_MESSAGES / Math.max(1, messages));
     String sql =
-        "SELECT count(*) FILTER (WHERE search IS DISTINCT FROM to_tsvector('english', content)),"
-            + " count(*), min(id::text) FILTER (WHERE search IS DISTINCT FROM"
-            + " to_tsvector('english', content))"
+        "SELECT count(*) FILTER (WHERE wrong), count(*), min(id::text) FILTER (WHERE wrong)"
+            + " FROM (SELECT id, search IS DISTINCT FROM to_tsvector('english', content) AS wrong"
             + " FROM messages TABLESAMPLE SYSTEM ("
             + percent
-            + ") REPEATABLE (42)";
+            + ") REPEATABLE (42)) sampled";
     try (PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
