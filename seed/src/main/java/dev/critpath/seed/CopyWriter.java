@@ -19,6 +19,15 @@ final class CopyWriter {
   private static final int FLUSH_AT = BUFFER - (1 << 13);
   private static final int UUID_OID = 2950;
 
+  /** 0..9999 as four hex nibbles holding their decimal digits (see {@link #bcd}). */
+  private static final long[] BCD_4_DIGITS = new long[10_000];
+
+  static {
+    for (int i = 0; i < BCD_4_DIGITS.length; i++) {
+      BCD_4_DIGITS[i] = (i / 1000) << 12 | (i / 100 % 10) << 8 | (i / 10 % 10) << 4 | i % 10;
+    }
+  }
+
   private final CopyIn copy;
   private final LongConsumer rowsDone;
   private final byte[] buf = new byte[BUFFER];
@@ -165,12 +174,9 @@ final class CopyWriter {
 
   /** The index's 12 decimal digits as 12 hex nibbles: how the id text reads as a uuid. */
   static long bcd(long index) {
-    long out = 0;
-    long rest = index;
-    for (int shift = 0; shift < 48; shift += 4) {
-      out |= (rest % 10) << shift;
-      rest /= 10;
-    }
-    return out;
+    // Three table lookups instead of 24 divisions: four ids per message row make this hot.
+    return BCD_4_DIGITS[(int) (index % 10_000)]
+        | BCD_4_DIGITS[(int) (index / 10_000 % 10_000)] << 16
+        | BCD_4_DIGITS[(int) (index / 100_000_000 % 10_000)] << 32;
   }
 }

@@ -6,33 +6,76 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Drops the seeded tables' secondary indexes before the bulk load and rebuilds them after, because
- * one sorted build is far cheaper than a million incremental inserts. Constraint indexes go too
- * when no foreign key needs them and critpath's rows cannot collide with anyone else's (their key
- * holds a critpath id), e.g. the read receipts' primary key.
+ * Drops what slows a bulk load before it and rebuilds it after, as pg_restore and {@code pgbench
+ * -i} do: one sorted index build is far cheaper than a million incremental inserts, and any BEFORE
+ * row trigger (even one session_replication_role skips) makes COPY insert row by row instead of in
+ * batches. Dropped are the seeded tables' secondary indexes, their enabled triggers, and their
+ * primary and unique keys when critpath's rows cannot collide with anyone else's (the key holds a
+ * critpath id); a key that foreign keys reference goes only when every one of them is on a seeded
+ * table, and those foreign keys go with it.
  *
  * <p>What was dropped is written to {@code critpath.seed_dropped_index} in the same transaction as
  * the drop, so a seed that dies half-way (killed, server gone) leaves the recipe behind and the
- * next seed rebuilds exactly those indexes. The set of indexes and constraints must be the same
- * after a seed as before: {@link #snapshot} compares them.
+ * next seed rebuilds exactly what was dropped. The set of indexes, constraints and triggers must be
+ * the same after a seed as before: {@link #snapshot} compares them.
  */
 final class IndexManager {
   static final String PENDING_TABLE = "critpath.seed_dropped_index";
 
-  /** One index (or the constraint it backs) with how to drop and rebuild it. */
-  record Dropped(String table, String name, String dropSql, String restoreSql) {}
+  /** What a recipe rebuilds, in the order an interrupted seed's recipes are replayed. */
+  enum Kind {
+    /** An index, or the primary or unique key it backs: named like the index. */
+    INDEX,
+    /** Rebuilt after the keys it references. */
+    FOREIGN_KEY,
+    TRIGGER;
+
+    String sqlName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+  }
+
+  /**
+   * One dropped object with how to drop and rebuild it.
+   *
+   * @param references for a foreign key, the index of the key it references; otherwise null
+   */
+  record Dropped(
+      Kind kind, String table, String name, String dropSql, String restoreSql, String references) {
+
+    /** A primary or unique key (as opposed to a plain index). */
+    boolean isKey() {
+      return kind == Kind.INDEX && restoreSql.startsWith("ALTER TABLE");
+    }
+
+    /**
+     * The recipe's name in the pending table: index names are unique per schema, the rest per
+     * table.
+     */
+    String pendingName() {
+      return kind == Kind.INDEX ? name : table + "." + name;
+    }
+
+    @Override
+    public String toString() {
+      return kind.sqlName() + " " + name;
+    }
+  }
 
   private IndexManager() {}
 
   /**
-   * The indexes and constraints of the seeded tables as comparable text: index definitions and
-   * constraint definitions, qualified so that the search path does not matter.
+   * The indexes, constraints and triggers of the seeded tables as comparable text, qualified so
+   * that the search path does not matter.
    */
   static Set<String> snapshot(Connection c) throws SQLException {
     Set<String> out = new TreeSet<>();
@@ -48,10 +91,19 @@ final class IndexManager {
                   + ")"
                   + " UNION ALL"
                   + " SELECT 'constraint ' || t.relname || '.' || k.conname || ' '"
-                  + " || pg_get_constraintdef(k.oid) FROM pg_constraint k"
+                  + " || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN ''"
+                  + " ELSE ' (not validated)' END FROM pg_constraint k"
                   + " JOIN pg_class t ON t.oid = k.conrelid"
                   + " JOIN pg_namespace n ON n.oid = t.relnamespace"
                   + " WHERE n.nspname = 'public' AND t.relname IN ("
+                  + tableList()
+                  + ")"
+                  + " UNION ALL"
+                  + " SELECT 'trigger ' || pg_get_triggerdef(g.oid) || ' enabled ' || g.tgenabled::text"
+                  + " FROM pg_trigger g"
+                  + " JOIN pg_class t ON t.oid = g.tgrelid"
+                  + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                  + " WHERE NOT g.tgisinternal AND n.nspname = 'public' AND t.relname IN ("
                   + tableList()
                   + ")")) {
         while (rs.next()) {
@@ -64,59 +116,164 @@ final class IndexManager {
     return out;
   }
 
-  /** The indexes this seed may drop: plain indexes, and safe unreferenced PK/UNIQUE constraints. */
+  /**
+   * What this seed may drop, foreign keys before the keys they reference (the order {@link #drop}
+   * needs).
+   */
   static List<Dropped> droppable(Connection c) throws SQLException {
-    List<Dropped> out = new ArrayList<>();
-    String sql =
-        "SELECT t.relname, x.relname, k.conname, k.contype,"
-            + " pg_get_indexdef(i.indexrelid), pg_get_constraintdef(k.oid),"
-            + " (SELECT array_agg(a.attname::text) FROM pg_attribute a"
-            + "   WHERE a.attrelid = t.oid AND a.attnum = ANY (i.indkey)),"
-            + " EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f'"
-            + "   AND f.conindid = i.indexrelid)"
-            + " FROM pg_index i"
-            + " JOIN pg_class t ON t.oid = i.indrelid"
-            + " JOIN pg_class x ON x.oid = i.indexrelid"
-            + " JOIN pg_namespace n ON n.oid = t.relnamespace"
-            + " LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = t.oid"
-            + "   AND k.contype IN ('p', 'u', 'x')"
-            + " WHERE n.nspname = 'public' AND t.relname IN ("
-            + tableList()
-            + ") ORDER BY t.relname, x.relname";
+    List<Dropped> foreignKeys = new ArrayList<>();
+    List<Dropped> rest = new ArrayList<>();
     try (Statement st = c.createStatement()) {
       st.execute("SET search_path = pg_catalog");
-      try (ResultSet rs = st.executeQuery(sql)) {
-        while (rs.next()) {
-          String table = rs.getString(1);
-          String index = rs.getString(2);
-          String constraint = rs.getString(3);
-          if (constraint == null) {
-            out.add(
-                new Dropped(table, index, "DROP INDEX public." + quote(index), rs.getString(5)));
-            continue;
-          }
-          boolean referenced = rs.getBoolean(8);
-          String type = rs.getString(4);
-          String[] columns = (String[]) rs.getArray(7).getArray();
-          if (!referenced && !type.equals("x") && holdsCritpathKey(table, columns)) {
-            out.add(
-                new Dropped(
-                    table,
-                    index,
-                    "ALTER TABLE public." + quote(table) + " DROP CONSTRAINT " + quote(constraint),
-                    "ALTER TABLE public."
-                        + quote(table)
-                        + " ADD CONSTRAINT "
-                        + quote(constraint)
-                        + " "
-                        + rs.getString(6)));
-          }
-        }
+      try {
+        Map<String, List<Dropped>> referencing = referencingForeignKeys(st);
+        indexes(st, referencing, foreignKeys, rest);
+        triggers(st, rest);
       } finally {
         st.execute("RESET search_path");
       }
     }
+    List<Dropped> out = new ArrayList<>(foreignKeys);
+    out.addAll(rest);
     return out;
+  }
+
+  /**
+   * Foreign keys that reference a seeded table, by the index of the key they reference. One from
+   * outside the seeded tables, or one not validated (re-adding it would validate it), is listed
+   * with a null recipe, which keeps its key in place.
+   */
+  private static Map<String, List<Dropped>> referencingForeignKeys(Statement st)
+      throws SQLException {
+    Map<String, List<Dropped>> out = new HashMap<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT x.relname, n.nspname = 'public' AND t.relname IN ("
+                + tableList()
+                + ") AND f.convalidated, t.relname, f.conname, pg_get_constraintdef(f.oid)"
+                + " FROM pg_constraint f"
+                + " JOIN pg_class x ON x.oid = f.conindid"
+                + " JOIN pg_class p ON p.oid = f.confrelid"
+                + " JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+                + " JOIN pg_class t ON t.oid = f.conrelid"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " WHERE f.contype = 'f' AND pn.nspname = 'public'"
+                + " AND p.relname IN ("
+                + tableList()
+                + ")")) {
+      while (rs.next()) {
+        String index = rs.getString(1);
+        boolean rebuildable = rs.getBoolean(2);
+        String table = rs.getString(3);
+        String name = rs.getString(4);
+        Dropped fk =
+            rebuildable
+                ? new Dropped(
+                    Kind.FOREIGN_KEY,
+                    table,
+                    name,
+                    "ALTER TABLE public." + quote(table) + " DROP CONSTRAINT " + quote(name),
+                    "ALTER TABLE public."
+                        + quote(table)
+                        + " ADD CONSTRAINT "
+                        + quote(name)
+                        + " "
+                        + rs.getString(5),
+                    index)
+                : null;
+        out.computeIfAbsent(index, k -> new ArrayList<>()).add(fk);
+      }
+    }
+    return out;
+  }
+
+  private static void indexes(
+      Statement st,
+      Map<String, List<Dropped>> referencing,
+      List<Dropped> foreignKeys,
+      List<Dropped> rest)
+      throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT t.relname, x.relname, k.conname, k.contype,"
+                + " pg_get_indexdef(i.indexrelid), pg_get_constraintdef(k.oid),"
+                + " (SELECT array_agg(a.attname::text) FROM pg_attribute a"
+                + "   WHERE a.attrelid = t.oid AND a.attnum = ANY (i.indkey))"
+                + " FROM pg_index i"
+                + " JOIN pg_class t ON t.oid = i.indrelid"
+                + " JOIN pg_class x ON x.oid = i.indexrelid"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = t.oid"
+                + "   AND k.contype IN ('p', 'u', 'x')"
+                + " WHERE n.nspname = 'public' AND t.relname IN ("
+                + tableList()
+                + ") ORDER BY t.relname, x.relname")) {
+      while (rs.next()) {
+        String table = rs.getString(1);
+        String index = rs.getString(2);
+        String constraint = rs.getString(3);
+        List<Dropped> referencedBy = referencing.getOrDefault(index, List.of());
+        if (constraint == null) {
+          if (referencedBy.isEmpty()) { // a unique index can back a foreign key too
+            rest.add(
+                new Dropped(
+                    Kind.INDEX,
+                    table,
+                    index,
+                    "DROP INDEX public." + quote(index),
+                    rs.getString(5),
+                    null));
+          }
+          continue;
+        }
+        String type = rs.getString(4);
+        String[] columns = (String[]) rs.getArray(7).getArray();
+        if (!type.equals("x")
+            && referencedBy.stream().allMatch(java.util.Objects::nonNull)
+            && holdsCritpathKey(table, columns)) {
+          foreignKeys.addAll(referencedBy);
+          rest.add(
+              new Dropped(
+                  Kind.INDEX,
+                  table,
+                  index,
+                  "ALTER TABLE public." + quote(table) + " DROP CONSTRAINT " + quote(constraint),
+                  "ALTER TABLE public."
+                      + quote(table)
+                      + " ADD CONSTRAINT "
+                      + quote(constraint)
+                      + " "
+                      + rs.getString(6),
+                  null));
+        }
+      }
+    }
+  }
+
+  /** Enabled triggers; one disabled or set to fire in replica mode is left alone. */
+  private static void triggers(Statement st, List<Dropped> rest) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT t.relname, g.tgname, pg_get_triggerdef(g.oid) FROM pg_trigger g"
+                + " JOIN pg_class t ON t.oid = g.tgrelid"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                + " WHERE NOT g.tgisinternal AND g.tgenabled = 'O' AND n.nspname = 'public'"
+                + " AND t.relname IN ("
+                + tableList()
+                + ") ORDER BY t.relname, g.tgname")) {
+      while (rs.next()) {
+        String table = rs.getString(1);
+        String name = rs.getString(2);
+        rest.add(
+            new Dropped(
+                Kind.TRIGGER,
+                table,
+                name,
+                "DROP TRIGGER " + quote(name) + " ON public." + quote(table),
+                rs.getString(3),
+                null));
+      }
+    }
   }
 
   /**
@@ -154,43 +311,60 @@ final class IndexManager {
               + PENDING_TABLE
               + " (name text PRIMARY KEY, table_name text NOT NULL, restore_sql text NOT NULL,"
               + " dropped_at timestamptz NOT NULL DEFAULT now())");
+      // Recipes older than foreign keys and triggers were all indexes.
+      st.execute(
+          "ALTER TABLE "
+              + PENDING_TABLE
+              + " ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT '"
+              + Kind.INDEX.name()
+              + "'");
       st.execute(
           "COMMENT ON TABLE "
               + PENDING_TABLE
-              + " IS 'Indexes critpath seed dropped for a bulk load and has not rebuilt yet; the"
-              + " next seed rebuilds them.'");
+              + " IS 'Indexes, keys, foreign keys and triggers critpath seed dropped for a bulk"
+              + " load and has not rebuilt yet; the next seed rebuilds them.'");
     }
   }
 
-  /** Indexes an earlier, interrupted seed dropped and never rebuilt. */
+  /** What an earlier, interrupted seed dropped and never rebuilt, in the order to rebuild it. */
   static List<Dropped> pending(Connection c) throws SQLException {
     List<Dropped> out = new ArrayList<>();
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT table_name, name, restore_sql FROM " + PENDING_TABLE + " ORDER BY name")) {
+                "SELECT kind, table_name, name, restore_sql FROM "
+                    + PENDING_TABLE
+                    + " ORDER BY name")) {
       while (rs.next()) {
-        out.add(new Dropped(rs.getString(1), rs.getString(2), null, rs.getString(3)));
+        Kind kind = Kind.valueOf(rs.getString(1));
+        String table = rs.getString(2);
+        String name = rs.getString(3);
+        if (kind != Kind.INDEX) {
+          name = name.substring(table.length() + 1);
+        }
+        out.add(new Dropped(kind, table, name, null, rs.getString(4), null));
       }
     }
+    out.sort(Comparator.comparing(Dropped::kind));
     return out;
   }
 
   /** Records then drops, in one transaction: a crash leaves either both or neither. */
-  static void drop(Connection c, List<Dropped> indexes) throws SQLException {
+  static void drop(Connection c, List<Dropped> objects) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try (PreparedStatement record =
             c.prepareStatement(
                 "INSERT INTO "
                     + PENDING_TABLE
-                    + " (name, table_name, restore_sql) VALUES (?, ?, ?)"
+                    + " (kind, name, table_name, restore_sql) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (name) DO NOTHING");
         Statement st = c.createStatement()) {
-      for (Dropped d : indexes) {
-        record.setString(1, d.name());
-        record.setString(2, d.table());
-        record.setString(3, d.restoreSql());
+      for (Dropped d : objects) {
+        record.setString(1, d.kind().name());
+        record.setString(2, d.pendingName());
+        record.setString(3, d.table());
+        record.setString(4, d.restoreSql());
         record.executeUpdate();
         st.execute(d.dropSql());
       }
@@ -204,25 +378,26 @@ final class IndexManager {
   }
 
   /**
-   * Rebuilds one index and forgets its recipe in one transaction, so a connection lost in between
-   * cannot leave the index built and its recipe still pending (a later cleanup would build it
-   * twice). An index that exists already only has its recipe forgotten.
+   * Rebuilds one dropped object and forgets its recipe in one transaction, so a connection lost in
+   * between cannot leave it rebuilt and its recipe still pending (a later cleanup would build it
+   * twice). One that exists already only has its recipe forgotten.
    */
   static void restore(Connection c, Dropped d) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement st = c.createStatement();
-        PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL");
+        PreparedStatement exists = c.prepareStatement(existsSql(d.kind()));
         PreparedStatement forget =
             c.prepareStatement("DELETE FROM " + PENDING_TABLE + " WHERE name = ?")) {
-      exists.setString(1, "public." + quote(d.name()));
+      exists.setString(1, "public." + quote(d.table()));
+      exists.setString(2, d.name());
       try (ResultSet rs = exists.executeQuery()) {
         rs.next();
         if (!rs.getBoolean(1)) {
           st.execute(d.restoreSql());
         }
       }
-      forget.setString(1, d.name());
+      forget.setString(1, d.pendingName());
       forget.executeUpdate();
       c.commit();
     } catch (SQLException | RuntimeException e) {
@@ -234,6 +409,24 @@ final class IndexManager {
       throw e;
     }
     c.setAutoCommit(autoCommit);
+  }
+
+  /** Whether the object exists on its table: parameters are the qualified table and the name. */
+  private static String existsSql(Kind kind) {
+    switch (kind) {
+      case INDEX:
+        return "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index i"
+            + " JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
+            + " WHERE i.indrelid = to_regclass(?) AND x.relname = ?)";
+      case FOREIGN_KEY:
+        return "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint"
+            + " WHERE conrelid = to_regclass(?) AND conname = ?)";
+      case TRIGGER:
+        return "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger"
+            + " WHERE tgrelid = to_regclass(?) AND tgname = ?)";
+      default:
+        throw new IllegalArgumentException(kind.name());
+    }
   }
 
   /** Rebuilds whatever is still recorded as dropped (after a failed seed). */

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,6 +150,7 @@ public final class Seeder {
         cleanupSeconds = (System.nanoTime() - tc) / 1e9;
         List<IndexManager.Dropped> dropped = IndexManager.droppable(control);
         IndexManager.drop(control, dropped);
+        LOG.debug("dropped for the load: {}", dropped);
 
         SearchVectors searchVectors = SearchVectors.analyse(control, model.text());
         stats = join(planned);
@@ -197,54 +200,105 @@ public final class Seeder {
 
   // ------------------------------------------------------------------ load
 
+  /**
+   * The load as a task graph. Per table: its outgoing foreign keys (empty table: no scan), the COPY
+   * streams, the keys other tables reference and the triggers, VACUUM ANALYZE (while no secondary
+   * index exists, so the heap is hinted and all-visible once and no index needs a cleanup scan),
+   * then the secondary indexes. Lock conflicts decide the edges: a foreign key locks both tables
+   * against COPY, VACUUM and index builds.
+   */
   private void load(Rows rows, List<IndexManager.Dropped> dropped) throws Exception {
     TaskRunner runner = new TaskRunner();
     Map<SeedTable, List<TaskRunner.Task>> copies = new EnumMap<>(SeedTable.class);
+    Map<SeedTable, List<TaskRunner.Task>> beforeCopy = new EnumMap<>(SeedTable.class);
+    Map<SeedTable, List<TaskRunner.Task>> beforeAnalyze = new EnumMap<>(SeedTable.class);
+    Map<String, String> indexTables = new HashMap<>();
+    Set<String> referencedKeys = new HashSet<>();
+    for (IndexManager.Dropped d : dropped) {
+      if (d.kind() == IndexManager.Kind.INDEX) {
+        indexTables.put(d.name(), d.table());
+      } else if (d.kind() == IndexManager.Kind.FOREIGN_KEY) {
+        referencedKeys.add(d.references());
+      }
+    }
     for (SeedTable table : SeedTable.values()) {
+      beforeCopy.put(table, new ArrayList<>());
+      beforeAnalyze.put(table, new ArrayList<>());
+    }
+    for (SeedTable table : SeedTable.values()) { // parents first
       Rows.Source source = rows.source(table);
       int parts = source.plannedRows() >= SPLIT_ROWS ? options.jobs() : 1;
       TableProgress p = new TableProgress();
       p.parts = parts;
       p.partsLeft = parts;
       progress.put(table, p);
+      AtomicLong nextChunk = new AtomicLong();
       List<TaskRunner.Task> tasks = new ArrayList<>();
       for (int part = 0; part < parts; part++) {
-        final int partIndex = part;
         TaskRunner.Task task =
             runner.add(
                 "copy " + table.sqlName() + " " + (part + 1) + "/" + parts,
                 copyCost(table) * source.plannedRows() / parts,
-                c -> copy(c, table, source, partIndex, parts));
+                c -> copy(c, table, source, nextChunk));
         for (SeedTable.ForeignKey fk : table.foreignKeys()) {
           task.afterAll(copies.get(fk.parentTable()));
         }
+        task.afterAll(beforeCopy.get(table));
         tasks.add(task);
       }
       copies.put(table, tasks);
+      beforeAnalyze.get(table).addAll(tasks);
+      List<TaskRunner.Task> keys = new ArrayList<>();
+      for (IndexManager.Dropped d : dropped) {
+        if (d.table().equals(table.sqlName())
+            && d.kind() == IndexManager.Kind.INDEX
+            && referencedKeys.contains(d.name())) {
+          keys.add(rebuildTask(runner, d, table, rows).afterAll(tasks));
+        }
+      }
+      beforeAnalyze.get(table).addAll(keys);
+      for (IndexManager.Dropped d : dropped) {
+        if (d.table().equals(table.sqlName()) && d.kind() == IndexManager.Kind.TRIGGER) {
+          // After the keys: CREATE TRIGGER would wait for their ACCESS EXCLUSIVE lock.
+          beforeAnalyze
+              .get(table)
+              .add(rebuildTask(runner, d, table, rows).afterAll(tasks).afterAll(keys));
+        }
+      }
+      for (IndexManager.Dropped fk : dropped) {
+        if (fk.kind() == IndexManager.Kind.FOREIGN_KEY
+            && table.sqlName().equals(indexTables.get(fk.references()))) {
+          SeedTable child = SeedTable.named(fk.table());
+          TaskRunner.Task add =
+              rebuildTask(runner, fk, child, rows).afterAll(beforeAnalyze.get(table));
+          beforeCopy.get(child).add(add);
+          beforeAnalyze.get(table).add(add);
+        }
+      }
     }
-    // Per table: COPY streams, then VACUUM ANALYZE while only the kept indexes exist (the heap is
-    // hinted and all-visible once, and no index needs a cleanup scan), then the index builds.
-    Map<SeedTable, TaskRunner.Task> analyzed = new EnumMap<>(SeedTable.class);
     for (SeedTable table : SeedTable.values()) {
-      analyzed.put(
-          table,
+      TaskRunner.Task analyzed =
           runner
               .add(
                   "vacuum analyze " + table.sqlName(),
                   ANALYZE_MICROS_PER_ROW * rows.plannedRows(table),
                   c -> analyze(c, table))
-              .afterAll(copies.get(table)));
-    }
-    for (IndexManager.Dropped d : dropped) {
-      SeedTable table = SeedTable.named(d.table());
-      runner
-          .add(
-              "index " + d.name(),
-              indexCost(d.restoreSql()) * rows.plannedRows(table),
-              c -> buildIndex(c, table, d))
-          .after(analyzed.get(table));
+              .afterAll(beforeAnalyze.get(table));
+      for (IndexManager.Dropped d : dropped) {
+        if (d.table().equals(table.sqlName())
+            && d.kind() == IndexManager.Kind.INDEX
+            && !referencedKeys.contains(d.name())) {
+          rebuildTask(runner, d, table, rows).after(analyzed);
+        }
+      }
     }
     runner.run(options.jobs(), this::openWorker);
+  }
+
+  private TaskRunner.Task rebuildTask(
+      TaskRunner runner, IndexManager.Dropped d, SeedTable table, Rows rows) {
+    return runner.add(
+        d.toString(), rebuildCost(d) * rows.plannedRows(table), c -> rebuild(c, table, d));
   }
 
   private static <T> T join(CompletableFuture<T> future) throws Exception {
@@ -270,11 +324,14 @@ public final class Seeder {
     }
   }
 
-  private static double indexCost(String definition) {
-    if (definition.contains("gin_trgm_ops")) {
+  private static double rebuildCost(IndexManager.Dropped d) {
+    if (d.kind() != IndexManager.Kind.INDEX) {
+      return 0; // a trigger, or a foreign key added while its table is empty
+    }
+    if (d.restoreSql().contains("gin_trgm_ops")) {
       return 8;
     }
-    if (definition.contains("USING gin")) {
+    if (d.restoreSql().contains("USING gin")) {
       return 2;
     }
     return 1.5;
@@ -282,7 +339,11 @@ public final class Seeder {
 
   private static final double ANALYZE_MICROS_PER_ROW = 1;
 
-  private void copy(Connection c, SeedTable table, Rows.Source source, int part, int parts)
+  /**
+   * One COPY stream of a table: its streams take chunks of units in turn from {@code nextChunk}, so
+   * a stream that starts late (its worker was busy) takes fewer and none waits for another.
+   */
+  private void copy(Connection c, SeedTable table, Rows.Source source, AtomicLong nextChunk)
       throws SQLException {
     TableProgress p = progress.get(table);
     synchronized (p) {
@@ -304,7 +365,9 @@ public final class Seeder {
                 listener.rows(name, n);
               });
       long units = source.units();
-      for (long chunk = part; chunk * CHUNK_UNITS < units; chunk += parts) {
+      for (long chunk = nextChunk.getAndIncrement();
+          chunk * CHUNK_UNITS < units;
+          chunk = nextChunk.getAndIncrement()) {
         long from = chunk * CHUNK_UNITS + 1;
         long to = Math.min(units, (chunk + 1) * CHUNK_UNITS);
         for (long u = from; u <= to; u++) {
@@ -335,8 +398,13 @@ public final class Seeder {
     }
   }
 
-  private void buildIndex(Connection c, SeedTable table, IndexManager.Dropped d)
-      throws SQLException {
+  private void rebuild(Connection c, SeedTable table, IndexManager.Dropped d) throws SQLException {
+    if (d.kind() != IndexManager.Kind.INDEX) {
+      long t = System.nanoTime();
+      IndexManager.restore(c, d);
+      LOG.debug("{} on {} restored in {} ms", d, table.sqlName(), (System.nanoTime() - t) / 1e6);
+      return;
+    }
     listener.indexStarted(table.sqlName(), d.name());
     long t = System.nanoTime();
     IndexManager.restore(c, d);
