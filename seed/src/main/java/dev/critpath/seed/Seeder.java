@@ -102,7 +102,7 @@ public final class Seeder {
     final AtomicLong bytes = new AtomicLong();
     volatile long startNanos;
     volatile long endNanos;
-    int partsLeft;
+    int streamsRunning;
     int parts;
   }
 
@@ -230,7 +230,6 @@ public final class Seeder {
       int parts = source.plannedRows() >= SPLIT_ROWS ? options.jobs() : 1;
       TableProgress p = new TableProgress();
       p.parts = parts;
-      p.partsLeft = parts;
       progress.put(table, p);
       AtomicLong nextChunk = new AtomicLong();
       List<TaskRunner.Task> tasks = new ArrayList<>();
@@ -345,12 +344,21 @@ public final class Seeder {
    */
   private void copy(Connection c, SeedTable table, Rows.Source source, AtomicLong nextChunk)
       throws SQLException {
+    long units = source.units();
     TableProgress p = progress.get(table);
+    long chunk;
+    // Taking the first chunk and counting the stream as running is one step: the last stream to
+    // finish is then the one that sees no other running.
     synchronized (p) {
+      chunk = nextChunk.getAndIncrement();
+      if (chunk * CHUNK_UNITS >= units && units > 0) {
+        return; // the other streams took every chunk before this one got a worker
+      }
       if (p.startNanos == 0) {
         p.startNanos = System.nanoTime();
         listener.tableStarted(table.sqlName(), source.plannedRows());
       }
+      p.streamsRunning++;
     }
     CopyManager api = c.unwrap(PGConnection.class).getCopyAPI();
     CopyIn in = api.copyIn(table.copySql());
@@ -364,10 +372,7 @@ public final class Seeder {
                 p.rows.addAndGet(n);
                 listener.rows(name, n);
               });
-      long units = source.units();
-      for (long chunk = nextChunk.getAndIncrement();
-          chunk * CHUNK_UNITS < units;
-          chunk = nextChunk.getAndIncrement()) {
+      for (; chunk * CHUNK_UNITS < units; chunk = nextChunk.getAndIncrement()) {
         long from = chunk * CHUNK_UNITS + 1;
         long to = Math.min(units, (chunk + 1) * CHUNK_UNITS);
         for (long u = from; u <= to; u++) {
@@ -390,8 +395,9 @@ public final class Seeder {
       }
       throw e;
     }
+    // Every chunk is taken: the table is loaded once the streams still writing are done.
     synchronized (p) {
-      if (--p.partsLeft == 0) {
+      if (--p.streamsRunning == 0) {
         p.endNanos = System.nanoTime();
         listener.tableLoaded(name, p.rows.get(), Duration.ofNanos(p.endNanos - p.startNanos));
       }
