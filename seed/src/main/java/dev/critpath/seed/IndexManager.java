@@ -168,18 +168,7 @@ final class IndexManager {
         String name = rs.getString(4);
         Dropped fk =
             rebuildable
-                ? new Dropped(
-                    Kind.FOREIGN_KEY,
-                    table,
-                    name,
-                    "ALTER TABLE public." + quote(table) + " DROP CONSTRAINT " + quote(name),
-                    "ALTER TABLE public."
-                        + quote(table)
-                        + " ADD CONSTRAINT "
-                        + quote(name)
-                        + " "
-                        + rs.getString(5),
-                    index)
+                ? constraint(Kind.FOREIGN_KEY, table, name, name, rs.getString(5), index)
                 : null;
         out.computeIfAbsent(index, k -> new ArrayList<>()).add(fk);
       }
@@ -232,22 +221,28 @@ final class IndexManager {
             && referencedBy.stream().allMatch(java.util.Objects::nonNull)
             && holdsCritpathKey(table, columns)) {
           foreignKeys.addAll(referencedBy);
-          rest.add(
-              new Dropped(
-                  Kind.INDEX,
-                  table,
-                  index,
-                  "ALTER TABLE public." + quote(table) + " DROP CONSTRAINT " + quote(constraint),
-                  "ALTER TABLE public."
-                      + quote(table)
-                      + " ADD CONSTRAINT "
-                      + quote(constraint)
-                      + " "
-                      + rs.getString(6),
-                  null));
+          rest.add(constraint(Kind.INDEX, table, index, constraint, rs.getString(6), null));
         }
       }
     }
+  }
+
+  /** A constraint dropped with ALTER TABLE and added back from its definition. */
+  private static Dropped constraint(
+      Kind kind,
+      String table,
+      String name,
+      String constraint,
+      String definition,
+      String references) {
+    String alter = "ALTER TABLE public." + quote(table);
+    return new Dropped(
+        kind,
+        table,
+        name,
+        alter + " DROP CONSTRAINT " + quote(constraint),
+        alter + " ADD CONSTRAINT " + quote(constraint) + " " + definition,
+        references);
   }
 
   /** Enabled triggers; one disabled or set to fire in replica mode is left alone. */
