@@ -4,6 +4,9 @@ import dev.critpath.db.ConnectionSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One CLI invocation with its exit code and captured output, as a user would see it. */
 record CliRun(int exitCode, String out, String err) {
@@ -23,6 +26,20 @@ record CliRun(int exitCode, String out, String err) {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
+  }
+
+  /**
+   * critpath in a JVM of its own, for what only a real process shows (signals, the environment, the
+   * files a whole run leaves): the test's class path, its arguments after the main class.
+   */
+  static ProcessBuilder inChildJvm(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
   }
 
   /** The libpq URL a user would pass as --db-url, password included. */

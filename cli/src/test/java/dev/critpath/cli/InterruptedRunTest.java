@@ -38,16 +38,7 @@ class InterruptedRunTest {
       Path log = tmp.resolve("out.log");
       // The URL goes in through the environment, as CI passes it; never on a command line.
       ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Main.class.getName(),
-                  "bench",
-                  "--profile",
-                  "standard",
-                  "--results",
-                  results.toString())
+          CliRun.inChildJvm("bench", "--profile", "standard", "--results", results.toString())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       pb.environment().put("DATABASE_URL", url);

@@ -69,11 +69,7 @@ class SecretSweepTest {
     Path stdout = tmp.resolve("stdout.log");
     Path stderr = tmp.resolve("stderr.log");
     ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
+        CliRun.inChildJvm(
                 "--dataset",
                 "tiny",
                 "--smoke",
