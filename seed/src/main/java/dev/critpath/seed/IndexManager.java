@@ -52,11 +52,6 @@ final class IndexManager {
   record Dropped(
       Kind kind, String table, String name, String dropSql, String restoreSql, String references) {
 
-    /** A primary or unique key (as opposed to a plain index). */
-    boolean isKey() {
-      return kind == Kind.INDEX && restoreSql.startsWith("ALTER TABLE");
-    }
-
     /**
      * The recipe's name in the pending table: index names are unique per schema, the rest per
      * table.
