@@ -4,8 +4,7 @@ import java.util.List;
 
 /**
  * The plan rules, their names (stable: reports and CI key on them) and thresholds, after PEV2's
- * heuristics. Every warning names the rule that fired; the thresholds are listed in the README's
- * "Plans and index health" section.
+ * heuristics. Every warning names the rule that fired; the thresholds are listed in docs/plans.md.
  */
 public final class PlanRules {
   public static final String SEQ_SCAN_LARGE = "seq-scan-large-table";

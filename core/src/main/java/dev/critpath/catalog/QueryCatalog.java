@@ -145,8 +145,8 @@ public final class QueryCatalog {
       throw new UserError(
           "the query catalog "
               + dir
-              + " is empty: add NAME.sql files that start with a '-- name:' header (see the"
-              + " README, 'Query catalog and benchmarks')");
+              + " is empty: add NAME.sql files that start with a '-- name:' header (see"
+              + " docs/catalog.md)");
     }
     return out;
   }
