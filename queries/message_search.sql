@@ -3,8 +3,8 @@
 -- role: authenticated as :user_id
 -- param: user_id = id(user) zipf 1.1
 -- param: term = term()
--- expect: uses index messages_search_idx or messages_business_created_idx
--- expect: no seq scan on messages
+-- expect: uses index messages_search_idx or messages_business_created_idx when messages >= 100000 rows
+-- expect: no seq scan on messages when messages >= 100000 rows
 -- target: p95 < 200ms
 --
 -- search_messages() is SECURITY INVOKER, so RLS scopes it; with RLS off it searches every

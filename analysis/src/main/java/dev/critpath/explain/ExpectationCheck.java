@@ -1,5 +1,6 @@
 package dev.critpath.explain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.critpath.UserError;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,10 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * Operators: {@code < <= = >= >}.
+ *
+ * <p>Any form may end in {@code when TABLE >= N rows}: a plan expectation that only holds on enough
+ * data (on a small table the planner rightly reads it whole) is then skipped, with that reason,
+ * while TABLE holds fewer rows (pg_class.reltuples); it is checked as usual from N rows on.
  */
 public final class ExpectationCheck {
   /** The forms, for error messages. */
@@ -44,6 +49,12 @@ public final class ExpectationCheck {
       Pattern.compile(
           "(execution|planning)(?: time)?\\s*(<=|>=|<|>|=)\\s*([0-9.]+)\\s*(us|µs|ms|s)");
   private static final Pattern NO_RULE = Pattern.compile("no ([a-z0-9-]+)");
+  private static final Pattern WHEN = Pattern.compile("(.+?) when (\\S+) ?(>=|>) ?([0-9_,]+) rows");
+
+  /**
+   * The data an expectation needs before it can hold: at least {@code minRows} in {@code table}.
+   */
+  record Condition(String table, long minRows) {}
 
   /** One plan an expectation is checked against. */
   public record Subject(String variant, PlanAnalysis plan, List<PlanAnalysis> nested) {
@@ -58,9 +69,22 @@ public final class ExpectationCheck {
   /**
    * The outcome.
    *
+   * @param passed whether it held; null when it was skipped
+   * @param skipped why it was not checked on this data; null when it was
    * @param evidence what was seen, per variant
    */
-  public record Result(String expectation, String location, boolean passed, String evidence) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Result(
+      String expectation, String location, Boolean passed, String skipped, String evidence) {
+    static Result checked(String expectation, String location, boolean passed, String evidence) {
+      return new Result(expectation, location, passed, null, evidence);
+    }
+
+    /** Checked and missed (a skipped expectation is neither passed nor failed). */
+    public boolean failed() {
+      return Boolean.FALSE.equals(passed);
+    }
+  }
 
   private interface Probe {
     /** Null when the subject passes, else what was seen instead. */
@@ -73,11 +97,13 @@ public final class ExpectationCheck {
   private final String text;
   private final String location;
   private final Probe probe;
+  private final Condition condition;
 
-  private ExpectationCheck(String text, String location, Probe probe) {
+  private ExpectationCheck(String text, String location, Probe probe, Condition condition) {
     this.text = text;
     this.location = location;
     this.probe = probe;
+    this.condition = condition;
   }
 
   /**
@@ -88,15 +114,27 @@ public final class ExpectationCheck {
    */
   public static ExpectationCheck parse(String text, String location) {
     String t = text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    Matcher m = WHEN.matcher(t);
+    if (!m.matches()) {
+      return new ExpectationCheck(text, location, probe(t, text, location), null);
+    }
+    long rows = Long.parseLong(m.group(4).replace("_", "").replace(",", ""));
+    Condition condition =
+        new Condition(unquote(m.group(2)), m.group(3).equals(">") ? rows + 1 : rows);
+    return new ExpectationCheck(text, location, probe(m.group(1), text, location), condition);
+  }
+
+  /** The probe of one form ({@code t}: normalised, without its condition). */
+  private static Probe probe(String t, String text, String location) {
     Matcher m;
     if ((m = USES_INDEX.matcher(t)).matches()) {
       List<String> indexes =
           Arrays.stream(m.group(1).split(" or ")).map(ExpectationCheck::unquote).toList();
-      return new ExpectationCheck(text, location, usesIndex(indexes));
+      return usesIndex(indexes);
     }
     if ((m = NO_SEQ.matcher(t)).matches()) {
       String table = m.group(1) == null ? null : unquote(m.group(1));
-      return new ExpectationCheck(text, location, noSeqScan(table));
+      return noSeqScan(table);
     }
     if ((m = COUNTER.matcher(t)).matches()) {
       String what = m.group(1);
@@ -109,7 +147,7 @@ public final class ExpectationCheck {
             case "temp blocks" -> p -> p.facts().tempRead() + p.facts().tempWritten();
             default -> p -> p.facts().rows();
           };
-      return new ExpectationCheck(text, location, compare(what, m.group(2), limit, value));
+      return compare(what, m.group(2), limit, value);
     }
     if ((m = TIME.matcher(t)).matches()) {
       double factor =
@@ -120,19 +158,43 @@ public final class ExpectationCheck {
           };
       double limitMs = Double.parseDouble(m.group(3)) * factor;
       boolean execution = m.group(1).equals("execution");
-      return new ExpectationCheck(
-          text, location, compareTime(m.group(1), m.group(2), limitMs, execution));
+      return compareTime(m.group(1), m.group(2), limitMs, execution);
     }
     if ((m = NO_RULE.matcher(t)).matches() && PlanRules.ALL.contains(m.group(1))) {
       String rule = m.group(1);
-      return new ExpectationCheck(text, location, noRule(rule));
+      return noRule(rule);
     }
     throw new UserError(
         location + ": cannot check the expectation '" + text + "' (known forms: " + FORMS + ")");
   }
 
-  /** Checks every subject; passes only when all pass. */
-  public Result check(List<Subject> subjects) {
+  /** The table whose size decides whether this expectation applies; null when it always does. */
+  public String conditionTable() {
+    return condition == null ? null : condition.table();
+  }
+
+  /**
+   * Checks every subject; passes only when all pass.
+   *
+   * @param tableRows the planner's row count of a table (pg_class.reltuples), null when unknown
+   */
+  public Result check(List<Subject> subjects, Function<String, Double> tableRows) {
+    if (condition != null) {
+      Double rows = tableRows.apply(condition.table());
+      if (rows != null && rows < condition.minRows()) {
+        return new Result(
+            text,
+            location,
+            null,
+            String.format(
+                Locale.ROOT,
+                "holds only from %,d rows in %s, which has %,.0f",
+                condition.minRows(),
+                condition.table(),
+                rows),
+            null);
+      }
+    }
     List<String> failures = new ArrayList<>();
     List<String> seen = new ArrayList<>();
     for (Subject s : subjects) {
@@ -146,7 +208,7 @@ public final class ExpectationCheck {
     boolean passed = failures.isEmpty() && !subjects.isEmpty();
     String evidence =
         subjects.isEmpty() ? "no plan was captured" : String.join("; ", passed ? seen : failures);
-    return new Result(text, location, passed, evidence);
+    return Result.checked(text, location, passed, evidence);
   }
 
   public String text() {

@@ -81,20 +81,23 @@ public final class ExplainPrinter {
     }
 
     out.printf(
-        "%nexpectations: %d passed, %d failed%s%n",
+        "%nexpectations: %d passed, %d failed%s%s%n",
         r.expectationsPassed(),
         r.expectationsFailed(),
+        r.expectationsSkipped() > 0 ? ", " + r.expectationsSkipped() + " skipped on this data" : "",
         r.queriesFailed() > 0 ? ", " + r.queriesFailed() + " queries could not be explained" : "");
     for (QueryExplain q : r.queries()) {
       for (ExpectationCheck.Result e : q.expectations()) {
-        if (!e.passed() || all) {
+        if (e.failed() || all) {
           out.printf(
               "  %-4s %-22s %s%s%n",
-              e.passed() ? "ok" : "FAIL",
+              e.passed() == null ? "skip" : e.passed() ? "ok" : "FAIL",
               q.name(),
               e.expectation(),
               e.location() == null ? "" : "  (" + e.location() + ")");
-          out.printf("       %-22s %s%n", "", Secrets.redact(e.evidence()));
+          out.printf(
+              "       %-22s %s%n",
+              "", Secrets.redact(e.passed() == null ? e.skipped() : e.evidence()));
         }
       }
     }

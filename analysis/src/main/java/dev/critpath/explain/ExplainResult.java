@@ -20,6 +20,7 @@ public record ExplainResult(
     List<QueryExplain> queries,
     int expectationsPassed,
     int expectationsFailed,
+    int expectationsSkipped,
     int queriesFailed) {
 
   static ExplainResult of(
@@ -31,10 +32,13 @@ public record ExplainResult(
       List<QueryExplain> queries) {
     int passed = 0;
     int failed = 0;
+    int skipped = 0;
     int errors = 0;
     for (QueryExplain q : queries) {
       for (ExpectationCheck.Result r : q.expectations()) {
-        if (r.passed()) {
+        if (r.passed() == null) {
+          skipped++;
+        } else if (r.passed()) {
           passed++;
         } else {
           failed++;
@@ -45,7 +49,7 @@ public record ExplainResult(
       }
     }
     return new ExplainResult(
-        database, version, nested, hypopg, hidden, queries, passed, failed, errors);
+        database, version, nested, hypopg, hidden, queries, passed, failed, skipped, errors);
   }
 
   public QueryExplain query(String name) {

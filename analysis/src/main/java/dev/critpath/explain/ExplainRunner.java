@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -188,13 +189,19 @@ public final class ExplainRunner {
           subjects.add(new ExpectationCheck.Subject(p.variant(), p.analysis(), p.nested()));
         }
       }
+      Set<String> sized = new LinkedHashSet<>();
+      checks.stream()
+          .map(ExpectationCheck::conditionTable)
+          .filter(Objects::nonNull)
+          .forEach(sized::add);
+      Map<String, Double> rows = tableRows(owner, sized);
       for (ExpectationCheck check : checks) {
-        expectations.add(check.check(subjects));
+        expectations.add(check.check(subjects, rows::get));
       }
     } else {
       for (ExpectationCheck check : checks) {
         expectations.add(
-            new ExpectationCheck.Result(check.text(), null, false, "not checked: " + error));
+            ExpectationCheck.Result.checked(check.text(), null, false, "not checked: " + error));
       }
     }
     return new QueryExplain(

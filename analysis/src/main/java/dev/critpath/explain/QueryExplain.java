@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param plans the hot plan first, then cold, then the generic plan when it differs
  * @param generic how the prepared-statement (generic) plan compares; null when not captured
- * @param expectations each catalog expectation, pass or fail with its evidence
+ * @param expectations each catalog expectation: pass or fail with its evidence, or skipped and why
  * @param whatIf hypothetical-index results, when hypopg ran
  * @param error why the query could not be explained (its other fields are then partial)
  */
@@ -43,7 +43,7 @@ public record QueryExplain(
       String note) {}
 
   public boolean failed() {
-    return expectations.stream().anyMatch(r -> !r.passed());
+    return expectations.stream().anyMatch(ExpectationCheck.Result::failed);
   }
 
   QueryExplain withWhatIf(List<WhatIf.Outcome> outcomes) {

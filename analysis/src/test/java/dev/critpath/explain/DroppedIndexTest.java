@@ -104,4 +104,54 @@ class DroppedIndexTest {
           .contains("indexes used: messages_conversation_created_idx");
     }
   }
+
+  @Test
+  void anExpectationThatOnlyHoldsOnMoreDataIsSkippedWithItsReasonUntilTheTableHasIt()
+      throws Exception {
+    try (Database db = TestDatabases.migrated("expectation_condition")) {
+      try (Connection c = db.connect();
+          Statement st = c.createStatement()) {
+        ReferenceData.load(c);
+        st.execute("DROP INDEX messages_conversation_created_idx");
+        st.execute("DROP INDEX messages_business_created_idx");
+        st.execute("ANALYZE messages");
+      }
+      String fetch =
+          new String(
+              DroppedIndexTest.class
+                  .getResourceAsStream("/critpath/queries/message_fetch.sql")
+                  .readAllBytes(),
+              java.nio.charset.StandardCharsets.UTF_8);
+      // both miss on this data (the indexes are gone); only the first applies to it
+      String conditioned =
+          fetch
+              .replaceFirst(
+                  "-- expect: no seq scan on messages",
+                  "-- expect: no seq scan on messages when messages >= 1,000,000,000 rows")
+              .replaceFirst(
+                  "-- expect: uses index messages_conversation_created_idx",
+                  "-- expect: no seq scan on messages when messages >= 10 rows");
+      ExplainResult r =
+          ExplainRunner.run(
+              db,
+              QueryCatalog.of(
+                  List.of(QueryCatalog.parse("queries/message_fetch.sql", conditioned))),
+              new ExplainRunner.Options(
+                  List.of("message_fetch"), Duration.ofSeconds(30), 42, false, false),
+              null,
+              new PrintWriter(new StringWriter()));
+      List<ExpectationCheck.Result> checks = r.query("message_fetch").expectations();
+      assertThat(checks.get(0).passed()).as(checks.get(0).evidence()).isFalse();
+      assertThat(checks.get(0).failed()).isTrue();
+      assertThat(checks.get(1).passed()).isNull();
+      assertThat(checks.get(1).failed()).isFalse();
+      assertThat(checks.get(1).skipped())
+          .startsWith("holds only from 1,000,000,000 rows in messages, which has ");
+      assertThat(r.expectationsFailed()).isEqualTo(1);
+      assertThat(r.expectationsSkipped()).isEqualTo(1);
+      StringWriter text = new StringWriter();
+      ExplainPrinter.print(r, new PrintWriter(text), true);
+      assertThat(text.toString()).contains("1 failed, 1 skipped on this data", "skip ");
+    }
+  }
 }

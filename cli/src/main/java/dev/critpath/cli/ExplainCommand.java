@@ -157,10 +157,13 @@ final class ExplainCommand implements Callable<Integer> {
         ExplainPrinter.print(r, ctx.out(), false);
         String summary =
             String.format(
-                "%d queries, %d expectations passed, %d failed%s",
+                "%d queries, %d expectations passed, %d failed%s%s",
                 r.queries().size(),
                 r.expectationsPassed(),
                 r.expectationsFailed(),
+                r.expectationsSkipped() > 0
+                    ? ", " + r.expectationsSkipped() + " skipped on this data"
+                    : "",
                 r.queriesFailed() > 0 ? ", " + r.queriesFailed() + " not explained" : "");
         return new Outcome(exitCode(r), summary);
       }

@@ -770,9 +770,14 @@ public final class RunReader {
     for (JsonNode c : J.list(node, "name")) {
       String name = J.str(c, "expectation", "name", "threshold", "text");
       Boolean passed = J.bool(c, "passed", "pass");
+      String skipped = J.str(c, "skipped");
       Status status =
-          passed != null ? (passed ? Status.PASS : Status.FAIL) : Status.parse(J.str(c, "status"));
-      String evidence = J.str(c, "evidence", "note");
+          skipped != null
+              ? Status.SKIP
+              : passed != null
+                  ? (passed ? Status.PASS : Status.FAIL)
+                  : Status.parse(J.str(c, "status"));
+      String evidence = skipped != null ? skipped : J.str(c, "evidence", "note");
       String location = J.str(c, "location");
       if (location != null) {
         evidence = (evidence == null ? "" : evidence + " ") + "(" + location + ")";
