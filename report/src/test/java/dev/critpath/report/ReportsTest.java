@@ -3,6 +3,7 @@ package dev.critpath.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.report.model.RunReader;
+import dev.critpath.report.writer.ReportFormat;
 import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,7 +54,7 @@ class ReportsTest {
 
     Reports.Written written = Reports.finish(run, new PrintWriter(console));
 
-    assertThat(written.files()).hasSize(3);
+    assertThat(written.files()).hasSize(ReportFormat.values().length);
     assertThat(run.path().resolve("report.md")).exists();
     assertThat(run.path().resolve("junit.xml")).exists();
     assertThat(written.html()).isEqualTo(run.path().resolve("report.html"));

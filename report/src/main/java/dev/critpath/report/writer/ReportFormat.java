@@ -9,7 +9,17 @@ public enum ReportFormat {
   /** JUnit XML: each threshold and expectation a testcase, for CI test tabs. */
   JUNIT("junit.xml"),
   /** One self-contained HTML file with charts; works offline. */
-  HTML("report.html");
+  HTML("report.html"),
+  /** Bencher Metric Format JSON ({@code bencher run --adapter json}). */
+  BENCHER("bencher.json"),
+  /**
+   * github-action-benchmark's custom JSON of the latencies (tool {@code customSmallerIsBetter}).
+   */
+  BENCHMARK_ACTION_SMALLER("benchmark-action-smaller.json"),
+  /**
+   * github-action-benchmark's custom JSON of the throughputs (tool {@code customBiggerIsBetter}).
+   */
+  BENCHMARK_ACTION_BIGGER("benchmark-action-bigger.json");
 
   private final String fileName;
 

@@ -12,6 +12,12 @@ public final class ReportWriters {
         return new JUnitWriter();
       case HTML:
         return new HtmlWriter();
+      case BENCHER:
+        return new BencherWriter();
+      case BENCHMARK_ACTION_SMALLER:
+        return new BenchmarkActionWriter(false);
+      case BENCHMARK_ACTION_BIGGER:
+        return new BenchmarkActionWriter(true);
       default:
         throw new IllegalArgumentException("no writer for " + format);
     }
