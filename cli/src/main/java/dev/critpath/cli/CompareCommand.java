@@ -4,6 +4,7 @@ import dev.critpath.UserError;
 import dev.critpath.report.StepSummary;
 import dev.critpath.report.compare.Compare;
 import dev.critpath.report.compare.CompareOptions;
+import dev.critpath.report.GithubAnnotations;
 import dev.critpath.report.compare.ComparisonConsole;
 import dev.critpath.report.compare.Correction;
 import java.io.PrintWriter;
@@ -97,6 +98,9 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     ComparisonConsole.print(result.comparison(), console);
     console.println("compare: wrote compare.md, compare.html, compare.json in " + outDir);
+    if (GithubAnnotations.enabled()) {
+      result.annotations().forEach(console::println);
+    }
     console.flush();
     if (result.problem() != null) {
       throw new UserError(result.problem());

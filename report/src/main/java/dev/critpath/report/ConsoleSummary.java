@@ -18,7 +18,7 @@ import java.util.Locale;
 /**
  * The table printed at the end of every run: each query's, HTTP scenario's and realtime scenario's
  * p95, its target and verdict, failed checks (RLS leaks included) with their evidence, and where
- * the HTML report is.
+ * the HTML report is; in a GitHub Actions job also an {@code ::error} annotation per failed check.
  */
 public final class ConsoleSummary {
   private ConsoleSummary() {}
@@ -82,6 +82,9 @@ public final class ConsoleSummary {
     }
     if (htmlReport != null) {
       out.println("  report: " + htmlReport);
+    }
+    if (GithubAnnotations.enabled()) {
+      GithubAnnotations.of(run).forEach(out::println);
     }
     out.flush();
   }

@@ -3,12 +3,18 @@ package dev.critpath.report.compare;
 import dev.critpath.ExitCode;
 import dev.critpath.UserError;
 import dev.critpath.io.AtomicFiles;
+import dev.critpath.report.GithubAnnotations;
 import dev.critpath.report.StepSummary;
+import dev.critpath.report.compare.Comparison.QueryDiff;
+import dev.critpath.report.compare.Comparison.SeriesDiff;
+import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunReader;
 import dev.critpath.report.model.RunView;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,12 +29,14 @@ public final class Compare {
    * The outcome.
    *
    * @param problem why nothing could be compared, null when something was
+   * @param annotations a GitHub {@code ::error} command per regressed query, on its catalog file
    */
   public record Result(
       Comparison comparison,
       Map<ComparisonFormat, Path> files,
       ExitCode exitCode,
-      String problem) {}
+      String problem,
+      List<String> annotations) {}
 
   /**
    * Compares and writes the files into {@code outDir}.
@@ -60,10 +68,25 @@ public final class Compare {
               : cur.queries().isEmpty()
                   ? "the current run holds no query results (" + current + "): nothing to compare"
                   : "the runs have no query with data in common: nothing to compare";
-      return new Result(comparison, files, ExitCode.ERROR, problem);
+      return new Result(comparison, files, ExitCode.ERROR, problem, List.of());
     }
     ExitCode exit = comparison.regressions().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
-    return new Result(comparison, files, exit, null);
+    return new Result(comparison, files, exit, null, annotations(comparison, cur));
+  }
+
+  /** A regressed query's error sits on its catalog file's first line, where its name is. */
+  private static List<String> annotations(Comparison comparison, RunView current) {
+    List<String> out = new ArrayList<>();
+    for (QueryDiff q : comparison.regressions()) {
+      QueryView view = current.query(q.name());
+      String file = view == null || view.source() == null ? null : view.source() + ":1";
+      SeriesDiff s = q.primary();
+      String message =
+          (s == null ? "regressed" : s.label() + ": " + Words.change(s))
+              + (q.causes().isEmpty() ? "" : "; " + String.join("; ", q.causes()));
+      out.add(GithubAnnotations.error(file, "critpath regression: " + q.name(), message));
+    }
+    return out;
   }
 
   /** Where the files go by default: the current run's directory. */

@@ -10,8 +10,15 @@ package dev.critpath.report.model;
  * @param status pass, fail or skip
  * @param actual the measured value in words ("p95 = 12.3 ms"), may be null
  * @param evidence why it passed or failed (plan node, index, numbers), may be null
+ * @param location where it is declared ({@code queries/x.sql:6}), null when not a catalog line
  */
-public record CheckResult(Kind kind, String name, Status status, String actual, String evidence) {
+public record CheckResult(
+    Kind kind, String name, Status status, String actual, String evidence, String location) {
+
+  /** A check that no catalog line declares. */
+  public CheckResult(Kind kind, String name, Status status, String actual, String evidence) {
+    this(kind, name, status, actual, evidence, null);
+  }
 
   /** Where the check comes from. */
   public enum Kind {

@@ -471,7 +471,8 @@ public final class RunReader {
         text,
         status,
         observed == null ? null : Fmt.ms(observed),
-        evidence);
+        evidence,
+        location);
   }
 
   private static String firstText(JsonNode a, JsonNode b, String name) {
@@ -782,7 +783,7 @@ public final class RunReader {
       if (location != null) {
         evidence = (evidence == null ? "" : evidence + " ") + "(" + location + ")";
       }
-      out.add(new CheckResult(kind, name, status, J.str(c, "actual"), evidence));
+      out.add(new CheckResult(kind, name, status, J.str(c, "actual"), evidence, location));
     }
     return out;
   }

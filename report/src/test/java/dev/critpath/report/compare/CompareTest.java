@@ -304,6 +304,12 @@ class CompareTest {
     assertThat(Files.readString(out.resolve("compare.json")))
         .contains("\"verdict\" : \"regression\"");
     assertThat(Files.readString(summary)).contains("critpath compare");
+    assertThat(r.annotations())
+        .singleElement()
+        .asString()
+        .startsWith("::error ")
+        .contains("title=critpath regression%3A message_fetch::")
+        .contains("slower");
   }
 
   @Test
@@ -315,6 +321,7 @@ class CompareTest {
         .extracting(QueryDiff::status)
         .containsOnly(Status.UNCHANGED, Status.NOT_COMPARED);
     assertThat(r.comparison().queries().get(0).series()).isNotEmpty();
+    assertThat(r.annotations()).isEmpty();
   }
 
   @Test
