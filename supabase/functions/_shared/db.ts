@@ -1,6 +1,6 @@
 // PostgreSQL access as the caller: every query runs in a transaction that first takes the
 // caller's role and JWT claims (what PostgREST does), so RLS and auth.uid() apply.
-import postgres from "npm:postgres@3.4.9";
+import postgres from "npm:postgres@3.4.10";
 import type { Claims } from "./auth.ts";
 
 const url = Deno.env.get("SUPABASE_DB_URL");

@@ -3,14 +3,14 @@ package dev.critpath.db;
 import dev.critpath.UserError;
 import java.util.Map;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /** PostgreSQL in a Docker container via Testcontainers, configured like the embedded server. */
 final class ContainerPostgres implements AutoCloseable {
-  private final PostgreSQLContainer<?> container;
+  private final PostgreSQLContainer container;
 
-  private ContainerPostgres(PostgreSQLContainer<?> container) {
+  private ContainerPostgres(PostgreSQLContainer container) {
     this.container = container;
   }
 
@@ -20,9 +20,8 @@ final class ContainerPostgres implements AutoCloseable {
           "--db container needs a running Docker engine and none was found: start Docker, or drop"
               + " --db to use the embedded server, or give --db-url");
     }
-    PostgreSQLContainer<?> container =
-        new PostgreSQLContainer<>(
-                DockerImageName.parse(image).asCompatibleSubstituteFor("postgres"))
+    PostgreSQLContainer container =
+        new PostgreSQLContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("postgres"))
             .withDatabaseName(EmbeddedPostgres.DATABASE);
     String[] command =
         EmbeddedPostgres.SERVER_CONFIG.entrySet().stream()

@@ -1,11 +1,12 @@
 package dev.critpath.report.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
 import dev.critpath.UserError;
 import dev.critpath.io.Json;
 import java.io.IOException;
@@ -21,13 +22,13 @@ import java.util.List;
  */
 public final class RunSchema {
   public static final String RESOURCE = "/critpath/run.schema.json";
-  private static final JsonSchema SCHEMA = load();
+  private static final Schema SCHEMA = load();
 
   private RunSchema() {}
 
   /** The violations of a run.json, sorted, one line each ("/sections/bench/...: message"). */
   public static List<String> validate(JsonNode runJson) {
-    return SCHEMA.validate(runJson).stream().map(ValidationMessage::getMessage).sorted().toList();
+    return SCHEMA.validate(runJson).stream().map(RunSchema::line).sorted().toList();
   }
 
   /** Reads and validates a run.json file. */
@@ -48,14 +49,23 @@ public final class RunSchema {
     }
   }
 
-  private static JsonSchema load() {
-    SchemaValidatorsConfig config =
-        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+  private static String line(Error error) {
+    return error.getInstanceLocation() + ": " + error.getMessage();
+  }
+
+  private static Schema load() {
+    SchemaRegistryConfig config =
+        SchemaRegistryConfig.builder()
+            .formatAssertionsEnabled(true)
+            .pathType(PathType.JSON_POINTER)
+            .build();
     try (InputStream in = RunSchema.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the classpath");
       }
-      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+      return SchemaRegistry.withDefaultDialect(
+              SpecificationVersion.DRAFT_2020_12, registry -> registry.schemaRegistryConfig(config))
+          .getSchema(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
