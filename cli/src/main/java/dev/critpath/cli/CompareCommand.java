@@ -1,10 +1,10 @@
 package dev.critpath.cli;
 
 import dev.critpath.UserError;
+import dev.critpath.report.GithubAnnotations;
 import dev.critpath.report.StepSummary;
 import dev.critpath.report.compare.Compare;
 import dev.critpath.report.compare.CompareOptions;
-import dev.critpath.report.GithubAnnotations;
 import dev.critpath.report.compare.ComparisonConsole;
 import dev.critpath.report.compare.Correction;
 import java.io.PrintWriter;
