@@ -171,8 +171,7 @@ final class Caller implements AutoCloseable {
   /** Autocommit has no transaction to begin read-only: the session's default is set instead. */
   private void setSessionReadOnly(boolean on) throws SQLException {
     try (Statement st = connection.createStatement()) {
-      st.execute(
-          "SET SESSION CHARACTERISTICS AS TRANSACTION " + (on ? "READ ONLY" : "READ WRITE"));
+      st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION " + (on ? "READ ONLY" : "READ WRITE"));
     }
   }
 

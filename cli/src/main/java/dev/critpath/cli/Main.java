@@ -16,11 +16,48 @@ public final class Main {
 
   /** Runs the CLI and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
+    // Before anything parses them: a malformed URL's error must not show its password.
+    Secrets.registerEnvironment(System.getenv());
+    for (String arg : args) {
+      Secrets.registerUrlCredentials(
+          arg.startsWith("-") ? arg.substring(arg.indexOf('=') + 1) : arg);
+    }
     CommandLine cli = new CommandLine(new CritpathCommand());
     cli.setExecutionExceptionHandler(Main::onExecutionError);
     cli.setParameterExceptionHandler(Main::onUsageError);
     cli.setExitCodeExceptionMapper(e -> ExitCode.ERROR.code);
+    cli.setExecutionStrategy(
+        parseResult -> {
+          refuseSuiteOptionsBeforeACommand(parseResult);
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     return cli.execute(args);
+  }
+
+  /**
+   * Options before a command belong to the default suite, which does not run then: refused, never
+   * silently dropped ({@code --verbose} applies wherever it stands).
+   */
+  private static void refuseSuiteOptionsBeforeACommand(CommandLine.ParseResult parseResult) {
+    if (!parseResult.hasSubcommand()) {
+      return;
+    }
+    String command = parseResult.subcommand().commandSpec().name();
+    for (CommandLine.Model.OptionSpec option : parseResult.matchedOptions()) {
+      if (option.usageHelp() || option.versionHelp() || option.longestName().equals("--verbose")) {
+        continue;
+      }
+      throw new CommandLine.ParameterException(
+          parseResult.commandSpec().commandLine(),
+          option.longestName()
+              + " before the command '"
+              + command
+              + "' would not apply to it: put it after the command (critpath "
+              + command
+              + " "
+              + option.longestName()
+              + " ...)");
+    }
   }
 
   /** Bad options: one line naming the problem and where to look, exit 2. */

@@ -108,7 +108,8 @@ class UndeclaredWriteTest {
         .contains(catalog.resolve("sneaky_update.sql") + ":5: 'sneaky_update' writes")
         .contains(catalog.resolve("sneaky_function.sql") + ":3: 'sneaky_function' writes")
         .contains("add '-- write: rollback' to the header")
-        .contains(catalog.resolve("sneaky_sample.sql") + ":2: parameter i: the sample query writes");
+        .contains(
+            catalog.resolve("sneaky_sample.sql") + ":2: parameter i: the sample query writes");
   }
 
   private static String untouched() {

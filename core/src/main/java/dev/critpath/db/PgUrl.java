@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parses the connection strings users paste: libpq/Supabase URIs ({@code
@@ -24,6 +25,9 @@ public final class PgUrl {
           "connect_timeout", "connectTimeout",
           "application_name", "ApplicationName",
           "target_session_attrs", "targetServerType");
+
+  private static final Pattern AUTHORITY_WITHOUT_AT =
+      Pattern.compile("(://[^:/?@\\s]*):(?!\\d*(?:[/?]|$))[^/?@\\s]*([/?]|$)");
 
   private PgUrl() {}
 
@@ -44,6 +48,12 @@ public final class PgUrl {
       throw invalid(trimmed, "unknown scheme");
     }
 
+    String userInfo = null;
+    int at = credentialsEnd(rest);
+    if (at >= 0) {
+      userInfo = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+    }
     String query = "";
     int q = rest.indexOf('?');
     if (q >= 0) {
@@ -55,13 +65,6 @@ public final class PgUrl {
     if (slash >= 0) {
       path = rest.substring(slash + 1);
       rest = rest.substring(0, slash);
-    }
-    // The last '@' separates credentials: passwords pasted unencoded may contain '@'.
-    String userInfo = null;
-    int at = rest.lastIndexOf('@');
-    if (at >= 0) {
-      userInfo = rest.substring(0, at);
-      rest = rest.substring(at + 1);
     }
 
     String user = null;
@@ -110,7 +113,8 @@ public final class PgUrl {
       }
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw invalid(trimmed, "malformed parameter '" + pair + "'");
+        throw invalid(
+            trimmed, "a parameter after '?' has no '=' (write NAME=VALUE, joined by '&')");
       }
       String key = decode(pair.substring(0, eq));
       String value = decode(pair.substring(eq + 1));
@@ -135,6 +139,29 @@ public final class PgUrl {
       database = user;
     }
     return new ConnectionSpec(host, port, database, user, password, params);
+  }
+
+  /**
+   * Where the credentials of a URL (after its scheme) end: the last '@' before the path or query,
+   * as libpq reads it; or, when what comes before the first '/' or '?' is {@code user:...} rather
+   * than {@code host:port}, the last '@' of all, since a password pasted unencoded may hold '/',
+   * '?' and '@'. -1 when there are no credentials.
+   */
+  private static int credentialsEnd(String rest) {
+    int end = rest.length();
+    for (char c : new char[] {'/', '?'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    String head = rest.substring(0, end);
+    if (head.contains("@")) {
+      return head.lastIndexOf('@');
+    }
+    int colon = head.indexOf(':');
+    boolean hostAndPort = colon < 0 || head.substring(colon + 1).matches("\\d*");
+    return hostAndPort ? -1 : rest.lastIndexOf('@');
   }
 
   /**
@@ -192,12 +219,22 @@ public final class PgUrl {
       }
       return port;
     } catch (NumberFormatException e) {
-      throw invalid(context, "port '" + text + "' is not a number between 1 and 65535");
+      // only digits are echoed: anything else may be a password that lost its '@'
+      String shown = text.matches("\\d{1,12}") ? "port '" + text + "'" : "the port";
+      throw invalid(context, shown + " is not a number between 1 and 65535");
     }
   }
 
   private static UserError invalid(String url, String reason) {
-    return new UserError(
-        "invalid database URL '" + Secrets.redact(url) + "': " + reason + "; " + EXPECTED);
+    return new UserError("invalid database URL '" + shown(url) + "': " + reason + "; " + EXPECTED);
+  }
+
+  /**
+   * The URL as an error may show it: credentials masked, and also what follows the ':' of an
+   * authority without '@' when it is not a port (a password whose '@' got lost).
+   */
+  private static String shown(String url) {
+    String redacted = Secrets.redact(url);
+    return AUTHORITY_WITHOUT_AT.matcher(redacted).replaceAll("$1:" + Secrets.MASK + "$2");
   }
 }
