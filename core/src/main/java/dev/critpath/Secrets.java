@@ -27,7 +27,15 @@ public final class Secrets {
    * hold '/', '?', ':' and '@').
    */
   private static final Pattern URL_PASSWORD =
-      Pattern.compile("((?:[A-Za-z][A-Za-z0-9+.-]*:)*/*[^\\s:@/'\"<>()\\[\\]]*):\\S*@");
+      Pattern.compile("((?:(?:[A-Za-z][A-Za-z0-9+.-]*:)+/+)?[^\\s:@/'\"<>()\\[\\]]*):\\S*@");
+
+  /**
+   * A URL's {@code user:secret} without the '@' that would end it (a password whose '@' got lost):
+   * what follows the authority's ':' when it is not a port. One slash too: a path made of a URL has
+   * lost the other.
+   */
+  private static final Pattern AUTHORITY_WITHOUT_AT =
+      Pattern.compile("(:/+[^:/?@#\\s\\[]*):(?!\\d*(?:[/?#\\s]|$))[^/?@\\s]*");
 
   private static final Pattern PASSWORD_PARAM =
       Pattern.compile("(?i)((?:password|passwd|apikey|api_key|secret|token)=)[^&\\s]+");
@@ -40,9 +48,6 @@ public final class Secrets {
 
   /** Variables that hold a connection URL, whose password is a secret. */
   private static final List<String> URL_VARIABLES = List.of("DATABASE_URL", "SUPABASE_DB_URL");
-
-  /** The scheme prefix of a URL-like word: {@code jdbc:postgresql://}, {@code postgres:/}. */
-  private static final Pattern SCHEMES = Pattern.compile("^\\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)*/*");
 
   private static final Pattern PASSWORD_VALUE = Pattern.compile("(?i)password=([^&\\s]+)");
 
@@ -69,20 +74,18 @@ public final class Secrets {
 
   /**
    * Registers the passwords a text given as a URL may hold, before anything parses it (so that an
-   * error about a malformed URL cannot show them): every stretch between the authority's first ':'
-   * and each '@' after it, and every {@code password=} value, raw and percent-decoded.
+   * error about a malformed URL cannot show them): every stretch between a ':' and an '@' after it
+   * (whichever ':' ends the user), and every {@code password=} value, raw and percent-decoded.
    */
   public static void registerUrlCredentials(String text) {
     if (text == null) {
       return;
     }
-    Matcher scheme = SCHEMES.matcher(text);
-    String rest = scheme.lookingAt() ? text.substring(scheme.end()) : text;
-    int colon = rest.indexOf(':');
-    int at = rest.indexOf('@', Math.max(colon, 0));
-    while (colon >= 0 && at > colon) {
-      registerRawAndDecoded(rest.substring(colon + 1, at));
-      at = rest.indexOf('@', at + 1);
+    // every reading: from any ':' (a scheme's, the user's) to any '@' after it
+    for (int colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+      for (int at = text.indexOf('@', colon); at > colon; at = text.indexOf('@', at + 1)) {
+        registerRawAndDecoded(text.substring(colon + 1, at));
+      }
     }
     Matcher param = PASSWORD_VALUE.matcher(text);
     while (param.find()) {
@@ -130,6 +133,7 @@ public final class Secrets {
         URL_PASSWORD
             .matcher(out)
             .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
+    out = AUTHORITY_WITHOUT_AT.matcher(out).replaceAll("$1:" + MASK);
     out = PASSWORD_PARAM.matcher(out).replaceAll("$1" + MASK);
     return JWT.matcher(out).replaceAll(MASK);
   }

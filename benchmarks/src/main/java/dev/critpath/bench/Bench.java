@@ -259,6 +259,13 @@ public final class Bench {
       throw new UserError(
           "cannot inspect " + db.spec().display() + ": " + Secrets.redact(e.getMessage()), e);
     }
+    if (dataset == null && ownDatabase) {
+      // a seed that stopped half-way leaves rows but no summary: say so before measuring them
+      out.println(
+          "bench: warning: no complete dataset is loaded (critpath.marker.dataset_summary is"
+              + " empty: no seed ran, or the last one did not finish); the numbers describe"
+              + " whatever the tables hold (run ./run.sh seed for a known dataset)");
+    }
     if (pgStatSchema == null) {
       out.println(
           "bench: pg_stat_statements is not installed: server-side times are left out (see"

@@ -29,9 +29,14 @@ public final class Main {
     cli.setExecutionStrategy(
         parseResult -> {
           refuseSuiteOptionsBeforeACommand(parseResult);
+          LogFile.route(GlobalOptions.verbose);
           return new CommandLine.RunLast().execute(parseResult);
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      LogFile.removeIfEmpty();
+    }
   }
 
   /**
@@ -76,6 +81,11 @@ public final class Main {
       Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
     boolean verbose = GlobalOptions.verbose;
     PrintWriter err = cmd.getErr();
+    java.io.StringWriter trace = new java.io.StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    String redactedTrace = Secrets.redact(trace.toString());
+    java.nio.file.Path log =
+        verbose || e instanceof UserError ? null : LogFile.append(redactedTrace);
     if (e instanceof UserError) {
       err.println("critpath: " + Secrets.redact(e.getMessage()));
     } else {
@@ -83,12 +93,14 @@ public final class Main {
       err.println(
           "critpath: unexpected error: "
               + Secrets.redact(String.valueOf(e))
-              + (verbose ? "" : " (run with --verbose for the stack trace)"));
+              + (verbose
+                  ? ""
+                  : log != null
+                      ? " (stack trace in " + log + ")"
+                      : " (run with --verbose for the stack trace)"));
     }
     if (verbose) {
-      java.io.StringWriter trace = new java.io.StringWriter();
-      e.printStackTrace(new PrintWriter(trace));
-      err.println(Secrets.redact(trace.toString()));
+      err.println(redactedTrace);
     }
     err.flush();
     return ExitCode.ERROR.code;

@@ -7,7 +7,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Parses the connection strings users paste: libpq/Supabase URIs ({@code
@@ -25,9 +24,6 @@ public final class PgUrl {
           "connect_timeout", "connectTimeout",
           "application_name", "ApplicationName",
           "target_session_attrs", "targetServerType");
-
-  private static final Pattern AUTHORITY_WITHOUT_AT =
-      Pattern.compile("(://[^:/?@\\s]*):(?!\\d*(?:[/?]|$))[^/?@\\s]*([/?]|$)");
 
   private PgUrl() {}
 
@@ -97,6 +93,11 @@ public final class PgUrl {
         int colon = rest.lastIndexOf(':');
         host = colon >= 0 ? rest.substring(0, colon) : rest;
         portText = colon >= 0 ? rest.substring(colon + 1) : null;
+        if (host.contains(":")) {
+          throw invalid(
+              trimmed,
+              "the host holds a ':' (a password needs an '@' after it: user:password@host)");
+        }
       }
       if (portText != null && !portText.isEmpty()) {
         port = parsePort(portText, trimmed);
@@ -226,15 +227,7 @@ public final class PgUrl {
   }
 
   private static UserError invalid(String url, String reason) {
-    return new UserError("invalid database URL '" + shown(url) + "': " + reason + "; " + EXPECTED);
-  }
-
-  /**
-   * The URL as an error may show it: credentials masked, and also what follows the ':' of an
-   * authority without '@' when it is not a port (a password whose '@' got lost).
-   */
-  private static String shown(String url) {
-    String redacted = Secrets.redact(url);
-    return AUTHORITY_WITHOUT_AT.matcher(redacted).replaceAll("$1:" + Secrets.MASK + "$2");
+    return new UserError(
+        "invalid database URL '" + Secrets.redact(url) + "': " + reason + "; " + EXPECTED);
   }
 }
