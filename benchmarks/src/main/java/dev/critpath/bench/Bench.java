@@ -78,6 +78,8 @@ public final class Bench {
   private DatasetSummary dataset;
   private String pgStatSchema;
   private boolean ownDatabase;
+  private RunDirectory run;
+  private List<Integer> levels;
 
   private Bench(Database db, BenchSettings settings, PrintWriter out) {
     this.db = db;
@@ -140,9 +142,10 @@ public final class Bench {
   private record Plan(Mode mode, int threads, Variant variant, List<String> paths) {}
 
   private Outcome execute(RunDirectory run) {
+    this.run = run;
     QueryCatalog catalog = QueryCatalog.load(settings.querySources());
     List<BenchPath> paths = BenchPath.select(catalog, settings.only());
-    List<Integer> levels = levels(settings);
+    this.levels = levels(settings);
     for (BenchPath p : paths) {
       List<Variant> declared = p.entry().variants();
       List<Variant> chosen =
@@ -192,9 +195,7 @@ public final class Bench {
         if (Files.exists(json)) {
           jsonFiles.add(json);
         }
-        // what is measured is kept: an interrupted run still holds every finished measurement
         AtomicFiles.writeString(run.file(JMH_FILE), mergeJmhJson(jsonFiles));
-        run.put(SECTION, report(levels, false));
       }
       AtomicFiles.writeString(run.file(JMH_FILE), mergeJmhJson(jsonFiles));
     } finally {
@@ -400,6 +401,12 @@ public final class Bench {
     // with -f 0 the benchmark runs in this JVM and reads the same property
     System.setProperty(ForkConfig.PROPERTY, config.toString());
     Collection<RunResult> results;
+    // each benchmark of the plan is saved into run.json as it finishes: an interrupt loses none
+    progress.onFinished(
+        result -> {
+          keep(plan, new RunResult(result.getParams(), List.of(result)));
+          run.put(SECTION, report(levels, false));
+        });
     try {
       Runner runner =
           new Runner(
@@ -421,6 +428,7 @@ public final class Bench {
       }
       return;
     } finally {
+      progress.onFinished(result -> {});
       if (previous == null) {
         System.clearProperty(ForkConfig.PROPERTY);
       } else {
@@ -470,15 +478,22 @@ public final class Bench {
         r.variantFailure.putIfAbsent(plan.variant(), reason + where);
         continue;
       }
-      if (plan.mode() == Mode.SampleTime && plan.threads() == 1) {
-        r.sample.put(plan.variant(), rr);
-      } else if (plan.mode() == Mode.SampleTime) {
-        r.levelSamples
-            .computeIfAbsent(plan.variant(), k -> new HashMap<>())
-            .put(plan.threads(), rr);
-      } else {
-        r.throughput.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
-      }
+      keep(plan, rr);
+    }
+  }
+
+  /** A measurement's result, into its path's state (again, when it was kept as it finished). */
+  private void keep(Plan plan, RunResult rr) {
+    PathRun r = runs.get(rr.getParams().getParam("query"));
+    if (r == null || rr.getPrimaryResult().getSampleCount() == 0) {
+      return;
+    }
+    if (plan.mode() == Mode.SampleTime && plan.threads() == 1) {
+      r.sample.put(plan.variant(), rr);
+    } else if (plan.mode() == Mode.SampleTime) {
+      r.levelSamples.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
+    } else {
+      r.throughput.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
     }
   }
 

@@ -88,6 +88,12 @@ public final class Main {
         verbose || e instanceof UserError ? null : LogFile.append(redactedTrace);
     if (e instanceof UserError) {
       err.println("critpath: " + Secrets.redact(e.getMessage()));
+    } else if (e instanceof java.io.UncheckedIOException io) {
+      // a file critpath needed could not be read or written: the path and what to check
+      err.println(
+          "critpath: "
+              + Secrets.redact(io.getMessage())
+              + "; fix: check that the path exists, is writable and its disk has space");
     } else {
       // A bug or an environment problem we did not foresee: still one line, still no secrets.
       err.println(
