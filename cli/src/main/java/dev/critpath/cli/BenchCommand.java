@@ -120,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
                   run.record().finish(Instant.now(), false, "interrupted");
                   run.save();
                   System.err.println(
-                      "critpath: bench interrupted; every finished measurement is kept in "
+                      System.lineSeparator()
+                          + "critpath: bench interrupted; every finished measurement is kept in "
                           + run.path().resolve(RunDirectory.RUN_JSON));
                 }
               },

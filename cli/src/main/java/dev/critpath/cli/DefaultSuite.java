@@ -143,7 +143,8 @@ final class DefaultSuite {
       run.record().finish(Instant.now(), false, "interrupted");
       run.save();
       System.err.println(
-          "critpath: interrupted; every finished stage and measurement is kept in "
+          System.lineSeparator()
+              + "critpath: interrupted; every finished stage and measurement is kept in "
               + run.path().resolve(RunDirectory.RUN_JSON));
     }
   }
