@@ -20,10 +20,11 @@ fi
 
 needs_build() {
   [ -f "$jar" ] || return 0
-  # Anything that goes into the jar and is newer than it.
+  # Anything that goes into the jar (the modules' pom.xml resources: schema, queries, scenarios)
+  # and is newer than it. Not supabase/: it is read from here at run time, and npm ci touches it.
   [ -n "$(find "$here/pom.xml" "$here"/*/pom.xml "$here"/*/src/main "$here/schema" \
-            "$here/queries" "$here/supabase" \
-            -newer "$jar" -type f -print -quit 2>/dev/null)" ]
+            "$here/queries" "$here/scenarios" \
+            -name node_modules -prune -o -newer "$jar" -type f -print -quit 2>/dev/null)" ]
 }
 
 if needs_build; then

@@ -3,6 +3,7 @@ package dev.critpath.explain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.catalog.CatalogQuery;
+import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.db.RequestContext;
 import dev.critpath.db.SqlState;
 import dev.critpath.io.Json;
@@ -104,7 +105,7 @@ final class PlanCapture {
       throws SQLException {
     boolean prepared = false;
     try {
-      begin(generic ? "force_generic_plan" : "force_custom_plan");
+      begin(q, generic ? "force_generic_plan" : "force_custom_plan");
       if (nested) {
         exec(
             "SET LOCAL auto_explain.log_min_duration = 0",
@@ -131,6 +132,8 @@ final class PlanCapture {
         nestedPlans = nested ? nestedPlans(st.getWarnings()) : List.of();
       }
       return new CapturedPlan(variant, params, null, List.of(), null, List.of(), raw, nestedPlans);
+    } catch (SQLException e) {
+      throw ReadOnlySql.undeclaredWrite(q, e);
     } finally {
       end(prepared ? STATEMENT : null);
     }
@@ -147,7 +150,7 @@ final class PlanCapture {
     }
     boolean prepared = false;
     try {
-      begin("auto");
+      begin(q, "auto");
       RequestContext.apply(c, q.role().pgRole(), params.subject());
       prepare(AUTO_STATEMENT, q, params);
       prepared = true;
@@ -166,6 +169,8 @@ final class PlanCapture {
                       + "'")) {
         return rs.next() && rs.getLong(1) > 0;
       }
+    } catch (SQLException e) {
+      throw ReadOnlySql.undeclaredWrite(q, e);
     } finally {
       end(prepared ? AUTO_STATEMENT : null);
     }
@@ -207,7 +212,11 @@ final class PlanCapture {
     return timeout;
   }
 
-  private void begin(String planCacheMode) throws SQLException {
+  /** A query that declares no write runs read-only, although everything is rolled back. */
+  private void begin(CatalogQuery q, String planCacheMode) throws SQLException {
+    if (!q.write().writes()) {
+      exec(ReadOnlySql.SET_READ_ONLY);
+    }
     exec(
         "SET LOCAL statement_timeout = " + timeout.toMillis(),
         "SET LOCAL plan_cache_mode = " + planCacheMode);

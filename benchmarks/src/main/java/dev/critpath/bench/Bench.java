@@ -54,6 +54,11 @@ public final class Bench {
   public static final String SECTION = "bench";
   public static final String JMH_FILE = "jmh.json";
 
+  /** The section's verdict while the stage has not finished (what a stopped run keeps). */
+  public static final String INTERRUPTED = "interrupted";
+
+  private static final String NOT_MEASURED = "not measured: the run stopped before it";
+
   private static final Blackhole PREFLIGHT_SINK =
       new Blackhole(
           "Today's password is swordfish. I understand instantiating Blackholes directly is"
@@ -73,6 +78,8 @@ public final class Bench {
   private DatasetSummary dataset;
   private String pgStatSchema;
   private boolean ownDatabase;
+  private RunDirectory run;
+  private List<Integer> levels;
 
   private Bench(Database db, BenchSettings settings, PrintWriter out) {
     this.db = db;
@@ -101,6 +108,7 @@ public final class Bench {
   public static void validate(BenchSettings settings) {
     new JmhOptions(settings.profile(), settings.jmhArgs());
     BenchPath.select(QueryCatalog.load(settings.querySources()), settings.only());
+    levels(settings);
   }
 
   /** One path's state through the stage. */
@@ -134,9 +142,10 @@ public final class Bench {
   private record Plan(Mode mode, int threads, Variant variant, List<String> paths) {}
 
   private Outcome execute(RunDirectory run) {
+    this.run = run;
     QueryCatalog catalog = QueryCatalog.load(settings.querySources());
     List<BenchPath> paths = BenchPath.select(catalog, settings.only());
-    List<Integer> levels = levels();
+    this.levels = levels(settings);
     for (BenchPath p : paths) {
       List<Variant> declared = p.entry().variants();
       List<Variant> chosen =
@@ -161,6 +170,9 @@ public final class Bench {
         settings.profile().id(),
         levels);
     Path work = tempDir();
+    // the fork configurations in it hold the password: gone on every exit, signals included
+    Thread removeWork = new Thread(() -> deleteRecursively(work), "critpath-bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(removeWork);
     List<Path> jsonFiles = new ArrayList<>();
     try (MachineLock lock = MachineLock.acquire(out)) {
       preflight();
@@ -183,12 +195,14 @@ public final class Bench {
         if (Files.exists(json)) {
           jsonFiles.add(json);
         }
+        AtomicFiles.writeString(run.file(JMH_FILE), mergeJmhJson(jsonFiles));
       }
       AtomicFiles.writeString(run.file(JMH_FILE), mergeJmhJson(jsonFiles));
     } finally {
       deleteRecursively(work);
+      removeShutdownHook(removeWork);
     }
-    BenchReport report = report(levels);
+    BenchReport report = report(levels, true);
     run.put(SECTION, report);
     print(report);
     ExitCode exit =
@@ -206,7 +220,7 @@ public final class Bench {
     return new Outcome(exit, summary, report);
   }
 
-  private List<Integer> levels() {
+  private static List<Integer> levels(BenchSettings settings) {
     List<Integer> levels = settings.levels();
     for (int t : levels) {
       if (t < 1 || t > 1024) {
@@ -245,6 +259,13 @@ public final class Bench {
     } catch (SQLException e) {
       throw new UserError(
           "cannot inspect " + db.spec().display() + ": " + Secrets.redact(e.getMessage()), e);
+    }
+    if (dataset == null && ownDatabase) {
+      // a seed that stopped half-way leaves rows but no summary: say so before measuring them
+      out.println(
+          "bench: warning: no complete dataset is loaded (critpath.marker.dataset_summary is"
+              + " empty: no seed ran, or the last one did not finish); the numbers describe"
+              + " whatever the tables hold (run ./run.sh seed for a known dataset)");
     }
     if (pgStatSchema == null) {
       out.println(
@@ -380,6 +401,12 @@ public final class Bench {
     // with -f 0 the benchmark runs in this JVM and reads the same property
     System.setProperty(ForkConfig.PROPERTY, config.toString());
     Collection<RunResult> results;
+    // each benchmark of the plan is saved into run.json as it finishes: an interrupt loses none
+    progress.onFinished(
+        result -> {
+          keep(plan, new RunResult(result.getParams(), List.of(result)));
+          run.put(SECTION, report(levels, false));
+        });
     try {
       Runner runner =
           new Runner(
@@ -401,6 +428,7 @@ public final class Bench {
       }
       return;
     } finally {
+      progress.onFinished(result -> {});
       if (previous == null) {
         System.clearProperty(ForkConfig.PROPERTY);
       } else {
@@ -427,6 +455,13 @@ public final class Bench {
             BenchReport.ConnectionErrors::plus);
       }
       RunResult rr = byPath.get(name);
+      if (rr != null
+          && !rr.getBenchmarkResults().isEmpty()
+          && rr.getPrimaryResult().getSampleCount() == 0) {
+        r.variantFailure.putIfAbsent(
+            plan.variant(), "no sample: JMH measured no call" + measurement);
+        continue;
+      }
       if (rr == null || rr.getBenchmarkResults().isEmpty()) {
         String reason = Failures.read(failures, name, plan.variant().id());
         if (reason == null) {
@@ -443,15 +478,22 @@ public final class Bench {
         r.variantFailure.putIfAbsent(plan.variant(), reason + where);
         continue;
       }
-      if (plan.mode() == Mode.SampleTime && plan.threads() == 1) {
-        r.sample.put(plan.variant(), rr);
-      } else if (plan.mode() == Mode.SampleTime) {
-        r.levelSamples
-            .computeIfAbsent(plan.variant(), k -> new HashMap<>())
-            .put(plan.threads(), rr);
-      } else {
-        r.throughput.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
-      }
+      keep(plan, rr);
+    }
+  }
+
+  /** A measurement's result, into its path's state (again, when it was kept as it finished). */
+  private void keep(Plan plan, RunResult rr) {
+    PathRun r = runs.get(rr.getParams().getParam("query"));
+    if (r == null || rr.getPrimaryResult().getSampleCount() == 0) {
+      return;
+    }
+    if (plan.mode() == Mode.SampleTime && plan.threads() == 1) {
+      r.sample.put(plan.variant(), rr);
+    } else if (plan.mode() == Mode.SampleTime) {
+      r.levelSamples.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
+    } else {
+      r.throughput.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
     }
   }
 
@@ -506,14 +548,18 @@ public final class Bench {
     return bodies.isEmpty() ? "[\n]\n" : "[\n    " + String.join(",\n    ", bodies) + "\n]\n";
   }
 
-  private BenchReport report(List<Integer> levels) {
+  /**
+   * The section as it stands; before the stage {@code finished}, its verdict is "interrupted" and
+   * whatever has no result yet is "skipped: not measured", so that a run stopped now says so.
+   */
+  private BenchReport report(List<Integer> levels, boolean finished) {
     List<BenchReport.PathReport> reports = new ArrayList<>();
     int measured = 0;
     int failed = 0;
     int missed = 0;
     long connectionErrors = 0;
     for (PathRun r : runs.values()) {
-      BenchReport.PathReport p = pathReport(r);
+      BenchReport.PathReport p = pathReport(r, finished);
       reports.add(p);
       if (p.status().equals("failed")) {
         failed++;
@@ -528,9 +574,11 @@ public final class Bench {
           r.connectionErrors.values().stream().mapToLong(BenchReport.ConnectionErrors::count).sum();
     }
     String verdict =
-        measured == 0
-            ? "error"
-            : failed > 0 || missed > 0 || connectionErrors > 0 ? "fail" : "pass";
+        !finished
+            ? INTERRUPTED
+            : measured == 0
+                ? "error"
+                : failed > 0 || missed > 0 || connectionErrors > 0 ? "fail" : "pass";
     BenchReport.Settings s =
         new BenchReport.Settings(
             jmh.forks(),
@@ -562,15 +610,22 @@ public final class Bench {
         reports);
   }
 
-  private BenchReport.PathReport pathReport(PathRun r) {
+  private BenchReport.PathReport pathReport(PathRun r, boolean finished) {
     CatalogQuery q = r.path.entry();
     List<BenchReport.VariantReport> variants = new ArrayList<>();
     for (Variant v : r.variants) {
-      variants.add(variantReport(r, v));
+      variants.add(variantReport(r, v, finished));
     }
     String status;
     String reason = r.failure;
-    if (r.skipped != null) {
+    boolean pending =
+        !finished
+            && !variants.isEmpty()
+            && variants.stream().allMatch(v -> NOT_MEASURED.equals(v.reason()));
+    if (pending && r.skipped == null && r.failure == null) {
+      status = "skipped";
+      reason = NOT_MEASURED;
+    } else if (r.skipped != null) {
       status = "skipped";
       reason = r.skipped;
     } else if (r.failure != null || !r.variantFailure.isEmpty()) {
@@ -634,7 +689,7 @@ public final class Bench {
     };
   }
 
-  private BenchReport.VariantReport variantReport(PathRun r, Variant v) {
+  private BenchReport.VariantReport variantReport(PathRun r, Variant v, boolean finished) {
     RunResult sample = r.sample.get(v);
     BenchReport.Latency latency = sample == null ? null : Measurements.latency(sample);
     BenchReport.ServerStats server = sample == null ? null : Measurements.server(sample);
@@ -655,10 +710,11 @@ public final class Bench {
         latency != null && server != null
             ? Measurements.round(latency.mean() - server.meanExecMs())
             : null;
+    boolean pending = !finished && failure == null && r.skipped == null && latency == null;
     return new BenchReport.VariantReport(
         v.id(),
-        r.skipped != null ? "skipped" : failure == null ? "ok" : "failed",
-        failure,
+        r.skipped != null || pending ? "skipped" : failure == null ? "ok" : "failed",
+        pending ? NOT_MEASURED : failure,
         id == null ? null : Long.toString(id),
         latency,
         server,
@@ -750,6 +806,14 @@ public final class Bench {
 
   private static String ids(List<Variant> variants) {
     return String.join(", ", variants.stream().map(Variant::id).toList());
+  }
+
+  private static void removeShutdownHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
   }
 
   private static Path tempDir() {

@@ -1,6 +1,7 @@
 package dev.critpath.bench;
 
 import dev.critpath.catalog.ParamSampler;
+import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.catalog.Variant;
 import dev.critpath.catalog.WriteMode;
 import dev.critpath.db.RequestContext;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -15,13 +17,17 @@ import org.openjdk.jmh.infra.Blackhole;
  * sampler. A call is what JMH measures, the request envelope included: for rls_on and rls_off a
  * transaction that sets the role and the JWT claims (as PostgREST does), runs the path and commits
  * (reads, cleanup writes) or rolls back (rollback writes); for plain the bare statement in
- * autocommit.
+ * autocommit. A path that declares no write runs read-only: its transactions begin READ ONLY
+ * (pgjdbc sends {@code BEGIN READ ONLY} with the first statement, no extra round trip), plain
+ * sessions default to read-only transactions; a write then fails naming the header to add.
  */
 final class Caller implements AutoCloseable {
   private final Connection connection;
   private final ParamSampler params;
   private final boolean envelope;
   private final boolean rollback;
+  private final boolean readOnly;
+  private final BenchPath path;
   private final String pgRole;
   private final PreparedStatement context;
   private final PreparedStatement statement;
@@ -34,9 +40,17 @@ final class Caller implements AutoCloseable {
     this.params = params;
     this.envelope = variant != Variant.PLAIN;
     this.rollback = path.entry().write() == WriteMode.ROLLBACK;
+    this.readOnly = !path.entry().write().writes();
+    this.path = path;
     // rls_off keeps the session user (the tables' owner), whom RLS does not apply to
     this.pgRole = variant == Variant.RLS_ON ? path.entry().role().pgRole() : "none";
     connection.setAutoCommit(!envelope);
+    if (readOnly) {
+      connection.setReadOnly(true);
+      if (!envelope) {
+        setSessionReadOnly(true);
+      }
+    }
     this.context = envelope ? connection.prepareStatement(RequestContext.sql()) : null;
     if (path.java() != null) {
       this.statement = null;
@@ -51,14 +65,21 @@ final class Caller implements AutoCloseable {
   void call(Blackhole bh) throws SQLException {
     params.next();
     if (!envelope) {
-      run(bh);
+      try {
+        run(bh);
+      } catch (SQLException e) {
+        throw ReadOnlySql.undeclaredWrite(path.entry(), e);
+      }
       return;
     }
     try {
       enter();
       run(bh);
       end();
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException e) {
+      abandon();
+      throw ReadOnlySql.undeclaredWrite(path.entry(), e);
+    } catch (RuntimeException e) {
       abandon();
       throw e;
     }
@@ -89,7 +110,10 @@ final class Caller implements AutoCloseable {
         end();
       }
       return queryId;
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException e) {
+      abandon();
+      throw ReadOnlySql.undeclaredWrite(path.entry(), e);
+    } catch (RuntimeException e) {
       abandon();
       throw e;
     }
@@ -144,11 +168,21 @@ final class Caller implements AutoCloseable {
     }
   }
 
+  /** Autocommit has no transaction to begin read-only: the session's default is set instead. */
+  private void setSessionReadOnly(boolean on) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION " + (on ? "READ ONLY" : "READ WRITE"));
+    }
+  }
+
   @Override
   public void close() throws SQLException {
     try {
       if (java != null) {
         java.close();
+      }
+      if (readOnly && !envelope && !connection.isClosed()) {
+        setSessionReadOnly(false); // the pool hands this connection on
       }
     } finally {
       connection.close();

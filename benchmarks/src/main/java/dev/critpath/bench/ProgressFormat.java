@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
@@ -26,10 +27,16 @@ final class ProgressFormat implements OutputFormat {
   private final Map<String, List<String>> printed = new HashMap<>();
   private String current;
   private long started;
+  private Consumer<BenchmarkResult> finished = result -> {};
 
   ProgressFormat(PrintWriter out, boolean verbose) {
     this.out = out;
     this.verbose = verbose;
+  }
+
+  /** Called with each benchmark's result as it finishes (before JMH's whole run ends). */
+  void onFinished(Consumer<BenchmarkResult> listener) {
+    finished = listener;
   }
 
   /** What JMH printed while running {@code path}, e.g. a stack trace. */
@@ -54,6 +61,9 @@ final class ProgressFormat implements OutputFormat {
 
   @Override
   public void endBenchmark(BenchmarkResult result) {
+    if (result != null) {
+      finished.accept(result); // kept before it is shown: what the console shows is saved
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
     if (result == null) {
       out.printf("failed (%.0f s)%n", seconds);

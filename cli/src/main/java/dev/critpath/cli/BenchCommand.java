@@ -7,6 +7,7 @@ import dev.critpath.bench.Profile;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
+import dev.critpath.io.OutputPaths;
 import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -106,16 +107,22 @@ final class BenchCommand implements Callable<Integer> {
     BenchSettings settings = settings();
     Bench.validate(settings);
     PrintWriter out = spec.commandLine().getOut();
+    OutputPaths.checkWritable(resultsRoot, "--results");
     try (Database db = database.open()) {
       out.println("critpath: using " + db.description());
       RunDirectory run = RunDirectory.create(resultsRoot);
-      // Ctrl-C: run.json says the run did not finish (what was measured so far is kept)
+      // Ctrl-C: run.json says the run did not finish; each measurement already finished was
+      // saved into it as it ended
       Thread interrupted =
           new Thread(
               () -> {
                 if (run.record().getFinishedAt() == null) {
                   run.record().finish(Instant.now(), false, "interrupted");
                   run.save();
+                  System.err.println(
+                      System.lineSeparator()
+                          + "critpath: bench interrupted; every finished measurement is kept in "
+                          + run.path().resolve(RunDirectory.RUN_JSON));
                 }
               },
               "critpath-bench-interrupted");
@@ -123,6 +130,14 @@ final class BenchCommand implements Callable<Integer> {
       Bench.Outcome outcome;
       try {
         outcome = Bench.run(db, settings, run, out);
+      } catch (UserError e) {
+        if (run.record().getSections().isEmpty()) {
+          run.discard(); // refused before measuring: a usage error leaves nothing behind
+        } else {
+          run.record().finish(Instant.now(), false, "error");
+          run.save();
+        }
+        throw e;
       } catch (RuntimeException e) {
         run.record().finish(Instant.now(), false, "error");
         run.save();

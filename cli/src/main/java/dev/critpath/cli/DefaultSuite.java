@@ -10,6 +10,7 @@ import dev.critpath.doctor.Doctor;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
 import dev.critpath.inspect.StatsSnapshot;
+import dev.critpath.io.OutputPaths;
 import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
 import dev.critpath.report.ConsoleSummary;
@@ -57,6 +58,7 @@ final class DefaultSuite {
   }
 
   int run() {
+    OutputPaths.checkWritable(resultsRoot, "--results");
     try (Database db = options.open()) {
       out.println("critpath: using " + db.description());
       RunDirectory run = RunDirectory.create(resultsRoot);
@@ -140,6 +142,10 @@ final class DefaultSuite {
     if (!run.record().isCompleted()) {
       run.record().finish(Instant.now(), false, "interrupted");
       run.save();
+      System.err.println(
+          System.lineSeparator()
+              + "critpath: interrupted; every finished stage and measurement is kept in "
+              + run.path().resolve(RunDirectory.RUN_JSON));
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.critpath.cli;
 
 import dev.critpath.ExitCode;
+import dev.critpath.UserError;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
 import dev.critpath.explain.ExplainPrinter;
 import dev.critpath.explain.ExplainResult;
 import dev.critpath.explain.ExplainRunner;
+import dev.critpath.io.OutputPaths;
 import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -85,6 +87,9 @@ final class ExplainCommand implements Callable<Integer> {
     QueryCatalog catalog = queries.isEmpty() ? QueryCatalog.builtin() : QueryCatalog.load(queries);
     catalog.select(only); // unknown names fail before any database is touched
     PrintWriter out = spec.commandLine().getOut();
+    if (!noSave) {
+      OutputPaths.checkWritable(resultsRoot, "--results");
+    }
     try (Database db = database.open()) {
       out.println("critpath: using " + db.description());
       RunDirectory run = noSave ? null : RunDirectory.create(resultsRoot);
@@ -103,7 +108,9 @@ final class ExplainCommand implements Callable<Integer> {
                 run,
                 out);
       } catch (RuntimeException e) {
-        if (run != null) {
+        if (run != null && e instanceof UserError && run.record().getSections().isEmpty()) {
+          run.discard(); // refused before explaining: a usage error leaves nothing behind
+        } else if (run != null) {
           run.record().finish(Instant.now(), false, "error");
           run.save();
         }

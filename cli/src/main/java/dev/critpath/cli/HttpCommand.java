@@ -7,6 +7,7 @@ import dev.critpath.db.DatabaseTarget;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
 import dev.critpath.http.scenario.Durations;
+import dev.critpath.io.OutputPaths;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.Migrator;
 import dev.critpath.seed.Profile;
@@ -119,6 +120,7 @@ final class HttpCommand implements Callable<Integer> {
     boolean remote =
         baseUrl != null || (env.get("SUPABASE_URL") != null && !env.get("SUPABASE_URL").isBlank());
     DatabaseTarget target = database.target();
+    OutputPaths.checkWritable(resultsRoot, "--results");
     try (Database db =
         remote && target instanceof DatabaseTarget.Embedded ? null : database.open()) {
       if (db != null) {

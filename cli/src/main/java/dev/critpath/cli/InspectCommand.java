@@ -8,6 +8,7 @@ import dev.critpath.inspect.InspectResult;
 import dev.critpath.inspect.Inspector;
 import dev.critpath.inspect.Severity;
 import dev.critpath.inspect.StatsSnapshot;
+import dev.critpath.io.OutputPaths;
 import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,6 +73,9 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws SQLException {
     Severity threshold = threshold(failOn);
     PrintWriter out = spec.commandLine().getOut();
+    if (!noSave) {
+      OutputPaths.checkWritable(resultsRoot, "--results");
+    }
     try (Database db = database.open();
         Connection c = db.connect()) {
       out.println("critpath: using " + db.description());

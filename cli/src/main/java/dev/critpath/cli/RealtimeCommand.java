@@ -3,6 +3,7 @@ package dev.critpath.cli;
 import dev.critpath.ExitCode;
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
+import dev.critpath.io.OutputPaths;
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
@@ -146,6 +147,7 @@ final class RealtimeCommand implements Callable<Integer> {
   public Integer call() {
     RealtimeSettings settings = settings(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
+    OutputPaths.checkWritable(resultsRoot, "--results");
     try (Database db = database.open()) {
       if (settings.remote() != null && db.isManaged()) {
         throw new UserError(

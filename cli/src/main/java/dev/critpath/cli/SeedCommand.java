@@ -3,6 +3,7 @@ package dev.critpath.cli;
 import dev.critpath.ExitCode;
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
+import dev.critpath.io.OutputPaths;
 import dev.critpath.seed.ConsoleProgress;
 import dev.critpath.seed.PgbenchBaseline;
 import dev.critpath.seed.Profile;
@@ -109,6 +110,7 @@ final class SeedCommand implements Callable<Integer> {
             .withAllowUnmarked(database.allowUnmarked);
     options.plan(); // a bad --scale fails here, before any connection
     PrintWriter stdout = spec.commandLine().getOut();
+    OutputPaths.checkWritable(out == null ? DEFAULT_OUT : out, "--out");
     try (Database db = database.open()) {
       stdout.println("critpath: using " + db.description());
       PgbenchBaseline.Result before = pgbenchScale == null ? null : pgbench(db, stdout);

@@ -56,6 +56,14 @@ record CliRun(int exitCode, String out, String err) {
         + spec.database();
   }
 
+  /**
+   * The error output's non-empty lines without the libraries' log lines ("[WARN] ...", in this
+   * JVM's test logging; critpath's own JVM sends them to its log file, see QuietLogsTest).
+   */
+  long critpathErrLines() {
+    return err.lines().filter(l -> !l.isBlank() && !l.matches("^\\[[A-Z]+\\] .*")).count();
+  }
+
   /** The error output's non-empty lines (logging included). */
   long errLines() {
     return err.lines().filter(l -> !l.isBlank()).count();

@@ -52,6 +52,11 @@ public record CatalogQuery(
     return statement.jdbcSql();
   }
 
+  /** {@code file:line} of the SQL statement, for messages about it. */
+  public String sqlLocation() {
+    return source + ":" + statement.line();
+  }
+
   /** Every declared parameter name, in declaration order. */
   public List<String> paramNames() {
     List<String> names = new ArrayList<>();

@@ -13,8 +13,10 @@ import java.util.List;
  * @param jdbcSql the statement with one {@code ?} per parameter occurrence
  * @param placeholders the parameter name of each {@code ?}, in order
  * @param lines the file line of each placeholder
+ * @param line the file line the statement starts on
  */
-public record NamedSql(String sql, String jdbcSql, List<String> placeholders, List<Integer> lines) {
+public record NamedSql(
+    String sql, String jdbcSql, List<String> placeholders, List<Integer> lines, int line) {
 
   public NamedSql {
     placeholders = List.copyOf(placeholders);
@@ -33,6 +35,8 @@ public record NamedSql(String sql, String jdbcSql, List<String> placeholders, Li
     int line = firstLine;
     int end = statementEnd(text, firstLine);
     String sql = text.substring(0, end).strip();
+    String leading = text.substring(0, end).replaceFirst("(?s)^(\\s*).*", "$1");
+    int start = firstLine + count(leading, '\n');
     int n = sql.length();
     int i = 0;
     while (i < n) {
@@ -77,7 +81,7 @@ public record NamedSql(String sql, String jdbcSql, List<String> placeholders, Li
     if (sql.isEmpty()) {
       throw new SyntaxProblem(firstLine, "no SQL statement after the header");
     }
-    return new NamedSql(sql, out.toString(), names, lines);
+    return new NamedSql(sql, out.toString(), names, lines, start);
   }
 
   /** The distinct parameter names, in order of first use. */

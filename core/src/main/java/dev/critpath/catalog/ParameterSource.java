@@ -178,7 +178,27 @@ public final class ParameterSource {
     };
   }
 
+  /** The sample query's rows, read in a read-only transaction: a sample query never writes. */
   private static Object[][] sampleRows(String where, ParamDecl p, String sql, Connection owner)
+      throws SQLException {
+    List<Object[]> rows;
+    try {
+      rows = ReadOnlySql.run(owner, c -> readRows(where, p, sql, c));
+    } catch (SQLException e) {
+      if (ReadOnlySql.refusedWrite(e)) {
+        throw ReadOnlySql.writingParameterQuery(where, e);
+      }
+      throw new SQLException(
+          where + ": the sample query failed: " + e.getMessage(), e.getSQLState(), e);
+    }
+    if (rows.isEmpty()) {
+      throw new UserError(
+          where + ": the sample query returned no rows (is the dataset seeded?): " + sql);
+    }
+    return rows.toArray(new Object[0][]);
+  }
+
+  private static List<Object[]> readRows(String where, ParamDecl p, String sql, Connection owner)
       throws SQLException {
     List<Object[]> rows = new ArrayList<>();
     int width = p.names().size();
@@ -208,15 +228,8 @@ public final class ParameterSource {
           rows.add(row);
         }
       }
-    } catch (SQLException e) {
-      throw new SQLException(
-          where + ": the sample query failed: " + e.getMessage(), e.getSQLState(), e);
     }
-    if (rows.isEmpty()) {
-      throw new UserError(
-          where + ": the sample query returned no rows (is the dataset seeded?): " + sql);
-    }
-    return rows.toArray(new Object[0][]);
+    return rows;
   }
 
   /** {@link Ids#uuid} without going through text: the index's decimal digits are the last group. */

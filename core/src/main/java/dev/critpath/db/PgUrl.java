@@ -44,6 +44,12 @@ public final class PgUrl {
       throw invalid(trimmed, "unknown scheme");
     }
 
+    String userInfo = null;
+    int at = credentialsEnd(rest);
+    if (at >= 0) {
+      userInfo = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+    }
     String query = "";
     int q = rest.indexOf('?');
     if (q >= 0) {
@@ -55,13 +61,6 @@ public final class PgUrl {
     if (slash >= 0) {
       path = rest.substring(slash + 1);
       rest = rest.substring(0, slash);
-    }
-    // The last '@' separates credentials: passwords pasted unencoded may contain '@'.
-    String userInfo = null;
-    int at = rest.lastIndexOf('@');
-    if (at >= 0) {
-      userInfo = rest.substring(0, at);
-      rest = rest.substring(at + 1);
     }
 
     String user = null;
@@ -94,6 +93,11 @@ public final class PgUrl {
         int colon = rest.lastIndexOf(':');
         host = colon >= 0 ? rest.substring(0, colon) : rest;
         portText = colon >= 0 ? rest.substring(colon + 1) : null;
+        if (host.contains(":")) {
+          throw invalid(
+              trimmed,
+              "the host holds a ':' (a password needs an '@' after it: user:password@host)");
+        }
       }
       if (portText != null && !portText.isEmpty()) {
         port = parsePort(portText, trimmed);
@@ -110,7 +114,8 @@ public final class PgUrl {
       }
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw invalid(trimmed, "malformed parameter '" + pair + "'");
+        throw invalid(
+            trimmed, "a parameter after '?' has no '=' (write NAME=VALUE, joined by '&')");
       }
       String key = decode(pair.substring(0, eq));
       String value = decode(pair.substring(eq + 1));
@@ -135,6 +140,29 @@ public final class PgUrl {
       database = user;
     }
     return new ConnectionSpec(host, port, database, user, password, params);
+  }
+
+  /**
+   * Where the credentials of a URL (after its scheme) end: the last '@' before the path or query,
+   * as libpq reads it; or, when what comes before the first '/' or '?' is {@code user:...} rather
+   * than {@code host:port}, the last '@' of all, since a password pasted unencoded may hold '/',
+   * '?' and '@'. -1 when there are no credentials.
+   */
+  private static int credentialsEnd(String rest) {
+    int end = rest.length();
+    for (char c : new char[] {'/', '?'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    String head = rest.substring(0, end);
+    if (head.contains("@")) {
+      return head.lastIndexOf('@');
+    }
+    int colon = head.indexOf(':');
+    boolean hostAndPort = colon < 0 || head.substring(colon + 1).matches("\\d*");
+    return hostAndPort ? -1 : rest.lastIndexOf('@');
   }
 
   /**
@@ -192,7 +220,9 @@ public final class PgUrl {
       }
       return port;
     } catch (NumberFormatException e) {
-      throw invalid(context, "port '" + text + "' is not a number between 1 and 65535");
+      // only digits are echoed: anything else may be a password that lost its '@'
+      String shown = text.matches("\\d{1,12}") ? "port '" + text + "'" : "the port";
+      throw invalid(context, shown + " is not a number between 1 and 65535");
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.critpath.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,6 +14,9 @@ import java.nio.file.StandardCopyOption;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  /**
+   * @throws dev.critpath.UserError naming the file and the fix when it cannot be written
+   */
   public static void write(Path file, byte[] content) {
     Path target = file.toAbsolutePath();
     try {
@@ -36,7 +38,7 @@ public final class AtomicFiles {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target, e);
+      throw OutputPaths.cannotWrite(target, e);
     }
   }
 

@@ -39,7 +39,7 @@ public final class Json {
     try {
       AtomicFiles.write(file, MAPPER.writeValueAsBytes(value));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw OutputPaths.cannotWrite(file, e);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.critpath.run;
 
 import dev.critpath.io.Json;
+import dev.critpath.io.OutputPaths;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,10 +23,12 @@ public final class RunDirectory {
 
   private final Path dir;
   private final RunRecord record;
+  private final Path previousLatest;
 
-  private RunDirectory(Path dir, RunRecord record) {
+  private RunDirectory(Path dir, RunRecord record, Path previousLatest) {
     this.dir = dir;
     this.record = record;
+    this.previousLatest = previousLatest;
   }
 
   /** Creates {@code resultsRoot/<new run id>/}, points latest at it and saves a first run.json. */
@@ -37,24 +39,52 @@ public final class RunDirectory {
             + "-"
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     Path dir = resultsRoot.resolve(id);
+    Path latest = resultsRoot.resolve(LATEST);
+    Path previous;
     try {
+      previous = Files.isSymbolicLink(latest) ? Files.readSymbolicLink(latest) : null;
       Files.createDirectories(dir);
-      Path latest = resultsRoot.resolve(LATEST);
-      Path tmpLink = resultsRoot.resolve("." + LATEST + "-" + id);
-      Files.deleteIfExists(tmpLink);
-      Files.createSymbolicLink(tmpLink, Path.of(id));
-      // rename over the old link: readers see the old or the new target, never none
-      Files.move(
-          tmpLink,
-          latest,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      pointLatestAt(resultsRoot, Path.of(id));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create run directory under " + resultsRoot, e);
+      throw OutputPaths.cannotWrite(dir, e);
     }
-    RunDirectory run = new RunDirectory(dir, new RunRecord(id, now));
+    RunDirectory run = new RunDirectory(dir, new RunRecord(id, now), previous);
     run.save();
     return run;
+  }
+
+  /** Renames a new link over the old one: readers see the old or the new target, never none. */
+  private static void pointLatestAt(Path resultsRoot, Path target) throws IOException {
+    Path tmpLink = resultsRoot.resolve("." + LATEST + "-" + target.getFileName());
+    Files.deleteIfExists(tmpLink);
+    Files.createSymbolicLink(tmpLink, target);
+    Files.move(
+        tmpLink,
+        resultsRoot.resolve(LATEST),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Undoes {@link #create} for a run that stopped on a usage error before it measured anything: the
+   * directory is removed and {@code latest} points where it pointed before.
+   */
+  public void discard() {
+    Path root = dir.getParent();
+    try {
+      if (previousLatest != null) {
+        pointLatestAt(root, previousLatest);
+      } else {
+        Files.deleteIfExists(root.resolve(LATEST));
+      }
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw OutputPaths.cannotWrite(dir, e);
+    }
   }
 
   public Path path() {
@@ -71,7 +101,7 @@ public final class RunDirectory {
     try {
       Files.createDirectories(file.getParent());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw OutputPaths.cannotWrite(file, e);
     }
     return file;
   }

@@ -1,12 +1,16 @@
 package dev.critpath.schema;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
 import dev.critpath.db.SqlState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -39,6 +43,7 @@ public final class Migrator {
       location = "filesystem:" + schemaDir.toAbsolutePath();
     }
     DatabaseMarker.requireWritable(db, "migrate", allowUnmarked);
+    boolean critpathSchemaBefore = schemaExists(db);
     HikariDataSource pool = db.pool(2);
     try {
       Flyway flyway =
@@ -51,6 +56,9 @@ public final class Migrator {
               .placeholderReplacement(false)
               .cleanDisabled(true)
               .validateMigrationNaming(true)
+              // all pending migrations in one transaction: a failure leaves none of them (nor the
+              // marker V1 writes) behind, so an unmarked database stays unmarked
+              .group(true)
               .load();
       MigrateResult result = flyway.migrate();
       String version =
@@ -59,9 +67,42 @@ public final class Migrator {
               : flyway.info().current().getVersion().getVersion();
       return new Result(result.migrationsExecuted, version);
     } catch (FlywayException e) {
+      pool.close();
+      if (!critpathSchemaBefore) {
+        dropCritpathSchema(db, e);
+      }
       throw explain(e, db);
     } finally {
       pool.close();
+    }
+  }
+
+  private static boolean schemaExists(Database db) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '"
+                    + HISTORY_SCHEMA
+                    + "')")) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (SQLException e) {
+      throw new UserError(
+          "cannot read " + db.spec().display() + ": " + Secrets.redact(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * The critpath schema Flyway created for its history before the failed migration: without it, the
+   * database is as it was.
+   */
+  private static void dropCritpathSchema(Database db, FlywayException failure) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
+      st.execute("DROP SCHEMA IF EXISTS " + HISTORY_SCHEMA + " CASCADE");
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
     }
   }
 

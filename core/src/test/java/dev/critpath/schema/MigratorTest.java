@@ -68,6 +68,37 @@ class MigratorTest {
     }
   }
 
+  /**
+   * Someone's database whose own {@code businesses} table makes the second migration fail after the
+   * first (which writes the marker) ran: nothing of the migration may stay, above all no marker, or
+   * that foreign database would be accepted without --allow-unmarked from then on.
+   */
+  @Test
+  void aFailedMigrationOfAnUnmarkedDatabaseLeavesNoMarkerAndNoSchema() throws SQLException {
+    try (Database db = TestDatabases.empty("half_migrated")) {
+      TestDatabases.exec(db.spec(), "CREATE TABLE public.businesses (their_id int primary key)");
+      assertThatThrownBy(() -> Migrator.migrate(db, null, true))
+          .isInstanceOf(UserError.class)
+          .hasMessageContaining("migration failed")
+          .hasMessageContaining("businesses");
+      try (Connection c = db.connect()) {
+        assertThat(DatabaseMarker.read(c)).isEqualTo(DatabaseMarker.State.UNMARKED);
+        assertThat(count(c, "SELECT count(*) FROM pg_namespace WHERE nspname = 'critpath'"))
+            .isZero();
+        assertThat(
+                count(
+                    c,
+                    "SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
+                        + " WHERE n.nspname = 'public' AND k.relkind = 'r'"))
+            .as("only their own table")
+            .isEqualTo(1);
+      }
+      assertThatThrownBy(() -> Migrator.migrate(db, null, false))
+          .as("the guard is still armed")
+          .hasMessageContaining("refusing to migrate");
+    }
+  }
+
   @Test
   void keepsSupabaseAuthFunctionsAndRoles() throws SQLException {
     try (Database db = TestDatabases.empty("supabase_like")) {

@@ -171,11 +171,14 @@ public final class HttpStage {
   }
 
   /**
-   * Parses every scenario and applies {@link Options#network}, before anything starts: a bad file
-   * or profile name fails fast.
+   * Parses every scenario and the --jwt-pool file and applies {@link Options#network}, before
+   * anything starts: a bad file or profile name fails fast.
    */
   public static List<ScenarioFile> load(Options options) {
     List<ScenarioFile> files = load(options.scenarios, options.env);
+    if (options.jwtPool != null) {
+      JwtPool.load(options.jwtPool); // a bad --jwt-pool fails here too, before any server
+    }
     if (options.network == null) {
       return files;
     }

@@ -59,6 +59,22 @@ class EngineTest {
   }
 
   @Test
+  void aScenarioThatSentNoRequestIsNeverAPass() throws IOException {
+    HttpResult r =
+        run(
+            PING
+                + "scenarios:\n"
+                + "  idle:\n"
+                + "    executor: ramping-vus\n"
+                + "    startVUs: 0\n"
+                + "    stages: [{duration: 300ms, target: 0}]\n");
+    assertThat(only(r).requests()).isZero();
+    assertThat(r.files().get(0).verdict()).isEqualTo(HttpResult.FAIL);
+    assertThat(r.passed()).isFalse();
+    assertThat(out.toString()).contains("scenario idle sent no request");
+  }
+
+  @Test
   void closedExecutorsRunExactlyTheirIterations() throws IOException {
     HttpResult r =
         run(

@@ -3,6 +3,7 @@ package dev.critpath.http.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
+import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.db.Database;
 import dev.critpath.http.scenario.DataSpec;
 import dev.critpath.io.Json;
@@ -137,19 +138,8 @@ public final class DataSets {
     return new DataSets(out);
   }
 
-  private static Dataset fromSql(DataSpec spec, Database db, String source) {
-    if (db == null) {
-      throw new UserError(
-          source
-              + ":"
-              + spec.line()
-              + ": data set "
-              + spec.name()
-              + " reads SQL but no database was"
-              + " given: pass --db-url (or DATABASE_URL), or use file: or values:");
-    }
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
+  private static Dataset read(DataSpec spec, Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(spec.sql())) {
       ResultSetMetaData md = rs.getMetaData();
       List<String> columns = new ArrayList<>();
@@ -166,6 +156,23 @@ public final class DataSets {
         rows.add(r);
       }
       return new Dataset(spec.name(), spec.pick(), columns, rows);
+    }
+  }
+
+  private static Dataset fromSql(DataSpec spec, Database db, String source) {
+    if (db == null) {
+      throw new UserError(
+          source
+              + ":"
+              + spec.line()
+              + ": data set "
+              + spec.name()
+              + " reads SQL but no database was"
+              + " given: pass --db-url (or DATABASE_URL), or use file: or values:");
+    }
+    // a scenario's data query only reads: it runs in a read-only transaction, rolled back
+    try (Connection c = db.connect()) {
+      return ReadOnlySql.run(c, conn -> read(spec, conn));
     } catch (SQLException e) {
       throw new UserError(
           source

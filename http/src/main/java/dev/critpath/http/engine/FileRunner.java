@@ -212,7 +212,20 @@ public final class FileRunner {
       scenarios.add(registry.summarize(run.spec, metricsOf.get(run), config(run.spec)));
     }
     List<ThresholdResult> thresholds = registry.thresholds(file.thresholds());
-    boolean passed = abort.get() == null && thresholds.stream().allMatch(ThresholdResult::passed);
+    // a scenario that sent nothing measured nothing: never a pass, whatever the thresholds say
+    boolean silent = false;
+    for (ScenarioResult s : scenarios) {
+      if (s.requests() == 0) {
+        silent = true;
+        warn(
+            "scenario "
+                + s.name()
+                + " sent no request (no virtual user started an iteration): nothing was measured;"
+                + " check its executor, its vus and its duration");
+      }
+    }
+    boolean passed =
+        !silent && abort.get() == null && thresholds.stream().allMatch(ThresholdResult::passed);
     printSummary(scenarios, thresholds);
     if (abort.get() != null) {
       say("http: " + file.name() + ": aborted: " + abort.get());

@@ -67,7 +67,8 @@ public final class Compare {
               ? "the baseline run holds no query results (" + baseline + "): nothing to compare"
               : cur.queries().isEmpty()
                   ? "the current run holds no query results (" + current + "): nothing to compare"
-                  : "the runs have no query with data in common: nothing to compare";
+                  : "no query could be compared (none with data in both runs, or every"
+                      + " comparison inconclusive): nothing to compare";
       return new Result(comparison, files, ExitCode.ERROR, problem, List.of());
     }
     ExitCode exit = comparison.regressions().isEmpty() ? ExitCode.OK : ExitCode.FAILED;

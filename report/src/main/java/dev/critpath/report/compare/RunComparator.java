@@ -40,6 +40,12 @@ import java.util.TreeSet;
  * changed, index gone, more buffers).
  */
 public final class RunComparator {
+  /**
+   * A slowdown (as a fraction: 1.0 is twice as slow) that run-to-run noise on one machine does not
+   * explain; one this large with unchanged counters is not called "unchanged".
+   */
+  static final double FAR_BEYOND_NOISE = 1.0;
+
   /** A block or two either way is page-boundary noise, not a different access path. */
   private static final double MIN_BLOCKS_SERVER = 2;
 
@@ -149,6 +155,17 @@ public final class RunComparator {
     } else if (broke != null) {
       status = Status.NOT_COMPARED;
       notes.add("neither run could measure it: " + broke);
+    } else if (slower
+        && !counters.worse
+        && !counters.diffs.isEmpty()
+        && maxSlowdown(series) >= FAR_BEYOND_NOISE) {
+      // too large to call noise, yet the work did not change: neither verdict can be trusted
+      status = Status.NOT_COMPARED;
+      notes.add(
+          "inconclusive: timing says "
+              + Words.change(slowest(series))
+              + " while the plan, buffers and rows per call did not change; re-run both on a quiet"
+              + " machine");
     } else if (slower && band > 0 && !counters.worse && !counters.diffs.isEmpty()) {
       // noisy runs and the same work (plan, buffers, rows): timing alone is not enough
       status = Status.UNCHANGED;
@@ -199,6 +216,17 @@ public final class RunComparator {
       causes.clear();
     }
     return new QueryDiff(b.name(), status, series, counters.diffs, causes, notes);
+  }
+
+  private static double maxSlowdown(List<SeriesDiff> series) {
+    return slowest(series).change();
+  }
+
+  private static SeriesDiff slowest(List<SeriesDiff> series) {
+    return series.stream()
+        .filter(s -> s.verdict() == SeriesVerdict.SLOWER)
+        .max(java.util.Comparator.comparingDouble(SeriesDiff::change))
+        .orElseThrow();
   }
 
   /**

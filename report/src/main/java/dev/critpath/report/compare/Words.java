@@ -9,6 +9,9 @@ final class Words {
   private Words() {}
 
   static String headline(Comparison c) {
+    if (!c.anythingCompared()) {
+      return "nothing compared";
+    }
     long regressions = c.count(Comparison.Status.REGRESSED);
     if (regressions > 0) {
       return regressions + (regressions == 1 ? " regression" : " regressions");

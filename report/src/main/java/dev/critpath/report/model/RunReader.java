@@ -30,6 +30,15 @@ public final class RunReader {
   /** The newest run.json schema version this reader understands. */
   public static final int SUPPORTED_SCHEMA_VERSION = 1;
 
+  /** One line for a run.json that does not parse: the cause in Jackson's words, no internals. */
+  public static UserError damaged(Path file, JsonProcessingException e) {
+    return new UserError(
+        file
+            + " is not valid JSON ("
+            + e.getOriginalMessage()
+            + "): the run was cut short or the file was damaged; re-run it");
+  }
+
   private static final Pattern TARGET =
       Pattern.compile(
           "(?i)(p\\(?\\d+(?:\\.\\d+)?\\)?|mean|avg|max|median)\\s*(<=|<)\\s*([0-9.]+)\\s*(ms|s|us|µs)?");
@@ -61,12 +70,7 @@ public final class RunReader {
     try {
       root = Json.mapper().readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      throw new UserError(
-          file
-              + " is not valid JSON ("
-              + e.getOriginalMessage()
-              + "): the run was cut short or the"
-              + " file was damaged; re-run it");
+      throw damaged(file, e);
     } catch (IOException e) {
       throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -35,8 +35,10 @@ public final class RunSchema {
   public static List<String> validate(Path file) {
     try {
       return validate(Json.mapper().readTree(file.toFile()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw dev.critpath.report.model.RunReader.damaged(file, e);
     } catch (IOException e) {
-      throw new UserError(file + " is not valid JSON: " + e.getMessage(), e);
+      throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
