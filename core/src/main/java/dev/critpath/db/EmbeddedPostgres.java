@@ -389,7 +389,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * The command prefix that runs a server binary: as {@value #UNPRIVILEGED_USER} when we are root,
    * and always with a parent-death signal so an orphaned server shuts itself down.
    */
-  private static List<String> asServerUser() {
+  public static List<String> asServerUser() {
     if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
       if (isRoot()) {
         throw new UserError(
@@ -444,12 +444,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   private static void handToServerUser(Path dataDir) throws IOException {
+    handToServerUser(List.of(dataDir, dataDir.getParent()));
+  }
+
+  /**
+   * Gives files to the user server processes run as (see {@link #asServerUser}): a no-op unless we
+   * are root. The testkit's PgBouncer runs the same way.
+   */
+  public static void handToServerUser(List<Path> paths) throws IOException {
     if (!isRoot()) {
       return;
     }
-    UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
-    Files.setOwner(dataDir, users.lookupPrincipalByName(UNPRIVILEGED_USER));
-    Files.setOwner(dataDir.getParent(), users.lookupPrincipalByName(UNPRIVILEGED_USER));
+    for (Path p : paths) {
+      UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
+      Files.setOwner(p, users.lookupPrincipalByName(UNPRIVILEGED_USER));
+    }
   }
 
   static boolean isRoot() {
