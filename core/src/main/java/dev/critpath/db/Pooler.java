@@ -1,6 +1,12 @@
 package dev.critpath.db;
 
 import dev.critpath.UserError;
+import dev.critpath.run.NotCaptured;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -51,18 +57,33 @@ public record Pooler(
     return mode != Mode.DIRECT;
   }
 
+  /** The fix for anything a transaction pooler rules out. */
+  public static final String SESSION_FIX =
+      "connect through the session pooler (port 5432 on Supabase, pool_mode=session in PgBouncer)"
+          + " or directly to PostgreSQL";
+
   /**
-   * What the mode keeps critpath from doing, for run.json and the reports; null when nothing (a
-   * direct connection, or a session pooler, which behaves like one).
+   * What the mode keeps critpath from capturing, for run.json and the reports; empty for a direct
+   * connection or a session pooler, which behaves like one.
    */
-  public String gap() {
+  public List<NotCaptured> gaps() {
     if (mode != Mode.TRANSACTION) {
-      return null;
+      return List.of();
     }
-    return "transaction pooling: statement_timeout, role and JWT claims are set per transaction"
-        + " (statements outside one run under the server's own statement_timeout); plans inside"
-        + " functions need auto_explain preloaded (LOAD is per session); LISTEN is refused."
-        + " Fix: the session pooler port (5432 on Supabase) or a direct URL";
+    String why = "the pooler runs in transaction mode (" + detectedBy + ")";
+    return List.of(
+        new NotCaptured(
+            "all",
+            "critpath's statement_timeout on statements outside a transaction (role, JWT claims"
+                + " and statement_timeout are set per transaction; the rest run under the"
+                + " server's own statement_timeout)",
+            why,
+            SESSION_FIX),
+        new NotCaptured(
+            "realtime",
+            "delivery latency: LISTEN and the relay need one backend for the whole session",
+            why,
+            SESSION_FIX));
   }
 
   /** One line for the console and the reports. */
@@ -91,6 +112,19 @@ public record Pooler(
               + detectedBy
               + "): connect through the session pooler (port 5432 on Supabase, pool_mode=session"
               + " in PgBouncer) or directly to PostgreSQL");
+    }
+  }
+
+  /**
+   * The backend a connection's current (or last) statement ran on. Not the driver's
+   * getBackendPID(): through PgBouncer that is the pooler's own cancel key, and through a
+   * transaction pooler the backend changes between transactions.
+   */
+  public static int backendPid(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 }

@@ -53,16 +53,16 @@ final class PoolerProbe {
     for (int round = 0; round < ROUNDS; round++) {
       try (Connection a = connector.connect();
           Connection b = connector.connect()) {
-        int before = backendPid(a);
-        int other = backendPid(b);
+        int before = Pooler.backendPid(a);
+        int other = Pooler.backendPid(b);
         if (before == other) {
           return new Seen(
               Pooler.Mode.TRANSACTION,
               "two open connections ran on the same backend " + before + " (pg_backend_pid)");
         }
         b.setAutoCommit(false);
-        int held = backendPid(b);
-        int after = backendPid(a);
+        int held = Pooler.backendPid(b);
+        int after = Pooler.backendPid(a);
         b.rollback();
         seen.add(before);
         seen.add(held);
@@ -80,7 +80,7 @@ final class PoolerProbe {
     for (int attempt = 0; attempt < ROUNDS; attempt++) {
       sleep();
       try (Connection c = connector.connect()) {
-        int pid = backendPid(c);
+        int pid = Pooler.backendPid(c);
         if (seen.contains(pid)) {
           return new Seen(
               Pooler.Mode.SESSION,
@@ -145,14 +145,6 @@ final class PoolerProbe {
       } finally {
         st.execute("ROLLBACK");
       }
-    }
-  }
-
-  static int backendPid(Connection c) throws SQLException {
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-      rs.next();
-      return rs.getInt(1);
     }
   }
 

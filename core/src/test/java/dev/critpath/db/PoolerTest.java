@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.critpath.UserError;
+import dev.critpath.run.NotCaptured;
 import dev.critpath.testkit.PgBouncer;
 import dev.critpath.testkit.TestDatabases;
 import java.sql.Connection;
@@ -65,7 +66,7 @@ class PoolerTest {
       assertThat(db.pooler().mode()).isEqualTo(Pooler.Mode.DIRECT);
       assertThat(db.pooler().detectedBy()).contains("a backend of its own");
       assertThat(db.pooler().serverPreparedStatements()).isTrue();
-      assertThat(db.pooler().gap()).isNull();
+      assertThat(db.pooler().gaps()).isEmpty();
       assertThat(db.connectionProperties().getProperty("options")).contains("statement_timeout");
       assertThat(show(db, "statement_timeout")).isEqualTo("7s");
     }
@@ -96,7 +97,8 @@ class PoolerTest {
       assertThat(p.serverPreparedStatements()).isFalse();
       assertThat(p.preparedStatementsBy()).contains("prepareThreshold=0");
       assertThat(db.spec().params()).containsEntry("prepareThreshold", "0");
-      assertThat(p.gap()).contains("transaction pooling").contains("session pooler port");
+      assertThat(p.gaps()).extracting(NotCaptured::stage).containsExactly("all", "realtime");
+      assertThat(p.gaps()).allSatisfy(g -> assertThat(g.fix()).contains("session pooler"));
       // What used to fail on every read path: the same statement many times, server-prepared
       // by the driver after five executions, across transactions on shared backends.
       try (Connection a = db.connect();
