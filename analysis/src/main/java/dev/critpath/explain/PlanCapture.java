@@ -3,6 +3,7 @@ package dev.critpath.explain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.catalog.CatalogQuery;
+import dev.critpath.db.Libraries;
 import dev.critpath.db.Pooler;
 import dev.critpath.db.RequestContext;
 import dev.critpath.db.SqlState;
@@ -60,13 +61,8 @@ final class PlanCapture {
   static PlanCapture open(Connection c, Duration timeout, Pooler pooler) throws SQLException {
     c.setAutoCommit(true);
     String why = null;
-    boolean preloaded = false;
+    boolean preloaded = Libraries.loaded(c, Libraries.AUTO_EXPLAIN);
     try (Statement st = c.createStatement()) {
-      for (String setting : List.of("shared_preload_libraries", "session_preload_libraries")) {
-        try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
-          preloaded |= rs.next() && rs.getString(1).contains("auto_explain");
-        }
-      }
       if (!preloaded && pooler.mode() == Pooler.Mode.TRANSACTION) {
         why = "LOAD 'auto_explain' is per session, and the pooler runs in transaction mode";
       } else if (!preloaded) {

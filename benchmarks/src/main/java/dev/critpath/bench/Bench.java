@@ -325,9 +325,19 @@ public final class Bench {
       for (Variant v : r.variants) {
         try (Connection c = db.connect();
             Connection monitor = db.connect()) {
-          int pid = Pooler.backendPid(c);
           try (Caller caller = new Caller(c, r.path, v, r.source.sampler(settings.seed()))) {
+            // Through a transaction pooler an autocommit statement's backend is free again before
+            // the monitor looks, and may serve the monitor itself: hold it in a transaction.
+            boolean hold = db.pooler().mode() == Pooler.Mode.TRANSACTION && c.getAutoCommit();
+            if (hold) {
+              c.setAutoCommit(false);
+            }
+            int pid = Pooler.backendPid(c);
             long id = caller.callAndIdentify(PREFLIGHT_SINK, monitor, pid);
+            if (hold) {
+              c.commit();
+              c.setAutoCommit(true);
+            }
             if (id != 0) {
               r.queryIds.put(v, id);
             }

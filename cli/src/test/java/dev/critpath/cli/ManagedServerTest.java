@@ -80,6 +80,7 @@ class ManagedServerTest {
       assertThat(CliRun.of("migrate", "--db-url", url).exitCode()).isZero();
       CliRun doctor = CliRun.of("doctor", "--db-url", url);
       assertThat(doctor.out())
+          .as(doctor.err())
           .contains("statistics visibility", "sees only its own statements")
           .contains("GRANT pg_read_all_stats TO " + ManagedServer.OWNER);
       CliRun seed = CliRun.of("seed", "--profile", "tiny", "--db-url", url);

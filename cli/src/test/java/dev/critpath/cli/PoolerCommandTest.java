@@ -92,8 +92,9 @@ class PoolerCommandTest {
               JMH_SHORT,
               "--results",
               results.toString());
-      assertThat(bench.exitCode()).as(bench.out() + bench.err()).isZero();
-      assertThat(bench.out()).doesNotContain("already exists", "failed:");
+      // a target may be missed on a loaded machine (exit 1); every path must be measured
+      assertThat(bench.exitCode()).as(bench.out() + bench.err()).isIn(0, 1);
+      assertThat(bench.out()).contains("(3 measured, 0 failed").doesNotContain("already exists");
       String runJson = Files.readString(results.resolve("latest/run.json"));
       assertThat(runJson).contains("\"measured\" : 3");
 

@@ -74,9 +74,9 @@ public record Pooler(
     return List.of(
         new NotCaptured(
             "all",
-            "critpath's statement_timeout on statements outside a transaction (role, JWT claims"
-                + " and statement_timeout are set per transaction; the rest run under the"
-                + " server's own statement_timeout)",
+            "critpath's statement_timeout (a session setting: explain and what-if set it per"
+                + " transaction, everything else runs under the server's own statement_timeout;"
+                + " role and JWT claims are per transaction anyway)",
             why,
             SESSION_FIX),
         new NotCaptured(

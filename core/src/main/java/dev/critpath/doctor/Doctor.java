@@ -1,5 +1,6 @@
 package dev.critpath.doctor;
 
+import dev.critpath.db.Libraries;
 import dev.critpath.db.Pooler;
 import dev.critpath.run.NotCaptured;
 import java.sql.Connection;
@@ -101,7 +102,7 @@ public final class Doctor {
 
   private List<Check> statStatements() throws SQLException {
     List<Check> checks = new ArrayList<>();
-    boolean preloaded = value("SHOW shared_preload_libraries").contains("pg_stat_statements");
+    boolean preloaded = Libraries.loaded(c, Libraries.PG_STAT_STATEMENTS);
     if (!preloaded) {
       checks.add(
           Check.fail(
@@ -167,7 +168,7 @@ public final class Doctor {
   }
 
   private Check autoExplain() throws SQLException {
-    if (value("SHOW shared_preload_libraries").contains("auto_explain")) {
+    if (Libraries.loaded(c, Libraries.AUTO_EXPLAIN)) {
       return Check.ok("auto_explain", "preloaded: plans inside functions are captured");
     }
     if ("on".equals(value("SHOW is_superuser"))) {

@@ -33,7 +33,7 @@ public final class ManagedServer implements AutoCloseable {
    */
   public static ManagedServer start(boolean preloadStatStatements) {
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("shared_preload_libraries", preloadStatStatements ? "pg_stat_statements" : "''");
+    settings.put("shared_preload_libraries", preloadStatStatements ? "pg_stat_statements" : "");
     settings.put("track_io_timing", "off");
     EmbeddedPostgres server = EmbeddedPostgres.start(null, settings);
     try {
