@@ -12,7 +12,8 @@
 # THREADS       benchmark threads (default 8); PgBouncer's default_pool_size is the same
 # VARIANT       which variant to compare (default rls_on: role and JWT claims per transaction)
 # SEED_PROFILE  dataset profile when the database holds none (default small)
-# JMH           JMH settings per path (default "-f 1 -wi 1 -w 2s -i 3 -r 2s")
+# JMH           JMH settings per path (default "-f 1 -wi 1 -w 1s -i 3 -r 1s"), on the thorough
+#               profile, which samples latency percentiles at THREADS threads too
 # ROUNDS        direct/pooled pairs (default 1); with more, the ratio is the median over rounds
 #
 # Both sides run the same JVM settings, paths, dataset and seed; only the connection differs.
@@ -23,7 +24,7 @@ url="${1:-${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/critpath_pooling}
 threads="${THREADS:-8}"
 variant="${VARIANT:-rls_on}"
 profile="${SEED_PROFILE:-small}"
-jmh="${JMH:--f 1 -wi 1 -w 2s -i 3 -r 2s}"
+jmh="${JMH:--f 1 -wi 1 -w 1s -i 3 -r 1s}"
 rounds="${ROUNDS:-1}"
 work="$(mktemp -d)"
 bouncer_pid=""
@@ -87,9 +88,10 @@ for _ in $(seq 1 50); do psql "$pooled_url" -Atqc "SELECT 1" >/dev/null 2>&1 && 
 echo "== PgBouncer $(pgbouncer --version 2>/dev/null | head -1 | awk '{print $2}') transaction mode on port $bport, default_pool_size $threads"
 
 bench() { # $1 label, $2 url
-  "$here/run.sh" bench --db-url "$2" --variants "$variant" --threads "$threads" --jmh "$jmh" \
+  "$here/run.sh" bench --db-url "$2" --profile thorough --variants "$variant" --threads "$threads" \
+    --jmh "$jmh" \
     --results "$work/$1" >"$work/$1.log" 2>&1 || { tail -20 "$work/$1.log" >&2; exit 2; }
-  grep -m1 '^critpath: connection\|connection' "$work/$1.log" || true
+  grep -m1 '^critpath: connection' "$work/$1.log" || true
   cp "$work/$1/latest/run.json" "$work/$1-$round.json"
 }
 rows() { # run.json -> "name p50 p95 ops" per query at $threads threads

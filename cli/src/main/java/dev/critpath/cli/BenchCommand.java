@@ -107,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
     Bench.validate(settings);
     PrintWriter out = spec.commandLine().getOut();
     try (Database db = database.open()) {
-      out.println("critpath: using " + db.description());
+      out.println(DatabaseOptions.using(db));
       RunDirectory run = RunDirectory.create(resultsRoot);
       // Ctrl-C: run.json says the run did not finish (what was measured so far is kept)
       Thread interrupted =

@@ -70,4 +70,13 @@ public final class DatabaseOptions {
     return Database.open(
         target(), Duration.ofSeconds(statementTimeoutSeconds), Pooler.parseChoice(pooler));
   }
+
+  /** The console's first lines: where the database is and what is in between. */
+  static String using(Database db) {
+    return "critpath: using "
+        + db.description()
+        + System.lineSeparator()
+        + "critpath: connection "
+        + db.pooler().describe();
+  }
 }

@@ -60,8 +60,7 @@ final class DefaultSuite {
 
   int run() {
     try (Database db = options.open()) {
-      out.println("critpath: using " + db.description());
-      out.println("critpath: connection " + db.pooler().describe());
+      out.println(DatabaseOptions.using(db));
       RunDirectory run = RunDirectory.create(resultsRoot);
       Thread interrupted = new Thread(() -> markInterrupted(run), "critpath-run-interrupted");
       Runtime.getRuntime().addShutdownHook(interrupted);

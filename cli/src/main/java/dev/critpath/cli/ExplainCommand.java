@@ -86,7 +86,7 @@ final class ExplainCommand implements Callable<Integer> {
     catalog.select(only); // unknown names fail before any database is touched
     PrintWriter out = spec.commandLine().getOut();
     try (Database db = database.open()) {
-      out.println("critpath: using " + db.description());
+      out.println(DatabaseOptions.using(db));
       RunDirectory run = noSave ? null : RunDirectory.create(resultsRoot);
       ExplainResult result;
       try {

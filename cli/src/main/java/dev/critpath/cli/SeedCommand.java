@@ -110,7 +110,7 @@ final class SeedCommand implements Callable<Integer> {
     options.plan(); // a bad --scale fails here, before any connection
     PrintWriter stdout = spec.commandLine().getOut();
     try (Database db = database.open()) {
-      stdout.println("critpath: using " + db.description());
+      stdout.println(DatabaseOptions.using(db));
       PgbenchBaseline.Result before = pgbenchScale == null ? null : pgbench(db, stdout);
       SeedReport report =
           seed(
