@@ -84,7 +84,7 @@ public final class ExplainRunner {
     try (Connection owner = db.connect();
         Connection captureConn = db.connect()) {
       DatasetSummary summary = DatasetSummaries.read(owner).orElse(null);
-      PlanCapture capture = PlanCapture.open(captureConn, options.statementTimeout());
+      PlanCapture capture = PlanCapture.open(captureConn, options.statementTimeout(), db.pooler());
       String database = value(owner, "SELECT current_database()");
       String version = value(owner, "SHOW server_version");
       List<QueryExplain> results = new ArrayList<>();

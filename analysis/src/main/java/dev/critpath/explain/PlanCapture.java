@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.catalog.CatalogQuery;
 import dev.critpath.catalog.ReadOnlySql;
+import dev.critpath.db.Libraries;
+import dev.critpath.db.Pooler;
 import dev.critpath.db.RequestContext;
 import dev.critpath.db.SqlState;
 import dev.critpath.io.Json;
@@ -52,18 +54,19 @@ final class PlanCapture {
     this.nestedStatus = nestedStatus;
   }
 
-  /** Prepares a connection (left with autocommit off) and finds out whether auto_explain works. */
-  static PlanCapture open(Connection c, Duration timeout) throws SQLException {
+  /**
+   * Prepares a connection (left with autocommit off) and finds out whether auto_explain works.
+   * Through a transaction pooler a per-session LOAD would land on one shared backend and the
+   * captures on others, so there only a preloaded auto_explain counts.
+   */
+  static PlanCapture open(Connection c, Duration timeout, Pooler pooler) throws SQLException {
     c.setAutoCommit(true);
     String why = null;
-    boolean preloaded = false;
+    boolean preloaded = Libraries.loaded(c, Libraries.AUTO_EXPLAIN);
     try (Statement st = c.createStatement()) {
-      for (String setting : List.of("shared_preload_libraries", "session_preload_libraries")) {
-        try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
-          preloaded |= rs.next() && rs.getString(1).contains("auto_explain");
-        }
-      }
-      if (!preloaded) {
+      if (!preloaded && pooler.mode() == Pooler.Mode.TRANSACTION) {
+        why = "LOAD 'auto_explain' is per session, and the pooler runs in transaction mode";
+      } else if (!preloaded) {
         try {
           st.execute("LOAD 'auto_explain'");
         } catch (SQLException e) {
@@ -88,7 +91,11 @@ final class PlanCapture {
                 + ")"
             : "not captured: auto_explain is not usable here ("
                 + why
-                + "); fix: add auto_explain to shared_preload_libraries, or connect as a superuser";
+                + "); fix: "
+                + (pooler.mode() == Pooler.Mode.TRANSACTION
+                    ? "connect through the session pooler port (5432 on Supabase) or directly, or"
+                        + " preload auto_explain"
+                    : "add auto_explain to shared_preload_libraries, or connect as a superuser");
     return new PlanCapture(c, timeout, why == null, status);
   }
 

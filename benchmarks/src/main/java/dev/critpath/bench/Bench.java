@@ -13,6 +13,7 @@ import dev.critpath.catalog.Variant;
 import dev.critpath.catalog.WriteMode;
 import dev.critpath.dataset.DatasetSummary;
 import dev.critpath.db.Database;
+import dev.critpath.db.Pooler;
 import dev.critpath.io.AtomicFiles;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.DatabaseMarker;
@@ -77,6 +78,10 @@ public final class Bench {
   private final Map<String, PathRun> runs = new LinkedHashMap<>();
   private DatasetSummary dataset;
   private String pgStatSchema;
+
+  /** Why server-side statistics are not collected; null when they are. */
+  private String noServerStats;
+
   private boolean ownDatabase;
   private RunDirectory run;
   private List<Integer> levels;
@@ -241,6 +246,7 @@ public final class Bench {
                       + " e.extnamespace WHERE e.extname = 'pg_stat_statements'")) {
         pgStatSchema = rs.next() ? rs.getString(1) : null;
       }
+      noServerStats = serverStatsMissing(c);
       List<String> writes =
           paths.stream().filter(p -> p.entry().write().writes()).map(BenchPath::name).toList();
       DatabaseMarker.State marker = DatabaseMarker.read(c);
@@ -267,10 +273,32 @@ public final class Bench {
               + " empty: no seed ran, or the last one did not finish); the numbers describe"
               + " whatever the tables hold (run ./run.sh seed for a known dataset)");
     }
-    if (pgStatSchema == null) {
+    if (noServerStats != null) {
+      pgStatSchema = null;
       out.println(
-          "bench: pg_stat_statements is not installed: server-side times are left out (see"
-              + " ./run.sh doctor)");
+          "bench: server-side times are left out: " + noServerStats + " (see ./run.sh doctor)");
+    }
+  }
+
+  /**
+   * Why pg_stat_statements cannot give this run its server-side numbers, or null when it can: the
+   * extension can be installed but not preloaded (every read fails), or readable but not for this
+   * role's queries.
+   */
+  private String serverStatsMissing(Connection c) {
+    if (pgStatSchema == null) {
+      return "pg_stat_statements is not installed in this database";
+    }
+    try (Statement st = c.createStatement()) {
+      st.executeQuery(
+              "SELECT 1 FROM "
+                  + PgStatProfiler.quote(pgStatSchema)
+                  + ".pg_stat_statements(false) LIMIT 1")
+          .close();
+      return null;
+    } catch (SQLException e) {
+      String line = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      return "pg_stat_statements cannot be read (" + Secrets.redact(line.strip()) + ")";
     }
   }
 
@@ -287,7 +315,11 @@ public final class Bench {
     }
     try (Connection c = db.connect();
         Statement st = c.createStatement()) {
-      st.execute("SET statement_timeout = 0");
+      if (db.pooler().mode() != Pooler.Mode.TRANSACTION) {
+        // through a transaction pooler the setting would outlive this connection on a shared
+        // backend: VACUUM runs under the server's own statement_timeout there
+        st.execute("SET statement_timeout = 0");
+      }
       st.execute("VACUUM");
     } catch (SQLException e) {
       out.println("bench: VACUUM failed, measuring as is: " + Secrets.redact(e.getMessage()));
@@ -314,9 +346,19 @@ public final class Bench {
       for (Variant v : r.variants) {
         try (Connection c = db.connect();
             Connection monitor = db.connect()) {
-          int pid = c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
           try (Caller caller = new Caller(c, r.path, v, r.source.sampler(settings.seed()))) {
+            // Through a transaction pooler an autocommit statement's backend is free again before
+            // the monitor looks, and may serve the monitor itself: hold it in a transaction.
+            boolean hold = db.pooler().mode() == Pooler.Mode.TRANSACTION && c.getAutoCommit();
+            if (hold) {
+              c.setAutoCommit(false);
+            }
+            int pid = Pooler.backendPid(c);
             long id = caller.callAndIdentify(PREFLIGHT_SINK, monitor, pid);
+            if (hold) {
+              c.commit();
+              c.setAutoCommit(true);
+            }
             if (id != 0) {
               r.queryIds.put(v, id);
             }
@@ -392,7 +434,8 @@ public final class Bench {
                   settings.seed(),
                   ids,
                   pgStatSchema,
-                  failures)
+                  failures,
+                  db.pooler())
               .writePrivate(work);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -599,9 +642,7 @@ public final class Bench {
         s,
         ds,
         JMH_FILE,
-        pgStatSchema == null
-            ? "unavailable: pg_stat_statements is not installed"
-            : "pg_stat_statements",
+        noServerStats == null ? "pg_stat_statements" : "unavailable: " + noServerStats,
         measured,
         failed,
         missed,

@@ -9,6 +9,7 @@ import dev.critpath.catalog.Variant;
 import dev.critpath.catalog.WriteMode;
 import dev.critpath.db.Database;
 import dev.critpath.db.DatabaseTarget;
+import dev.critpath.db.Pooler;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -55,7 +56,8 @@ public class CatalogBenchmark {
       db =
           Database.open(
               new DatabaseTarget.External(config.spec(), "benchmark"),
-              Duration.ofMillis(config.statementTimeoutMillis()));
+              Duration.ofMillis(config.statementTimeoutMillis()),
+              Pooler.parseChoice(config.pooler()));
       path = BenchPath.find(QueryCatalog.load(config.catalogSources()), query);
       mode = Variant.parse(variant);
       try (Connection c = db.connect()) {

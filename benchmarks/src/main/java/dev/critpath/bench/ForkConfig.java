@@ -2,6 +2,7 @@ package dev.critpath.bench;
 
 import dev.critpath.Secrets;
 import dev.critpath.db.ConnectionSpec;
+import dev.critpath.db.Pooler;
 import dev.critpath.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param queryIds pg_stat_statements query id per {@code path/variant}
  * @param pgStatSchema the schema of pg_stat_statements, or null when it is not installed
  * @param failuresDir where a failing benchmark writes why it failed (one file per path/variant)
+ * @param pooler the pooler mode the parent found, so forks do not probe again
  */
 public record ForkConfig(
     String host,
@@ -34,7 +36,8 @@ public record ForkConfig(
     long seed,
     Map<String, Long> queryIds,
     String pgStatSchema,
-    String failuresDir) {
+    String failuresDir,
+    String pooler) {
 
   public static final String PROPERTY = "critpath.bench.config";
 
@@ -48,7 +51,8 @@ public record ForkConfig(
       long seed,
       Map<String, Long> queryIds,
       String pgStatSchema,
-      Path failuresDir) {
+      Path failuresDir,
+      Pooler pooler) {
     return new ForkConfig(
         spec.host(),
         spec.port(),
@@ -61,7 +65,8 @@ public record ForkConfig(
         seed,
         queryIds,
         pgStatSchema,
-        failuresDir.toString());
+        failuresDir.toString(),
+        pooler.mode().label());
   }
 
   ConnectionSpec spec() {

@@ -123,7 +123,7 @@ public final class PgStatProfiler implements InternalProfiler {
     return path + "/" + variant;
   }
 
-  private static String quote(String identifier) {
+  static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 

@@ -3,6 +3,7 @@ package dev.critpath.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.ConnectionSpec;
+import dev.critpath.db.Pooler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +21,14 @@ class ForkConfigTest {
             "db.example", 5432, "app", "bench", "s3cret-pw", Map.of("sslmode", "require"));
     ForkConfig config =
         ForkConfig.of(
-            spec, 1000, List.of("builtin"), 7, Map.of("q/rls_on", 42L), "extensions", dir);
+            spec,
+            1000,
+            List.of("builtin"),
+            7,
+            Map.of("q/rls_on", 42L),
+            "extensions",
+            dir,
+            new Pooler(Pooler.Mode.TRANSACTION, "--pooler transaction", false, "test"));
     Path file = config.writePrivate(dir);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");

@@ -109,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     OutputPaths.checkWritable(resultsRoot, "--results");
     try (Database db = database.open()) {
-      out.println("critpath: using " + db.description());
+      out.println(DatabaseOptions.using(db));
       RunDirectory run = RunDirectory.create(resultsRoot);
       // Ctrl-C: run.json says the run did not finish; each measurement already finished was
       // saved into it as it ended

@@ -3,6 +3,7 @@ package dev.critpath.cli;
 import dev.critpath.db.Database;
 import dev.critpath.db.DatabaseTarget;
 import dev.critpath.db.EmbeddedPostgres;
+import dev.critpath.db.Pooler;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -41,6 +42,16 @@ public final class DatabaseOptions {
   long statementTimeoutSeconds;
 
   @Option(
+      names = "--pooler",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description =
+          "What is between critpath and PostgreSQL: auto (default: found out from how backends"
+              + " behave), direct, session or transaction (PgBouncer pool_mode, Supabase's"
+              + " pooler: 6543 transaction, 5432 session).")
+  String pooler;
+
+  @Option(
       names = "--allow-unmarked",
       description =
           "Write to a database that has tables but no critpath marker. Only for databases you"
@@ -56,6 +67,16 @@ public final class DatabaseOptions {
   }
 
   Database open() {
-    return Database.open(target(), Duration.ofSeconds(statementTimeoutSeconds));
+    return Database.open(
+        target(), Duration.ofSeconds(statementTimeoutSeconds), Pooler.parseChoice(pooler));
+  }
+
+  /** The console's first lines: where the database is and what is in between. */
+  static String using(Database db) {
+    return "critpath: using "
+        + db.description()
+        + System.lineSeparator()
+        + "critpath: connection "
+        + db.pooler().describe();
   }
 }

@@ -91,7 +91,7 @@ final class ExplainCommand implements Callable<Integer> {
       OutputPaths.checkWritable(resultsRoot, "--results");
     }
     try (Database db = database.open()) {
-      out.println("critpath: using " + db.description());
+      out.println(DatabaseOptions.using(db));
       RunDirectory run = noSave ? null : RunDirectory.create(resultsRoot);
       ExplainResult result;
       try {

@@ -78,7 +78,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     try (Database db = database.open();
         Connection c = db.connect()) {
-      out.println("critpath: using " + db.description());
+      out.println(DatabaseOptions.using(db));
       InspectResult result = Inspector.inspect(c, new Inspector.Options(schemas, null));
       InspectPrinter.print(result, out, all);
       ExitCode exit =

@@ -155,7 +155,7 @@ final class RealtimeCommand implements Callable<Integer> {
                 + " project's database with --db-url (or DATABASE_URL), or unset SUPABASE_URL"
                 + " to use the local relay");
       }
-      out.println("critpath: using " + db.description());
+      out.println(DatabaseOptions.using(db));
       Migrator.migrate(db, null, database.allowUnmarked);
       RunDirectory run = RunDirectory.create(resultsRoot);
       RealtimeReport report;

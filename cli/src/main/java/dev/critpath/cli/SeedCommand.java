@@ -112,7 +112,7 @@ final class SeedCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     OutputPaths.checkWritable(out == null ? DEFAULT_OUT : out, "--out");
     try (Database db = database.open()) {
-      stdout.println("critpath: using " + db.description());
+      stdout.println(DatabaseOptions.using(db));
       PgbenchBaseline.Result before = pgbenchScale == null ? null : pgbench(db, stdout);
       SeedReport report =
           seed(

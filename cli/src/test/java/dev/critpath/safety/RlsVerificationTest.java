@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
+import dev.critpath.db.DatabaseTarget;
+import dev.critpath.db.Pooler;
 import dev.critpath.safety.RlsReport.Scope;
 import dev.critpath.safety.RlsReport.Status;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.Seeder;
+import dev.critpath.testkit.PgBouncer;
 import dev.critpath.testkit.TestDatabases;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -154,6 +158,23 @@ class RlsVerificationTest {
     assertThat(q.status()).isEqualTo(Status.INCONCLUSIVE);
     assertThat(q.probes()).isEmpty();
     assertThat(q.evidence()).contains("never saw a row");
+  }
+
+  /** The same verdicts, row counts and probes through a transaction pooler as directly. */
+  @Test
+  void theVerdictsAreTheSameDirectAndThroughATransactionPooler() throws Exception {
+    PgBouncer.assumeInstalled();
+    RlsReport direct = RlsVerification.run(seeded, QueryCatalog.builtin());
+    try (PgBouncer bouncer = PgBouncer.start(seeded.spec(), "transaction", 2, Map.of());
+        Database pooled =
+            Database.open(
+                new DatabaseTarget.External(bouncer.front(seeded.spec()), "test"),
+                Duration.ofSeconds(30))) {
+      assertThat(pooled.pooler().mode()).isEqualTo(Pooler.Mode.TRANSACTION);
+      RlsReport throughPooler = RlsVerification.run(pooled, QueryCatalog.builtin());
+      assertThat(throughPooler).isEqualTo(direct);
+      assertThat(direct.passed()).isPositive();
+    }
   }
 
   private static Database seededDatabase(String purpose) {

@@ -6,6 +6,7 @@ import dev.critpath.UserError;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,21 @@ public final class Database implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final AtomicInteger POOL_COUNTER = new AtomicInteger();
 
-  private final ConnectionSpec spec;
+  /** PgBouncer's answer to a startup parameter it does not pass on (PostgreSQL takes them all). */
+  private static final String REFUSED_OPTIONS = "unsupported startup parameter: options";
+
+  private static final String STARTED_HERE = "critpath started the server";
+
+  /**
+   * How the probes connect: as through a transaction pooler, with no startup options and no session
+   * setting, so the verdict does not hang on a parameter a pooler may refuse.
+   */
+  private static final Pooler PROBING =
+      new Pooler(Pooler.Mode.TRANSACTION, "being probed", false, "being probed");
+
+  // Set once while opening, before the instance is handed out: the pooler found decides both.
+  private ConnectionSpec spec;
+  private Pooler pooler;
   private final String description;
   private final Duration statementTimeout;
   private final AutoCloseable server;
@@ -33,19 +48,35 @@ public final class Database implements AutoCloseable {
   private Database(
       ConnectionSpec spec, String description, Duration statementTimeout, AutoCloseable server) {
     this.spec = spec;
+    this.pooler = new Pooler(Pooler.Mode.DIRECT, STARTED_HERE, true, "a direct connection");
     this.description = description;
     this.statementTimeout = statementTimeout;
     this.server = server;
   }
 
-  /** Opens the target, starting a server if the target is embedded or a container. */
+  /** Opens the target, detecting any pooler in front of it. */
   public static Database open(DatabaseTarget target, Duration statementTimeout) {
+    return open(target, statementTimeout, null);
+  }
+
+  /**
+   * Opens the target, starting a server if the target is embedded or a container.
+   *
+   * @param poolerChoice the mode the user named with {@code --pooler}, or null to detect it
+   */
+  public static Database open(
+      DatabaseTarget target, Duration statementTimeout, Pooler.Mode poolerChoice) {
     if (statementTimeout.isNegative() || statementTimeout.isZero()) {
       throw new UserError("--statement-timeout must be positive, got " + statementTimeout);
     }
     Database db = start(target, statementTimeout);
-    try (Connection probe = db.connect()) {
-      return db;
+    try {
+      if (target instanceof DatabaseTarget.External) {
+        db.findPooler(poolerChoice);
+      }
+      try (Connection probe = db.connect()) {
+        return db;
+      }
     } catch (SQLException e) {
       db.close();
       throw ConnectionFailures.describe(e, db.spec);
@@ -53,6 +84,63 @@ public final class Database implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * Settles how to talk to the server: a pooler cannot carry the startup parameter {@code options},
+   * and in transaction mode the driver's named statements would meet other clients'.
+   */
+  private void findPooler(Pooler.Mode choice) throws SQLException {
+    boolean refusedOptions = false;
+    try (Connection c = DriverManager.getConnection(spec.jdbcUrl(), connectionProperties())) {
+      // PostgreSQL takes the startup parameter options: nothing to change yet
+    } catch (SQLException e) {
+      if (e.getMessage() == null || !e.getMessage().contains(REFUSED_OPTIONS)) {
+        throw e;
+      }
+      refusedOptions = true;
+      if (choice == Pooler.Mode.DIRECT) {
+        throw new UserError(
+            spec.display()
+                + " refused the startup parameter 'options', which PostgreSQL accepts: it is a"
+                + " pooler, not a direct connection; use --pooler auto, session or transaction");
+      }
+    }
+    pooler = PROBING;
+    ConnectionSpec given = spec;
+    // Even pgjdbc's own BEGIN and ROLLBACK become named statements unless this is 0.
+    spec = spec.withParam("prepareThreshold", "0");
+    PoolerProbe probe = new PoolerProbe(this::connect);
+    Pooler.Mode mode;
+    String how;
+    if (choice == null) {
+      PoolerProbe.Seen seen = probe.mode(refusedOptions);
+      mode = seen.mode();
+      how = seen.how();
+    } else {
+      mode = choice;
+      how = "--pooler " + choice.label();
+    }
+    spec = given;
+    String userThreshold = spec.params().get("prepareThreshold");
+    boolean prepared = true;
+    String preparedBy = "one backend per connection keeps them";
+    if (userThreshold != null) {
+      prepared = !userThreshold.equals("0");
+      preparedBy = "prepareThreshold=" + userThreshold + " in the URL";
+    } else if (mode == Pooler.Mode.TRANSACTION) {
+      String kept = probe.keptPreparedStatements();
+      prepared = kept != null;
+      preparedBy =
+          prepared
+              ? kept
+              : "the pooler passes the driver's statement names to shared backends"
+                  + " (PgBouncer before 1.21, or max_prepared_statements = 0): prepareThreshold=0";
+      if (!prepared) {
+        spec = spec.withParam("prepareThreshold", "0");
+      }
+    }
+    pooler = new Pooler(mode, how, prepared, preparedBy);
   }
 
   private static Database start(DatabaseTarget target, Duration statementTimeout) {
@@ -88,9 +176,24 @@ public final class Database implements AutoCloseable {
     return statementTimeout;
   }
 
+  /** What is between critpath and the server, and how that was found out. */
+  public Pooler pooler() {
+    return pooler;
+  }
+
   /** One connection outside any pool, with critpath's session settings. */
   public Connection connect() throws SQLException {
-    return DriverManager.getConnection(spec.jdbcUrl(), connectionProperties());
+    Connection c = DriverManager.getConnection(spec.jdbcUrl(), connectionProperties());
+    String init = sessionInitSql();
+    if (init != null) {
+      try (Statement st = c.createStatement()) {
+        st.execute(init);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+    }
+    return c;
   }
 
   /** A new pool of exactly {@code size} connections; closed with this database. */
@@ -106,6 +209,9 @@ public final class Database implements AutoCloseable {
     config.setMinimumIdle(size);
     config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
     config.setInitializationFailTimeout(CONNECT_TIMEOUT.toMillis());
+    if (sessionInitSql() != null) {
+      config.setConnectionInitSql(sessionInitSql());
+    }
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
@@ -132,13 +238,31 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private Properties connectionProperties() {
+  /**
+   * What critpath sends when it connects. Straight to PostgreSQL, statement_timeout rides on the
+   * startup packet (no round trip, holds for every statement); a pooler refuses that parameter.
+   * application_name is one PgBouncer and Supavisor carry to whichever backend serves the client.
+   */
+  public Properties connectionProperties() {
     Properties props = spec.credentials();
     props.setProperty("ApplicationName", APPLICATION_NAME);
     props.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
     props.setProperty("tcpKeepAlive", "true");
-    // Set at connect time, so it costs no round trip and holds for every statement.
-    props.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+    if (!pooler.pooled()) {
+      props.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+    }
     return props;
+  }
+
+  /**
+   * The session setting a session pooler lets critpath make once per connection (it resets the
+   * backend when the client leaves); null when there is none to make: direct connections carry it
+   * in the startup packet, and through a transaction pooler a session setting would stay on a
+   * shared backend, so there it is set per transaction instead.
+   */
+  private String sessionInitSql() {
+    return pooler.mode() == Pooler.Mode.SESSION
+        ? "SET statement_timeout = " + statementTimeout.toMillis()
+        : null;
   }
 }

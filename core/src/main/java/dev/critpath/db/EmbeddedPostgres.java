@@ -75,6 +75,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final boolean keepData;
   private final int port;
   private final Path installDir;
+  private final Map<String, String> settings;
   private volatile Process server;
   private final Path logFile;
   private final Thread shutdownHook;
@@ -88,8 +89,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
       int port,
       ExecutorService launcher,
       Process server,
-      Path logFile) {
+      Path logFile,
+      Map<String, String> settings) {
     this.launcher = launcher;
+    this.settings = settings;
     this.installDir = installDir;
     this.dataDir = dataDir;
     this.password = password;
@@ -108,6 +111,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
    *     throw-away one
    */
   public static EmbeddedPostgres start(Path keptDataDir) {
+    return start(keptDataDir, Map.of());
+  }
+
+  /**
+   * Starts a server with some of {@link #SERVER_CONFIG} changed: for tests that need a server like
+   * a managed one (nothing preloaded, track_io_timing off).
+   *
+   * @param overrides settings that replace or add to the defaults
+   */
+  public static EmbeddedPostgres start(Path keptDataDir, Map<String, String> overrides) {
+    Map<String, String> settings = new LinkedHashMap<>(SERVER_CONFIG);
+    settings.putAll(overrides);
     Path cacheRoot = cacheRoot();
     Path install = PostgresBinaries.install(cacheRoot);
     try {
@@ -130,13 +145,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
           Executors.newSingleThreadExecutor(EmbeddedPostgres::launcherThread);
       Process process;
       try {
-        process = launch(launcher, install, dataDir, port, logFile);
+        process = launch(launcher, install, dataDir, port, logFile, settings);
       } catch (IOException | RuntimeException e) {
         launcher.shutdown();
         throw e;
       }
       EmbeddedPostgres pg =
-          new EmbeddedPostgres(install, dataDir, password, keep, port, launcher, process, logFile);
+          new EmbeddedPostgres(
+              install, dataDir, password, keep, port, launcher, process, logFile, settings);
       try {
         pg.awaitReady();
         pg.ensureDatabase();
@@ -201,7 +217,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try {
       shutDown(immediate ? "-QUIT" : "-INT");
       Thread.sleep(downtime.toMillis());
-      server = launch(launcher, installDir, dataDir, port, logFile);
+      server = launch(launcher, installDir, dataDir, port, logFile, settings);
       awaitReady();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restart the embedded PostgreSQL", e);
@@ -353,10 +369,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   private static Process launch(
-      ExecutorService launcher, Path install, Path dataDir, int port, Path logFile)
+      ExecutorService launcher,
+      Path install,
+      Path dataDir,
+      int port,
+      Path logFile,
+      Map<String, String> settings)
       throws IOException {
     try {
-      return launcher.submit(() -> launch(install, dataDir, port, logFile)).get();
+      return launcher.submit(() -> launch(install, dataDir, port, logFile, settings)).get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
         throw io;
@@ -371,13 +392,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
-  private static Process launch(Path install, Path dataDir, int port, Path logFile)
+  private static Process launch(
+      Path install, Path dataDir, int port, Path logFile, Map<String, String> settings)
       throws IOException {
     List<String> cmd = new ArrayList<>(asServerUser());
     cmd.add(install.resolve("bin/postgres").toString());
     cmd.addAll(List.of("-D", dataDir.toString(), "-p", Integer.toString(port)));
-    Map<String, String> config = new LinkedHashMap<>(SERVER_CONFIG);
-    config.forEach((k, v) -> cmd.addAll(List.of("-c", k + "=" + v)));
+    settings.forEach((k, v) -> cmd.addAll(List.of("-c", k + "=" + v)));
     LOG.debug("starting embedded PostgreSQL: {}", cmd);
     return new ProcessBuilder(cmd)
         .redirectErrorStream(true)
@@ -389,7 +410,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * The command prefix that runs a server binary: as {@value #UNPRIVILEGED_USER} when we are root,
    * and always with a parent-death signal so an orphaned server shuts itself down.
    */
-  private static List<String> asServerUser() {
+  public static List<String> asServerUser() {
     if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
       if (isRoot()) {
         throw new UserError(
@@ -444,12 +465,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   private static void handToServerUser(Path dataDir) throws IOException {
+    handToServerUser(List.of(dataDir, dataDir.getParent()));
+  }
+
+  /**
+   * Gives files to the user server processes run as (see {@link #asServerUser}): a no-op unless we
+   * are root. The testkit's PgBouncer runs the same way.
+   */
+  public static void handToServerUser(List<Path> paths) throws IOException {
     if (!isRoot()) {
       return;
     }
-    UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
-    Files.setOwner(dataDir, users.lookupPrincipalByName(UNPRIVILEGED_USER));
-    Files.setOwner(dataDir.getParent(), users.lookupPrincipalByName(UNPRIVILEGED_USER));
+    for (Path p : paths) {
+      UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
+      Files.setOwner(p, users.lookupPrincipalByName(UNPRIVILEGED_USER));
+    }
   }
 
   static boolean isRoot() {

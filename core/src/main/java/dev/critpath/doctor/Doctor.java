@@ -1,11 +1,15 @@
 package dev.critpath.doctor;
 
+import dev.critpath.db.Libraries;
+import dev.critpath.db.Pooler;
+import dev.critpath.run.NotCaptured;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks that a database can host critpath's benchmarks and says how to fix what is missing. It
@@ -23,6 +27,43 @@ public final class Doctor {
 
   public static List<Check> examine(Connection c) throws SQLException {
     return new Doctor(c).run();
+  }
+
+  /** Which stage loses what when a check is not OK, by check name. */
+  private static final Map<String, String[]> LOSSES =
+      Map.of(
+          "pg_stat_statements preloaded",
+          new String[] {"bench", "server-side time, buffers and rows per query"},
+          "pg_stat_statements extension",
+          new String[] {"bench", "server-side time, buffers and rows per query"},
+          "pg_stat_statements readable",
+          new String[] {"bench", "server-side time, buffers and rows per query"},
+          "statistics visibility",
+          new String[] {"inspect", "statements of other roles in pg_stat_statements"},
+          "track_io_timing",
+          new String[] {"explain", "I/O read and write times in plans and statement statistics"},
+          "auto_explain",
+          new String[] {"explain", "plans of the statements inside functions"},
+          "hypopg",
+          new String[] {"explain", "what-if with hypothetical indexes"},
+          "create privilege",
+          new String[] {"seed", "the schema and the dataset (no CREATE privilege)"},
+          "API roles",
+          new String[] {"bench", "the rls_on variant and the RLS stage (API roles)"});
+
+  /**
+   * What each stage cannot capture on this server, from the checks that are not OK and from the
+   * pooler, for run.json's {@link NotCaptured#SECTION} section.
+   */
+  public static List<NotCaptured> notCaptured(List<Check> checks, Pooler pooler) {
+    List<NotCaptured> out = new ArrayList<>(pooler.gaps());
+    for (Check c : checks) {
+      String[] loss = LOSSES.get(c.name());
+      if (loss != null && c.status() != Check.Status.OK) {
+        out.add(new NotCaptured(loss[0], loss[1], c.detail(), c.fix().isEmpty() ? null : c.fix()));
+      }
+    }
+    return out;
   }
 
   private List<Check> run() throws SQLException {
@@ -61,7 +102,7 @@ public final class Doctor {
 
   private List<Check> statStatements() throws SQLException {
     List<Check> checks = new ArrayList<>();
-    boolean preloaded = value("SHOW shared_preload_libraries").contains("pg_stat_statements");
+    boolean preloaded = Libraries.loaded(c, Libraries.PG_STAT_STATEMENTS);
     if (!preloaded) {
       checks.add(
           Check.fail(
@@ -127,7 +168,7 @@ public final class Doctor {
   }
 
   private Check autoExplain() throws SQLException {
-    if (value("SHOW shared_preload_libraries").contains("auto_explain")) {
+    if (Libraries.loaded(c, Libraries.AUTO_EXPLAIN)) {
       return Check.ok("auto_explain", "preloaded: plans inside functions are captured");
     }
     if ("on".equals(value("SHOW is_superuser"))) {

@@ -21,20 +21,23 @@ final class ClientLink implements AutoCloseable {
   private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
   private final Duration statementTimeout;
+  private final boolean pooled;
   private final ShapingProxy proxy;
   private final ConnectionSpec spec;
   private final String applicationName;
 
   ClientLink(Database db, NetworkProfile network, String applicationName) {
-    this(db.spec(), db.statementTimeout(), network, applicationName);
+    this(db.spec(), db.statementTimeout(), db.pooler().pooled(), network, applicationName);
   }
 
   ClientLink(
       ConnectionSpec direct,
       Duration statementTimeout,
+      boolean pooled,
       NetworkProfile network,
       String applicationName) {
     this.statementTimeout = statementTimeout;
+    this.pooled = pooled;
     this.applicationName = applicationName;
     if (network == null) {
       this.proxy = null;
@@ -66,7 +69,10 @@ final class ClientLink implements AutoCloseable {
     props.setProperty("ApplicationName", applicationName);
     props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
     props.setProperty("socketTimeout", "0");
-    props.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+    if (!pooled) {
+      // a pooler refuses this startup parameter (see Database.connectionProperties)
+      props.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+    }
     return DriverManager.getConnection(spec.jdbcUrl(), props);
   }
 

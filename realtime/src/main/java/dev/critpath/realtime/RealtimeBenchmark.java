@@ -22,6 +22,13 @@ public final class RealtimeBenchmark {
    * suffers during the run is counted in the result instead.
    */
   public static RealtimeReport run(Database db, RealtimeSettings settings, PrintWriter out) {
+    // Refused before the fixture is built: both levels hold one backend for the whole run.
+    if (settings.level().listen()) {
+      db.pooler().requireSession("LISTEN (realtime --level listen)");
+    }
+    if (settings.level().websocket()) {
+      db.pooler().requireSession("the realtime relay (it follows changes on one connection)");
+    }
     List<ScenarioResult> scenarios = new ArrayList<>();
     try (Fixture fixture = fixture(db, settings)) {
       if (settings.level().listen()) {

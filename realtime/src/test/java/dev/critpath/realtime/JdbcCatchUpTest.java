@@ -61,7 +61,9 @@ class JdbcCatchUpTest {
   void aProfileCannotSitInFrontOfVerifyFull() {
     var spec = TestDatabases.embedded().spec().withParam("sslmode", "verify-full");
     assertThatThrownBy(
-            () -> new ClientLink(spec, java.time.Duration.ofSeconds(5), NetworkProfile.LTE_4G, "t"))
+            () ->
+                new ClientLink(
+                    spec, java.time.Duration.ofSeconds(5), false, NetworkProfile.LTE_4G, "t"))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("verify-full")
         .hasMessageContaining("sslmode=require");

@@ -7,6 +7,7 @@ import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.HttpScenario;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RealtimeScenario;
+import dev.critpath.report.model.RunReader;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
 import java.io.PrintWriter;
@@ -80,6 +81,14 @@ public final class ConsoleSummary {
     for (CheckGroup g : run.checkGroups()) {
       failed(out, g.subject(), g.checks());
     }
+    run.facts()
+        .forEach(
+            (key, value) -> {
+              if (key.equals(RunReader.CONNECTION_FACT)
+                  || key.startsWith(RunReader.NOT_CAPTURED_FACT)) {
+                out.println("  " + key + ": " + value);
+              }
+            });
     if (htmlReport != null) {
       out.println("  report: " + htmlReport);
     }

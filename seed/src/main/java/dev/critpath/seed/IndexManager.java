@@ -74,40 +74,39 @@ final class IndexManager {
    */
   static Set<String> snapshot(Connection c) throws SQLException {
     Set<String> out = new TreeSet<>();
-    try (Statement st = c.createStatement()) {
-      st.execute("SET search_path = pg_catalog");
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT 'index ' || pg_get_indexdef(i.indexrelid) FROM pg_index i"
-                  + " JOIN pg_class t ON t.oid = i.indrelid"
-                  + " JOIN pg_namespace n ON n.oid = t.relnamespace"
-                  + " WHERE n.nspname = 'public' AND t.relname IN ("
-                  + tableList()
-                  + ")"
-                  + " UNION ALL"
-                  + " SELECT 'constraint ' || t.relname || '.' || k.conname || ' '"
-                  + " || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN ''"
-                  + " ELSE ' (not validated)' END FROM pg_constraint k"
-                  + " JOIN pg_class t ON t.oid = k.conrelid"
-                  + " JOIN pg_namespace n ON n.oid = t.relnamespace"
-                  + " WHERE n.nspname = 'public' AND t.relname IN ("
-                  + tableList()
-                  + ")"
-                  + " UNION ALL"
-                  + " SELECT 'trigger ' || pg_get_triggerdef(g.oid) || ' enabled ' || g.tgenabled::text"
-                  + " FROM pg_trigger g"
-                  + " JOIN pg_class t ON t.oid = g.tgrelid"
-                  + " JOIN pg_namespace n ON n.oid = t.relnamespace"
-                  + " WHERE NOT g.tgisinternal AND n.nspname = 'public' AND t.relname IN ("
-                  + tableList()
-                  + ")")) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      } finally {
-        st.execute("RESET search_path");
-      }
-    }
+    inCatalogPath(
+        c,
+        st -> {
+          try (ResultSet rs =
+              st.executeQuery(
+                  "SELECT 'index ' || pg_get_indexdef(i.indexrelid) FROM pg_index i"
+                      + " JOIN pg_class t ON t.oid = i.indrelid"
+                      + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                      + " WHERE n.nspname = 'public' AND t.relname IN ("
+                      + tableList()
+                      + ")"
+                      + " UNION ALL"
+                      + " SELECT 'constraint ' || t.relname || '.' || k.conname || ' '"
+                      + " || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN ''"
+                      + " ELSE ' (not validated)' END FROM pg_constraint k"
+                      + " JOIN pg_class t ON t.oid = k.conrelid"
+                      + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                      + " WHERE n.nspname = 'public' AND t.relname IN ("
+                      + tableList()
+                      + ")"
+                      + " UNION ALL"
+                      + " SELECT 'trigger ' || pg_get_triggerdef(g.oid) || ' enabled ' || g.tgenabled::text"
+                      + " FROM pg_trigger g"
+                      + " JOIN pg_class t ON t.oid = g.tgrelid"
+                      + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+                      + " WHERE NOT g.tgisinternal AND n.nspname = 'public' AND t.relname IN ("
+                      + tableList()
+                      + ")")) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+        });
     return out;
   }
 
@@ -118,19 +117,40 @@ final class IndexManager {
   static List<Dropped> droppable(Connection c) throws SQLException {
     List<Dropped> foreignKeys = new ArrayList<>();
     List<Dropped> rest = new ArrayList<>();
-    try (Statement st = c.createStatement()) {
-      st.execute("SET search_path = pg_catalog");
-      try {
-        Map<String, List<Dropped>> referencing = referencingForeignKeys(st);
-        indexes(st, referencing, foreignKeys, rest);
-        triggers(st, rest);
-      } finally {
-        st.execute("RESET search_path");
-      }
-    }
+    inCatalogPath(
+        c,
+        st -> {
+          Map<String, List<Dropped>> referencing = referencingForeignKeys(st);
+          indexes(st, referencing, foreignKeys, rest);
+          triggers(st, rest);
+        });
     List<Dropped> out = new ArrayList<>(foreignKeys);
     out.addAll(rest);
     return out;
+  }
+
+  /** Catalog reads that must not depend on the caller's search path. */
+  private interface CatalogWork {
+    void run(Statement st) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} with search_path = pg_catalog set for one transaction only: through a
+   * transaction pooler a session-level SET would stay on a backend other clients share.
+   */
+  private static void inCatalogPath(Connection c, CatalogWork work) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL search_path = pg_catalog");
+      work.run(st);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.critpath.UserError;
 import dev.critpath.dataset.DatasetSummary;
 import dev.critpath.dataset.Ids;
 import dev.critpath.db.Database;
+import dev.critpath.db.Pooler;
 import dev.critpath.db.SqlState;
 import dev.critpath.schema.DatabaseMarker;
 import java.nio.charset.StandardCharsets;
@@ -449,6 +450,12 @@ public final class Seeder {
    * consistent by construction, as pg_restore --disable-triggers assumes).
    */
   private void prepare(Connection c, boolean loader) throws SQLException {
+    if (db.pooler().mode() == Pooler.Mode.TRANSACTION) {
+      // A session setting would stay on a backend other clients share, and the next statement
+      // may run on another one: load under the server's own settings, foreign keys checked.
+      foreignKeyChecks |= loader;
+      return;
+    }
     try (Statement st = c.createStatement()) {
       st.execute("SET statement_timeout = 0");
       st.execute("SET lock_timeout = " + Math.max(1, db.statementTimeout().toMillis()));

@@ -75,6 +75,8 @@ public final class LocalFunctionsServer implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(layout.functionsDir().toFile());
     Map<String, String> env = pb.environment();
     env.put("SUPABASE_DB_URL", postgresUrl(db));
+    // postgres.js names its statements unless told not to, as pgjdbc does: both off together
+    env.put("DB_PREPARE", Boolean.toString(!"0".equals(db.params().get("prepareThreshold"))));
     env.put("JWT_SECRET", jwtSecret);
     env.put("PORT", "0");
     env.put("HOST", "127.0.0.1");

@@ -18,7 +18,22 @@ public record Environment(
     Critpath critpath,
     Jvm jvm,
     Host host,
-    Dataset dataset) {
+    Dataset dataset,
+    Pooler pooler) {
+
+  /**
+   * What was between critpath and the server (see dev.critpath.db.Pooler).
+   *
+   * @param mode direct, session or transaction
+   * @param detectedBy the observation the mode rests on, or "--pooler MODE" when the user chose
+   * @param serverPreparedStatements whether named server-side prepared statements were used
+   * @param preparedStatementsBy why they were on or off
+   */
+  public record Pooler(
+      String mode,
+      String detectedBy,
+      boolean serverPreparedStatements,
+      String preparedStatementsBy) {}
 
   /**
    * @param version {@code SELECT version()} shortened to "PostgreSQL 17.5"

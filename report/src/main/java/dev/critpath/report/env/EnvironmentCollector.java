@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.BuildInfo;
 import dev.critpath.Secrets;
 import dev.critpath.db.Database;
+import dev.critpath.db.Pooler;
 import dev.critpath.io.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -67,7 +68,13 @@ public final class EnvironmentCollector {
   public static Environment collect(Database db) {
     try (Connection c = db.connect()) {
       return new Environment(
-          Instant.now(), postgres(c, db.description()), critpath(), jvm(), host(), dataset(c));
+          Instant.now(),
+          postgres(c, db.description()),
+          critpath(),
+          jvm(),
+          host(),
+          dataset(c),
+          pooler(db.pooler()));
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot read the server environment: " + Secrets.redact(e.getMessage()), e);
@@ -76,7 +83,12 @@ public final class EnvironmentCollector {
 
   /** The client side only (critpath, JVM, host): for runs that have no database. */
   public static Environment collectClient() {
-    return new Environment(Instant.now(), null, critpath(), jvm(), host(), null);
+    return new Environment(Instant.now(), null, critpath(), jvm(), host(), null, null);
+  }
+
+  static Environment.Pooler pooler(Pooler p) {
+    return new Environment.Pooler(
+        p.mode().label(), p.detectedBy(), p.serverPreparedStatements(), p.preparedStatementsBy());
   }
 
   static Environment.Postgres postgres(Connection c, String description) throws SQLException {

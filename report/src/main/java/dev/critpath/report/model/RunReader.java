@@ -915,8 +915,45 @@ public final class RunReader {
   }
 
   /** Run-level facts: how the benchmarks were measured, cache hit ratios, the HTTP target. */
+  /** The fact naming what was between critpath and the server. */
+  public static final String CONNECTION_FACT = "connection";
+
+  /** Facts that start with this say what a stage could not capture. */
+  public static final String NOT_CAPTURED_FACT = "not captured";
+
   private static Map<String, String> facts(JsonNode sections) {
     Map<String, String> facts = new LinkedHashMap<>();
+    JsonNode pooler = J.get(sections.get("environment"), "pooler");
+    if (pooler != null) {
+      facts.put(
+          CONNECTION_FACT,
+          J.str(pooler, "mode")
+              + " ("
+              + J.str(pooler, "detectedBy")
+              + "); server-side prepared statements "
+              + (pooler.path("serverPreparedStatements").asBoolean(true) ? "on" : "off")
+              + (J.str(pooler, "preparedStatementsBy") == null
+                  ? ""
+                  : " (" + J.str(pooler, "preparedStatementsBy") + ")"));
+    }
+    String serverStats = J.str(sections.get("bench"), "serverStats");
+    if (serverStats != null && serverStats.startsWith("unavailable")) {
+      // the bench table's server columns are blank: say why where they are read
+      facts.put(
+          NOT_CAPTURED_FACT + " (bench)",
+          "server-side time per query: "
+              + serverStats.substring(serverStats.indexOf(':') + 1).strip());
+    }
+    for (JsonNode lost : J.list(sections.get("notCaptured"), "stage")) {
+      String fix = J.str(lost, "fix");
+      facts.merge(
+          NOT_CAPTURED_FACT + " (" + J.str(lost, "stage") + ")",
+          J.str(lost, "what")
+              + ": "
+              + J.str(lost, "why")
+              + (fix == null ? "" : " (fix: " + fix + ")"),
+          (a, b) -> a + "; " + b);
+    }
     JsonNode settings = J.get(sections.get("bench"), "settings");
     if (settings != null) {
       String profile = J.str(sections.get("bench"), "profile");

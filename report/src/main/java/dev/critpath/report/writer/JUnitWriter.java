@@ -2,12 +2,14 @@ package dev.critpath.report.writer;
 
 import dev.critpath.report.model.CheckGroup;
 import dev.critpath.report.model.CheckResult;
+import dev.critpath.report.model.RunReader;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * JUnit XML (the Ant/Surefire dialect CI test tabs read, valid against Jenkins' junit-10.xsd): one
@@ -76,6 +78,7 @@ final class JUnitWriter implements ReportWriter {
         x.append(" timestamp=\"").append(Xml.esc(timestamp)).append('"');
       }
       x.append(">\n");
+      properties(x, run);
       if (s.incomplete) {
         x.append("    <testcase classname=\"critpath.run\" name=\"run completed\" time=\"0\">\n")
             .append("      <error message=\"the run did not complete: results are partial\"")
@@ -178,5 +181,31 @@ final class JUnitWriter implements ReportWriter {
           + (int)
               checks.stream().filter(c -> c.failed() && c.kind() == CheckResult.Kind.RUN).count();
     }
+  }
+
+  /**
+   * The connection (pooler) and what was not captured, as suite properties: a CI test tab shows why
+   * a number is missing beside the checks.
+   */
+  private static void properties(StringBuilder x, RunView run) {
+    List<Map.Entry<String, String>> props =
+        run.facts().entrySet().stream()
+            .filter(
+                e ->
+                    e.getKey().equals(RunReader.CONNECTION_FACT)
+                        || e.getKey().startsWith(RunReader.NOT_CAPTURED_FACT))
+            .toList();
+    if (props.isEmpty()) {
+      return;
+    }
+    x.append("    <properties>\n");
+    for (Map.Entry<String, String> e : props) {
+      x.append("      <property name=\"critpath.")
+          .append(Xml.esc(e.getKey()))
+          .append("\" value=\"")
+          .append(Xml.esc(e.getValue()))
+          .append("\"/>\n");
+    }
+    x.append("    </properties>\n");
   }
 }
