@@ -81,6 +81,7 @@ public final class Inspector {
       List<InspectResult.IndexRow> rows = List.of();
       if (model.ok()) {
         structural(model.value());
+        SchemaChecks.run(c, schemas, findings, checks);
         usage(model.value(), stats, window);
         estimates(model.value());
         rows = indexRows(model.value(), stats);
