@@ -8,9 +8,8 @@ import java.util.List;
  * Bloat and NULL-share estimates from the planner's statistics (pg_stats) and the page counts of
  * the last VACUUM/ANALYZE: no table is read, so it is cheap on any database, and it is an estimate
  * (alignment padding is approximated, TOAST is not modelled; btree deduplication, PostgreSQL 13+,
- * is: duplicates of a key share one tuple and cost a 6-byte heap pointer each). pg_stats
- * shows only columns the role may SELECT; relations without visible statistics are counted, not
- * guessed.
+ * is: duplicates of a key share one tuple and cost a 6-byte heap pointer each). pg_stats shows only
+ * columns the role may SELECT; relations without visible statistics are counted, not guessed.
  */
 final class Estimates {
   /** Page header size (PageHeaderData). */

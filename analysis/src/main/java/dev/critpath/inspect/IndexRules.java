@@ -36,9 +36,14 @@ final class IndexRules {
               ix.qualifiedTable(),
               "invalid index ("
                   + why
-                  + "): queries never use it, yet every write still maintains it",
+                  + "): queries never use it, yet every write still maintains it"
+                  + (ix.unique()
+                      ? "; a unique build fails again while duplicate rows remain: remove them,"
+                          + " then REINDEX INDEX CONCURRENTLY "
+                          + ix.qualifiedName()
+                      : ""),
               evidence("size_bytes", ix.sizeBytes(), "ready", ix.ready()),
-              "REINDEX INDEX CONCURRENTLY " + ix.qualifiedName() + ";"));
+              ix.unique() ? "" : "REINDEX INDEX CONCURRENTLY " + ix.qualifiedName() + ";"));
     }
     return out;
   }

@@ -201,9 +201,9 @@ public final class Inspector {
   }
 
   /**
-   * The table and index hit ratios over the tables in scope, leaving out tables whose counters since
-   * the reset are a bulk load's ({@link StatsSnapshot.TableCounters#loadDominated}): a freshly
-   * loaded database reads its pages from disk once, which says nothing about its cache.
+   * The table and index hit ratios over the tables in scope, leaving out tables whose counters
+   * since the reset are a bulk load's ({@link StatsSnapshot.TableCounters#loadDominated}): a
+   * freshly loaded database reads its pages from disk once, which says nothing about its cache.
    */
   private void hitRatioCheck(StatsSnapshot stats, Set<Long> inScope, String window) {
     if (!stats.tableBlocksReadable() || !stats.tableCountersReadable()) {
@@ -234,7 +234,8 @@ public final class Inspector {
     List<String> worst =
         judged.stream()
             .filter(t -> t.heapBlocksRead() > 0)
-            .sorted(Comparator.comparingLong(StatsSnapshot.TableCounters::heapBlocksRead).reversed())
+            .sorted(
+                Comparator.comparingLong(StatsSnapshot.TableCounters::heapBlocksRead).reversed())
             .limit(WORST_TABLES)
             .map(t -> Sql.qualified(t.schema(), t.name()))
             .toList();

@@ -89,9 +89,7 @@ final class SchemaChecks {
               TablesWithoutPrimaryKeyCheckOnHost::new,
               (c, schema, t) -> noPrimaryKey(schema, t)),
           new Rule<SequenceState>(
-              Checks.SEQUENCE_OVERFLOW,
-              SequenceOverflowCheckOnHost::new,
-              SchemaChecks::sequence),
+              Checks.SEQUENCE_OVERFLOW, SequenceOverflowCheckOnHost::new, SchemaChecks::sequence),
           new Rule<ForeignKey>(
               Checks.FK_TYPE_MISMATCH,
               ForeignKeysWithUnmatchedColumnTypeCheckOnHost::new,
@@ -116,8 +114,7 @@ final class SchemaChecks {
    * Runs every rule on {@code schemas} (empty: every user schema). A rule that fails (a revoked
    * function, a lock) is skipped with the reason; the others still run.
    */
-  static void run(
-      Connection c, String[] schemas, List<Finding> findings, List<CheckRun> checks)
+  static void run(Connection c, String[] schemas, List<Finding> findings, List<CheckRun> checks)
       throws SQLException {
     List<String> scope =
         schemas.length > 0 ? List.of(schemas) : Sql.list(c, USER_SCHEMAS, rs -> rs.getString(1));
@@ -210,7 +207,10 @@ final class SchemaChecks {
       if (!o[2].equals("bigint")) {
         // an identity column's sequence follows the column's new type
         fix.add(
-            "ALTER TABLE " + qualify(schema, o[0]) + " ALTER COLUMN " + Sql.ident(o[1])
+            "ALTER TABLE "
+                + qualify(schema, o[0])
+                + " ALTER COLUMN "
+                + Sql.ident(o[1])
                 + " TYPE bigint;");
       }
       if (!o[3].equals("i") && !type.equals("bigint")) {
@@ -230,8 +230,7 @@ final class SchemaChecks {
             + (fix.isEmpty()
                 ? "; it is bigint already: find what consumes values so fast"
                 : "; ALTER COLUMN ... TYPE bigint rewrites the table under an exclusive lock"),
-        IndexRules.evidence(
-            "remaining_percent", remaining, "data_type", type, "column", owner),
+        IndexRules.evidence("remaining_percent", remaining, "data_type", type, "column", owner),
         String.join("\n", fix));
   }
 
@@ -280,7 +279,13 @@ final class SchemaChecks {
         "json column: stored as text and parsed on every access, no GIN index, no equality;"
             + " jsonb is what is usually meant (it drops duplicate keys and key order)",
         IndexRules.evidence("column", name),
-        "ALTER TABLE " + table + " ALTER COLUMN " + name + " TYPE jsonb USING " + name + "::jsonb;");
+        "ALTER TABLE "
+            + table
+            + " ALTER COLUMN "
+            + name
+            + " TYPE jsonb USING "
+            + name
+            + "::jsonb;");
   }
 
   private static Finding notValid(String schema, Constraint con) {
@@ -305,8 +310,8 @@ final class SchemaChecks {
   }
 
   /**
-   * Hands the library inspect's connection (and so its read-only transaction and lock_timeout);
-   * the library's close() after each query leaves it open.
+   * Hands the library inspect's connection (and so its read-only transaction and lock_timeout); the
+   * library's close() after each query leaves it open.
    */
   private static final class SameConnection implements DataSource {
     private final Connection shared;

@@ -47,10 +47,14 @@ public record SchemaModel(
           + "       FROM generate_series(1, i.indnatts) k ORDER BY k) AS columns,"
           + " pg_get_indexdef(i.indexrelid) AS definition,"
           + " %s AS size_bytes, %s AS table_bytes,"
-          + leafSum("i.indexrelid", "ic", "c.relpages", "ic.relpages") + " AS relpages,"
-          + leafSum("i.indexrelid", "ic", "greatest(c.reltuples, 0)", "ic.reltuples") + " AS reltuples,"
-          + leafSum("t.oid", "t", "c.relpages", "t.relpages") + " AS table_pages,"
-          + leafSum("t.oid", "t", "greatest(c.reltuples, 0)", "t.reltuples") + " AS table_tuples,"
+          + leafSum("i.indexrelid", "ic", "c.relpages", "ic.relpages")
+          + " AS relpages,"
+          + leafSum("i.indexrelid", "ic", "greatest(c.reltuples, 0)", "ic.reltuples")
+          + " AS reltuples,"
+          + leafSum("t.oid", "t", "c.relpages", "t.relpages")
+          + " AS table_pages,"
+          + leafSum("t.oid", "t", "greatest(c.reltuples, 0)", "t.reltuples")
+          + " AS table_tuples,"
           + " array(SELECT p.relid::bigint FROM pg_partition_tree(i.indexrelid) p"
           + "       WHERE p.isleaf AND ic.relkind = 'I') AS leaves,"
           + " t.relkind = 'p' AS partitioned, con.conname, con.contype::text AS contype"
