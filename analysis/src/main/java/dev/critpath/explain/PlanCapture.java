@@ -96,16 +96,18 @@ final class PlanCapture {
   }
 
   /**
-   * Executes and explains the query once with these parameters, then rolls back.
+   * Executes and explains the query once with these parameters, then rolls back; or, with {@code
+   * execute} false, only plans it (plain EXPLAIN).
    *
    * @param generic true for the generic plan, false for the custom plan
    */
-  CapturedPlan capture(CatalogQuery q, ParamSet params, String variant, boolean generic)
+  CapturedPlan capture(
+      CatalogQuery q, ParamSet params, String variant, boolean generic, boolean execute)
       throws SQLException {
     boolean prepared = false;
     try {
       begin(generic ? "force_generic_plan" : "force_custom_plan");
-      if (nested) {
+      if (nested && execute) {
         exec(
             "SET LOCAL auto_explain.log_min_duration = 0",
             "SET LOCAL auto_explain.log_analyze = on",
@@ -119,7 +121,8 @@ final class PlanCapture {
       RequestContext.apply(c, q.role().pgRole(), params.subject());
       prepare(STATEMENT, q, params);
       prepared = true;
-      String options = "ANALYZE, BUFFERS, SETTINGS" + (q.write().writes() ? ", WAL" : "");
+      String options =
+          execute ? "ANALYZE, BUFFERS, SETTINGS" + (q.write().writes() ? ", WAL" : "") : "SETTINGS";
       String raw;
       List<JsonNode> nestedPlans;
       try (Statement st = c.createStatement();
@@ -128,7 +131,7 @@ final class PlanCapture {
                   "EXPLAIN (" + options + ", FORMAT JSON) " + execute(STATEMENT, params))) {
         rs.next();
         raw = rs.getString(1);
-        nestedPlans = nested ? nestedPlans(st.getWarnings()) : List.of();
+        nestedPlans = nested && execute ? nestedPlans(st.getWarnings()) : List.of();
       }
       return new CapturedPlan(variant, params, null, List.of(), null, List.of(), raw, nestedPlans);
     } finally {
@@ -177,6 +180,27 @@ final class PlanCapture {
    * hidden or hypothetical. Role and settings are undone by rolling back to a savepoint.
    */
   JsonNode estimate(CatalogQuery q, ParamSet params) throws SQLException {
+    return explainInside(q, params, "FORMAT JSON");
+  }
+
+  /**
+   * The query executed {@code runs} times with EXPLAIN ANALYZE inside the caller's transaction,
+   * each run rolled back to a savepoint (writes included): the plan of the run with the median
+   * execution time. What-if analysis calls it with real indexes built or dropped.
+   */
+  JsonNode measure(CatalogQuery q, ParamSet params, int runs) throws SQLException {
+    List<JsonNode> plans = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      plans.add(explainInside(q, params, "ANALYZE, FORMAT JSON"));
+    }
+    plans.sort(
+        java.util.Comparator.comparingDouble(
+            p -> p.path(0).path("Execution Time").asDouble(Double.MAX_VALUE)));
+    return plans.get(plans.size() / 2);
+  }
+
+  private JsonNode explainInside(CatalogQuery q, ParamSet params, String options)
+      throws SQLException {
     Savepoint sp = c.setSavepoint();
     boolean prepared = false;
     try {
@@ -185,7 +209,8 @@ final class PlanCapture {
       prepare(STATEMENT, q, params);
       prepared = true;
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + execute(STATEMENT, params))) {
+          ResultSet rs =
+              st.executeQuery("EXPLAIN (" + options + ") " + execute(STATEMENT, params))) {
         rs.next();
         return Json.mapper().readTree(rs.getString(1));
       } catch (JsonProcessingException e) {
