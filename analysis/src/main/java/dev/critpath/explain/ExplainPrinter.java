@@ -21,7 +21,7 @@ public final class ExplainPrinter {
         "explain: %d quer%s on database %s (PostgreSQL %s)%n",
         r.queries().size(), r.queries().size() == 1 ? "y" : "ies", r.database(), r.serverVersion());
     out.println("  plans inside functions: " + r.nestedPlans());
-    out.println("  what-if (hypopg): " + r.hypopg());
+    out.println("  what-if: " + r.hypopg());
     out.println();
     TextTable plans =
         new TextTable(
@@ -51,7 +51,7 @@ public final class ExplainPrinter {
         plans.row(
             first ? q.name() : "",
             p.variant() + (p.nested().isEmpty() ? "" : " +" + p.nested().size() + " nested"),
-            num(f.executionMs()),
+            q.notExecuted() != null ? "not run" : num(f.executionMs()),
             f.planningMs() == null ? "" : num(f.planningMs()),
             String.format("%,d", f.sharedBuffers()),
             String.format("%,d", f.sharedRead()),
@@ -64,6 +64,11 @@ public final class ExplainPrinter {
       }
     }
     plans.print(out, "  ");
+    for (QueryExplain q : r.queries()) {
+      if (q.notExecuted() != null) {
+        out.println("  " + q.name() + ": " + Secrets.redact(q.notExecuted()));
+      }
+    }
 
     out.println();
     for (QueryExplain q : r.queries()) {
