@@ -3,6 +3,7 @@ package dev.critpath.explain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.catalog.CatalogQuery;
+import dev.critpath.catalog.ParamBinding;
 import dev.critpath.db.RequestContext;
 import dev.critpath.db.SqlState;
 import dev.critpath.io.Json;
@@ -249,25 +250,21 @@ final class PlanCapture {
 
   /**
    * PREPAREs the statement, letting PostgreSQL infer the parameter types; where it cannot ({@code
-   * SELECT $1}), with types taken from the values.
+   * SELECT $1}), with types taken from the values: the same decision and the same types as bench's
+   * binding ({@link ParamBinding}).
    */
   private void prepare(String name, CatalogQuery q, ParamSet params) throws SQLException {
     String sql = c.nativeSQL(q.jdbcSql());
-    Savepoint sp = c.setSavepoint();
-    try {
+    if (params.placeholderValues().isEmpty()
+        || ParamBinding.of(c, q.jdbcSql()).types() == ParamBinding.TypeSource.STATEMENT) {
       exec("PREPARE " + name + " AS " + sql);
-      c.releaseSavepoint(sp);
-    } catch (SQLException e) {
-      if (!"42P18".equals(e.getSQLState()) || params.placeholderValues().isEmpty()) {
-        throw e;
-      }
-      c.rollback(sp);
-      String types =
-          params.placeholderValues().stream()
-              .map(SqlLiteral::typeOf)
-              .collect(Collectors.joining(", "));
-      exec("PREPARE " + name + " (" + types + ") AS " + sql);
+      return;
     }
+    String types =
+        params.placeholderValues().stream()
+            .map(ParamBinding::typeOf)
+            .collect(Collectors.joining(", "));
+    exec("PREPARE " + name + " (" + types + ") AS " + sql);
   }
 
   private static String execute(String name, ParamSet params) {
@@ -277,7 +274,9 @@ final class PlanCapture {
     return "EXECUTE "
         + name
         + "("
-        + params.placeholderValues().stream().map(SqlLiteral::of).collect(Collectors.joining(", "))
+        + params.placeholderValues().stream()
+            .map(ParamBinding::literal)
+            .collect(Collectors.joining(", "))
         + ")";
   }
 

@@ -1,5 +1,6 @@
 package dev.critpath.bench;
 
+import dev.critpath.catalog.ParamBinding;
 import dev.critpath.catalog.ParamSampler;
 import dev.critpath.catalog.Variant;
 import dev.critpath.catalog.WriteMode;
@@ -25,6 +26,7 @@ final class Caller implements AutoCloseable {
   private final String pgRole;
   private final PreparedStatement context;
   private final PreparedStatement statement;
+  private final ParamBinding binding;
   private final JavaPath.Session java;
   private int columns = -1;
 
@@ -36,6 +38,9 @@ final class Caller implements AutoCloseable {
     this.rollback = path.entry().write() == WriteMode.ROLLBACK;
     // rls_off keeps the session user (the tables' owner), whom RLS does not apply to
     this.pgRole = variant == Variant.RLS_ON ? path.entry().role().pgRole() : "none";
+    // typed as explain types them (outside a transaction: a refused describe ends nothing)
+    connection.setAutoCommit(true);
+    this.binding = path.java() != null ? null : ParamBinding.of(connection, path.entry().jdbcSql());
     connection.setAutoCommit(!envelope);
     this.context = envelope ? connection.prepareStatement(RequestContext.sql()) : null;
     if (path.java() != null) {
@@ -123,7 +128,7 @@ final class Caller implements AutoCloseable {
       java.execute(params, bh);
       return;
     }
-    params.bind(statement);
+    params.bind(statement, binding);
     if (statement.execute()) {
       try (ResultSet rs = statement.getResultSet()) {
         if (columns < 0) {
