@@ -119,8 +119,9 @@ final class SchemaChecks {
     List<String> scope =
         schemas.length > 0 ? List.of(schemas) : Sql.list(c, USER_SCHEMAS, rs -> rs.getString(1));
     Set<String> leftOut = new HashSet<>(Sql.list(c, LEFT_OUT, rs -> rs.getString(1)));
-    PgConnection pg =
-        PgConnectionImpl.of(new SameConnection(c), PgHostImpl.ofUrl(c.getMetaData().getURL()));
+    // the library names its host by URL; the query string may carry credentials
+    String url = c.getMetaData().getURL().replaceFirst("\\?.*$", "");
+    PgConnection pg = PgConnectionImpl.of(new SameConnection(c), PgHostImpl.ofUrl(url));
     for (Rule<?> rule : RULES) {
       Sql.Attempt<List<Finding>> found =
           Sql.attempt(c, "the " + rule.check() + " rule", () -> run(c, pg, rule, scope, leftOut));
