@@ -155,7 +155,7 @@ public final class ExplainPrinter {
         tried++;
         if (all || o.verdict().startsWith(WhatIf.WORTH_CREATING)) {
           if (!suggestionHeader) {
-            out.printf("%nwhat-if, hypothetical indexes:%n");
+            out.printf("%nwhat-if, candidate indexes:%n");
             suggestionHeader = true;
           }
           out.printf(
@@ -164,10 +164,16 @@ public final class ExplainPrinter {
       }
     }
     if (tried > 0 && !suggestionHeader) {
+      boolean measured = r.hypopg().startsWith("ran measured");
       out.printf(
-          "%nwhat-if: %d hypothetical index%s tried, none worth creating (Dexter's bar: cost >= %.0f"
-              + " and saving >= %.0f%%; --all lists them)%n",
-          tried, tried == 1 ? "" : "es", WhatIf.MIN_COST, WhatIf.MIN_SAVING * 100);
+          "%nwhat-if: %d candidate index%s tried, none worth creating (the bar: %s and saving >="
+              + " %.0f%%; --all lists them)%n",
+          tried,
+          tried == 1 ? "" : "es",
+          measured
+              ? String.format(Locale.ROOT, "measured >= %.0f ms", WhatIf.MIN_MS)
+              : String.format(Locale.ROOT, "cost >= %.0f", WhatIf.MIN_COST),
+          WhatIf.MIN_SAVING * 100);
     }
     out.flush();
   }
