@@ -45,6 +45,12 @@ public final class Checks {
   /** PgHero's cache-hit threshold (pg-extras uses 98.5%). */
   public static final double MIN_HIT_RATIO = 0.99;
 
+  /**
+   * A table loaded since the reset and scanned fewer times than this has the counters of its load,
+   * not of traffic: its indexes' usage and its hit ratio are not judged.
+   */
+  public static final long MIN_TRAFFIC_SCANS = 50;
+
   /** A hit ratio over fewer block reads than this says nothing. */
   public static final long HIT_RATIO_MIN_BLOCKS = 1_000;
 

@@ -232,8 +232,11 @@ final class IndexRules {
               .map(ForeignKey::name)
               .findFirst()
               .orElse(null);
-      Severity severity = never && fk == null ? Severity.WARN : Severity.INFO;
       String replaces = keptElsewhere.get(ix.qualifiedName());
+      // a table nobody has read since it was loaded cannot tell which of its indexes are needed
+      StatsSnapshot.TableCounters table = stats.tables().get(ix.tableOid());
+      boolean justLoaded = table != null && table.justLoaded();
+      Severity severity = never && fk == null && !justLoaded ? Severity.WARN : Severity.INFO;
       out.add(
           new Finding(
               never ? Checks.UNUSED : Checks.RARELY_USED,
@@ -250,6 +253,10 @@ final class IndexRules {
                   + (fk == null
                       ? ""
                       : "; backs foreign key " + fk + " (deletes on the referenced table use it)")
+                  + (justLoaded
+                      ? "; its table was loaded since the reset and has hardly been read (a bulk"
+                          + " load): run the workload before judging"
+                      : "")
                   + (replaces == null
                       ? ""
                       : "; it is kept in place of "
@@ -267,7 +274,7 @@ final class IndexRules {
                   fk,
                   "kept_in_place_of",
                   replaces),
-              fk == null && replaces == null ? IndexFixes.drop(ix) : ""));
+              fk == null && replaces == null && !justLoaded ? IndexFixes.drop(ix) : ""));
     }
     return out;
   }

@@ -202,8 +202,8 @@ public final class Inspector {
 
   /**
    * The table and index hit ratios over the tables in scope, leaving out tables whose counters
-   * since the reset are a bulk load's ({@link StatsSnapshot.TableCounters#loadDominated}): a
-   * freshly loaded database reads its pages from disk once, which says nothing about its cache.
+   * since the reset are a bulk load's ({@link StatsSnapshot.TableCounters#justLoaded}): a freshly
+   * loaded database reads its pages from disk once, which says nothing about its cache.
    */
   private void hitRatioCheck(StatsSnapshot stats, Set<Long> inScope, String window) {
     if (!stats.tableBlocksReadable() || !stats.tableCountersReadable()) {
@@ -215,7 +215,7 @@ public final class Inspector {
     int loaded = 0;
     for (StatsSnapshot.TableCounters t : stats.tables().values()) {
       if (inScope.contains(t.oid()) && t.heapBlocksHit() != null) {
-        if (t.loadDominated()) {
+        if (t.justLoaded()) {
           loaded++;
         } else {
           judged.add(t);
@@ -228,7 +228,9 @@ public final class Inspector {
             : loaded
                 + " table"
                 + (loaded == 1 ? "" : "s")
-                + " left out: more rows inserted than read since the reset (a bulk load)";
+                + " left out: loaded since the reset and scanned fewer than "
+                + Checks.MIN_TRAFFIC_SCANS
+                + " times (a bulk load)";
     long hit = judged.stream().mapToLong(StatsSnapshot.TableCounters::heapBlocksHit).sum();
     long read = judged.stream().mapToLong(StatsSnapshot.TableCounters::heapBlocksRead).sum();
     List<String> worst =

@@ -74,11 +74,14 @@ public record StatsSnapshot(
       Long indexBlocksHit) {
 
     /**
-     * More rows were inserted than read since the reset: the block counters are a bulk load's (or
-     * an append-only log's), not the query traffic a hit ratio is meant to judge.
+     * Most of its rows arrived since the reset and it has been scanned fewer than {@value
+     * Checks#MIN_TRAFFIC_SCANS} times: its counters are a bulk load's (and its index builds'), not
+     * the query traffic the usage and hit-ratio rules are meant to judge.
      */
-    public boolean loadDominated() {
-      return inserted > 0 && seqTuplesRead + indexTuplesFetched < inserted;
+    public boolean justLoaded() {
+      return inserted > 0
+          && inserted * 2 >= liveTuples
+          && seqScans + indexScans < Checks.MIN_TRAFFIC_SCANS;
     }
   }
 
