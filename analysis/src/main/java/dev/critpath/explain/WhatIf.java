@@ -485,11 +485,13 @@ public final class WhatIf {
                   WORTH_CREATING + ": %s (saves %.0f%%)",
                   probe.change(b.run(), after),
                   probe.saving(b.run(), after) * 100)
-              : String.format(
-                  Locale.ROOT,
-                  "used, but saves only %.0f%% %s",
-                  probe.saving(b.run(), after) * 100,
-                  probe.bar(b.run()));
+              : probe.saving(b.run(), after) <= 0
+                  ? "used, but saves nothing: " + probe.change(b.run(), after)
+                  : String.format(
+                      Locale.ROOT,
+                      "used, but saves only %.0f%% %s",
+                      probe.saving(b.run(), after) * 100,
+                      probe.bar(b.run()));
       return new Outcome(
           "hypothetical",
           definition,
