@@ -21,7 +21,7 @@ public final class ExplainPrinter {
         "explain: %d quer%s on database %s (PostgreSQL %s)%n",
         r.queries().size(), r.queries().size() == 1 ? "y" : "ies", r.database(), r.serverVersion());
     out.println("  plans inside functions: " + r.nestedPlans());
-    out.println("  what-if (hypopg): " + r.hypopg());
+    out.println("  what-if: " + r.hypopg());
     out.println();
     TextTable plans =
         new TextTable(
@@ -51,7 +51,7 @@ public final class ExplainPrinter {
         plans.row(
             first ? q.name() : "",
             p.variant() + (p.nested().isEmpty() ? "" : " +" + p.nested().size() + " nested"),
-            num(f.executionMs()),
+            q.notExecuted() != null ? "not run" : num(f.executionMs()),
             f.planningMs() == null ? "" : num(f.planningMs()),
             String.format("%,d", f.sharedBuffers()),
             String.format("%,d", f.sharedRead()),
@@ -64,6 +64,11 @@ public final class ExplainPrinter {
       }
     }
     plans.print(out, "  ");
+    for (QueryExplain q : r.queries()) {
+      if (q.notExecuted() != null) {
+        out.println("  " + q.name() + ": " + Secrets.redact(q.notExecuted()));
+      }
+    }
 
     out.println();
     for (QueryExplain q : r.queries()) {
@@ -153,7 +158,7 @@ public final class ExplainPrinter {
         tried++;
         if (all || o.verdict().startsWith(WhatIf.WORTH_CREATING)) {
           if (!suggestionHeader) {
-            out.printf("%nwhat-if, hypothetical indexes:%n");
+            out.printf("%nwhat-if, candidate indexes:%n");
             suggestionHeader = true;
           }
           out.printf(
@@ -162,10 +167,16 @@ public final class ExplainPrinter {
       }
     }
     if (tried > 0 && !suggestionHeader) {
+      boolean measured = r.hypopg().startsWith("ran measured");
       out.printf(
-          "%nwhat-if: %d hypothetical index%s tried, none worth creating (Dexter's bar: cost >= %.0f"
-              + " and saving >= %.0f%%; --all lists them)%n",
-          tried, tried == 1 ? "" : "es", WhatIf.MIN_COST, WhatIf.MIN_SAVING * 100);
+          "%nwhat-if: %d candidate index%s tried, none worth creating (the bar: %s and saving >="
+              + " %.0f%%; --all lists them)%n",
+          tried,
+          tried == 1 ? "" : "es",
+          measured
+              ? String.format(Locale.ROOT, "measured >= %.0f ms", WhatIf.MIN_MS)
+              : String.format(Locale.ROOT, "cost >= %.0f", WhatIf.MIN_COST),
+          WhatIf.MIN_SAVING * 100);
     }
     out.flush();
   }

@@ -14,6 +14,7 @@ import dev.critpath.db.SqlState;
 import dev.critpath.io.AtomicFiles;
 import dev.critpath.io.Json;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.schema.DatabaseMarker;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,9 +46,10 @@ public final class ExplainRunner {
    *
    * @param only query names (empty: all)
    * @param statementTimeout the timeout of each explained statement
-   * @param whatIf run the hypopg what-if analysis where hypopg is available
-   * @param allowUnmarked let what-if simulate dropping an index (in a rolled-back transaction) on a
-   *     database without critpath's marker, when hypopg cannot hide indexes
+   * @param whatIf run the what-if analysis (hypopg, or real indexes in rolled-back transactions)
+   * @param allowUnmarked treat a database without critpath's marker as critpath's: execute write
+   *     queries with EXPLAIN ANALYZE (rolled back) and let what-if build and drop indexes inside
+   *     rolled-back transactions
    */
   public record Options(
       List<String> only,
@@ -87,10 +89,20 @@ public final class ExplainRunner {
       PlanCapture capture = PlanCapture.open(captureConn, options.statementTimeout(), db.pooler());
       String database = value(owner, "SELECT current_database()");
       String version = value(owner, "SHOW server_version");
+      boolean owned = owned(owner, options);
       List<QueryExplain> results = new ArrayList<>();
       for (CatalogQuery q : queries) {
         long start = System.nanoTime();
-        QueryExplain qe = explain(q, checks.get(q.name()), owner, capture, summary, options);
+        String notExecuted =
+            owned || !q.write().writes()
+                ? null
+                : "plain EXPLAIN, not executed: the query writes and "
+                    + db.spec().display()
+                    + " carries no critpath marker (it may be somebody's real data);"
+                    + " --allow-unmarked runs it with EXPLAIN ANALYZE inside a rolled-back"
+                    + " transaction";
+        QueryExplain qe =
+            explain(q, checks.get(q.name()), owner, capture, summary, options, notExecuted);
         if (run != null) {
           qe = save(qe, run);
         }
@@ -105,7 +117,7 @@ public final class ExplainRunner {
       String hypopg = "not run (--no-what-if)";
       List<WhatIf.Outcome> hidden = List.of();
       if (options.whatIf()) {
-        WhatIf.Report report = WhatIf.run(owner, capture, queries, results, options, progress);
+        WhatIf.Report report = WhatIf.run(owner, capture, queries, results, owned, progress);
         hypopg = report.status();
         results = report.queries();
         hidden = report.hiddenIndexes();
@@ -120,19 +132,21 @@ public final class ExplainRunner {
       Connection owner,
       PlanCapture capture,
       DatasetSummary summary,
-      Options options)
+      Options options,
+      String notExecuted)
       throws SQLException {
+    boolean execute = notExecuted == null;
     List<CapturedPlan> plans = new ArrayList<>();
     QueryExplain.GenericPlan generic = null;
     String error = null;
     try {
       ParameterSource source = ParameterSource.prepare(q, owner, summary);
       List<ParamSet> sets = ParamSet.hotAndCold(q, source, options.seed());
-      plans.add(capture.capture(q, sets.get(0), "hot", false));
+      plans.add(capture.capture(q, sets.get(0), "hot", false, execute));
       if (sets.size() > 1) {
-        plans.add(capture.capture(q, sets.get(1), "cold", false));
+        plans.add(capture.capture(q, sets.get(1), "cold", false, execute));
       }
-      CapturedPlan genericPlan = capture.capture(q, sets.get(0), "generic", true);
+      CapturedPlan genericPlan = capture.capture(q, sets.get(0), "generic", true, execute);
       plans.add(genericPlan);
     } catch (UserError e) {
       error = e.getMessage();
@@ -155,7 +169,9 @@ public final class ExplainRunner {
         boolean differs = !p.analysis().fingerprint().equals(hot.analysis().fingerprint());
         Boolean chosen = null;
         String note = null;
-        if (hot.analysis().facts().executionMs() <= MAX_MS_FOR_GENERIC_PROBE) {
+        if (!execute) {
+          note = "not run six times to see which plan auto mode picks: " + notExecuted;
+        } else if (hot.analysis().facts().executionMs() <= MAX_MS_FOR_GENERIC_PROBE) {
           try {
             chosen = capture.chosenAfterFiveRuns(q, hot.params());
           } catch (SQLException e) {
@@ -215,7 +231,17 @@ public final class ExplainRunner {
         generic,
         expectations,
         null,
-        error);
+        error,
+        notExecuted);
+  }
+
+  /**
+   * Whether critpath may execute writes and build or drop indexes (always rolled back) here: the
+   * database carries its marker (the embedded server's and every database critpath migrated do), or
+   * the user said so.
+   */
+  static boolean owned(Connection owner, Options options) throws SQLException {
+    return options.allowUnmarked() || DatabaseMarker.read(owner) == DatabaseMarker.State.MARKED;
   }
 
   /** Analyses the raw plans, with the planner's row counts of the tables they scan. */
@@ -292,7 +318,8 @@ public final class ExplainRunner {
         qe.generic(),
         qe.expectations(),
         qe.whatIf(),
-        qe.error());
+        qe.error(),
+        qe.notExecuted());
   }
 
   private static JsonNode parse(String raw) {

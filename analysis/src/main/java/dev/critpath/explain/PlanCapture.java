@@ -3,6 +3,7 @@ package dev.critpath.explain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.catalog.CatalogQuery;
+import dev.critpath.catalog.ParamBinding;
 import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.db.Libraries;
 import dev.critpath.db.Pooler;
@@ -104,16 +105,18 @@ final class PlanCapture {
   }
 
   /**
-   * Executes and explains the query once with these parameters, then rolls back.
+   * Executes and explains the query once with these parameters, then rolls back; or, with {@code
+   * execute} false, only plans it (plain EXPLAIN).
    *
    * @param generic true for the generic plan, false for the custom plan
    */
-  CapturedPlan capture(CatalogQuery q, ParamSet params, String variant, boolean generic)
+  CapturedPlan capture(
+      CatalogQuery q, ParamSet params, String variant, boolean generic, boolean execute)
       throws SQLException {
     boolean prepared = false;
     try {
       begin(q, generic ? "force_generic_plan" : "force_custom_plan");
-      if (nested) {
+      if (nested && execute) {
         exec(
             "SET LOCAL auto_explain.log_min_duration = 0",
             "SET LOCAL auto_explain.log_analyze = on",
@@ -127,7 +130,8 @@ final class PlanCapture {
       RequestContext.apply(c, q.role().pgRole(), params.subject());
       prepare(STATEMENT, q, params);
       prepared = true;
-      String options = "ANALYZE, BUFFERS, SETTINGS" + (q.write().writes() ? ", WAL" : "");
+      String options =
+          execute ? "ANALYZE, BUFFERS, SETTINGS" + (q.write().writes() ? ", WAL" : "") : "SETTINGS";
       String raw;
       List<JsonNode> nestedPlans;
       try (Statement st = c.createStatement();
@@ -136,7 +140,7 @@ final class PlanCapture {
                   "EXPLAIN (" + options + ", FORMAT JSON) " + execute(STATEMENT, params))) {
         rs.next();
         raw = rs.getString(1);
-        nestedPlans = nested ? nestedPlans(st.getWarnings()) : List.of();
+        nestedPlans = nested && execute ? nestedPlans(st.getWarnings()) : List.of();
       }
       return new CapturedPlan(variant, params, null, List.of(), null, List.of(), raw, nestedPlans);
     } catch (SQLException e) {
@@ -189,6 +193,27 @@ final class PlanCapture {
    * hidden or hypothetical. Role and settings are undone by rolling back to a savepoint.
    */
   JsonNode estimate(CatalogQuery q, ParamSet params) throws SQLException {
+    return explainInside(q, params, "FORMAT JSON");
+  }
+
+  /**
+   * The query executed {@code runs} times with EXPLAIN ANALYZE inside the caller's transaction,
+   * each run rolled back to a savepoint (writes included): the plan of the run with the median
+   * execution time. What-if analysis calls it with real indexes built or dropped.
+   */
+  JsonNode measure(CatalogQuery q, ParamSet params, int runs) throws SQLException {
+    List<JsonNode> plans = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      plans.add(explainInside(q, params, "ANALYZE, FORMAT JSON"));
+    }
+    plans.sort(
+        java.util.Comparator.comparingDouble(
+            p -> p.path(0).path("Execution Time").asDouble(Double.MAX_VALUE)));
+    return plans.get(plans.size() / 2);
+  }
+
+  private JsonNode explainInside(CatalogQuery q, ParamSet params, String options)
+      throws SQLException {
     Savepoint sp = c.setSavepoint();
     boolean prepared = false;
     try {
@@ -197,7 +222,8 @@ final class PlanCapture {
       prepare(STATEMENT, q, params);
       prepared = true;
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) " + execute(STATEMENT, params))) {
+          ResultSet rs =
+              st.executeQuery("EXPLAIN (" + options + ") " + execute(STATEMENT, params))) {
         rs.next();
         return Json.mapper().readTree(rs.getString(1));
       } catch (JsonProcessingException e) {
@@ -240,25 +266,21 @@ final class PlanCapture {
 
   /**
    * PREPAREs the statement, letting PostgreSQL infer the parameter types; where it cannot ({@code
-   * SELECT $1}), with types taken from the values.
+   * SELECT $1}), with types taken from the values: the same decision and the same types as bench's
+   * binding ({@link ParamBinding}).
    */
   private void prepare(String name, CatalogQuery q, ParamSet params) throws SQLException {
     String sql = c.nativeSQL(q.jdbcSql());
-    Savepoint sp = c.setSavepoint();
-    try {
+    if (params.placeholderValues().isEmpty()
+        || ParamBinding.of(c, q.jdbcSql()).types() == ParamBinding.TypeSource.STATEMENT) {
       exec("PREPARE " + name + " AS " + sql);
-      c.releaseSavepoint(sp);
-    } catch (SQLException e) {
-      if (!"42P18".equals(e.getSQLState()) || params.placeholderValues().isEmpty()) {
-        throw e;
-      }
-      c.rollback(sp);
-      String types =
-          params.placeholderValues().stream()
-              .map(SqlLiteral::typeOf)
-              .collect(Collectors.joining(", "));
-      exec("PREPARE " + name + " (" + types + ") AS " + sql);
+      return;
     }
+    String types =
+        params.placeholderValues().stream()
+            .map(ParamBinding::typeOf)
+            .collect(Collectors.joining(", "));
+    exec("PREPARE " + name + " (" + types + ") AS " + sql);
   }
 
   private static String execute(String name, ParamSet params) {
@@ -268,7 +290,9 @@ final class PlanCapture {
     return "EXECUTE "
         + name
         + "("
-        + params.placeholderValues().stream().map(SqlLiteral::of).collect(Collectors.joining(", "))
+        + params.placeholderValues().stream()
+            .map(ParamBinding::literal)
+            .collect(Collectors.joining(", "))
         + ")";
   }
 

@@ -11,6 +11,8 @@ import java.util.List;
  * @param expectations each catalog expectation: pass or fail with its evidence, or skipped and why
  * @param whatIf hypothetical-index results, when hypopg ran
  * @param error why the query could not be explained (its other fields are then partial)
+ * @param notExecuted why its plans are plain EXPLAIN (estimates, nothing executed); null when they
+ *     were executed with EXPLAIN ANALYZE
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QueryExplain(
@@ -24,7 +26,8 @@ public record QueryExplain(
     GenericPlan generic,
     List<ExpectationCheck.Result> expectations,
     List<WhatIf.Outcome> whatIf,
-    String error) {
+    String error,
+    String notExecuted) {
 
   /**
    * The generic plan a prepared statement may switch to after five executions.
@@ -48,6 +51,17 @@ public record QueryExplain(
 
   QueryExplain withWhatIf(List<WhatIf.Outcome> outcomes) {
     return new QueryExplain(
-        name, about, source, sql, role, write, plans, generic, expectations, outcomes, error);
+        name,
+        about,
+        source,
+        sql,
+        role,
+        write,
+        plans,
+        generic,
+        expectations,
+        outcomes,
+        error,
+        notExecuted);
   }
 }

@@ -27,20 +27,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What-if index analysis with hypopg, planning only (plain EXPLAIN: nothing executes):
+ * What-if index analysis, two ways:
  *
  * <ul>
- *   <li>each index inspect calls unused, rarely used, duplicate or redundant is hidden in turn and
- *       every catalog query re-planned: does any of our paths need it?
- *   <li>for each scan in a query's plan that a filter made read too much, or whose rows a sort had
- *       to order, hypothetical btree indexes on its columns are created one at a time and the query
- *       re-planned: what would the best one save?
+ *   <li>on a database critpath owns (its marker, the embedded server's, or --allow-unmarked):
+ *       <b>measured</b>. Each candidate index is built for real, or each index to hide dropped,
+ *       inside a transaction (under a {@value #LOCK_TIMEOUT} lock_timeout: CREATE INDEX holds a
+ *       SHARE lock on the table until the end), the affected catalog queries run with EXPLAIN
+ *       ANALYZE (median of {@value #RUNS} runs, each rolled back to a savepoint), then everything
+ *       is rolled back. A speed-up in milliseconds, not a cost estimate.
+ *   <li>on anyone else's database, with hypopg: <b>planned only</b> (plain EXPLAIN, nothing
+ *       executes), hypothetical indexes and hypopg_hide_index (hypopg 1.4+). hypopg, when available
+ *       but not installed, is created inside the same rolled-back transactions.
  * </ul>
  *
- * Hiding uses hypopg_hide_index (hypopg 1.4+). With an older hypopg, on a database critpath created
- * (or with --allow-unmarked), the index is dropped inside a transaction that is rolled back (under
- * a 1 s lock_timeout). hypopg itself, when available but not installed, is created inside the same
- * rolled-back transactions: nothing stays in the database.
+ * Two questions: each index inspect calls unused, rarely used, duplicate or redundant is hidden in
+ * turn and the catalog queries whose plans use it run again: does any of our paths need it? And for
+ * each scan in a query's plan that a filter made read too much, or whose rows a sort had to order,
+ * btree indexes on its columns are tried one at a time: what would the best one save?
  */
 public final class WhatIf {
   /** How a suggestion's verdict starts when it clears Dexter's bar. */
@@ -49,13 +53,25 @@ public final class WhatIf {
   /** Dexter keeps a suggestion when the query costs at least this much ... */
   public static final double MIN_COST = 100;
 
-  /** ... and the index saves at least this share of it. */
+  /** ... and the index saves at least this share of it (of its cost, or of its measured time). */
   public static final double MIN_SAVING = 0.5;
+
+  /** Measured: a query faster than this is not worth an index (Dexter's cost bar, in time). */
+  public static final double MIN_MS = 1.0;
+
+  /** Each measurement is the median of this many EXPLAIN ANALYZE runs. */
+  static final int RUNS = 3;
 
   private static final String LOCK_TIMEOUT = "1s";
 
   /** A re-planned cost within 1% of the original is the same cost. */
   private static final double SAME_COST = 1.01;
+
+  /** Measured slower by less than this factor is noise, not a loss. */
+  private static final double SLOWER = 1.2;
+
+  /** The name a candidate index is built under (it never outlives its transaction). */
+  private static final String CANDIDATE = "critpath_whatif_candidate";
 
   /** "col = ...", "col < ...", "col ~~ ...", "col @@ ...", "col IS NULL" in a Filter. */
   private static final Pattern FILTER_COLUMN =
@@ -72,16 +88,24 @@ public final class WhatIf {
 
   private WhatIf() {}
 
+  /** Measured with real indexes, or planned with hypothetical ones. */
+  private enum Mode {
+    REAL,
+    HYPOPG
+  }
+
   /**
    * One what-if result.
    *
    * @param kind "hide" (an existing index made invisible) or "hypothetical" (an index that does not
-   *     exist)
-   * @param index the index's name, or the hypothetical index's definition
-   * @param query the catalog query re-planned (null in the per-index summary)
+   *     exist; built for real and rolled back when measured)
+   * @param index the index's name, or the candidate index's definition
+   * @param query the catalog query run again (null in the per-index summary)
    * @param variant which of its captured plans (hot or cold parameters)
    * @param costBefore the planner's total cost as things are
    * @param costAfter the cost with the index hidden or added
+   * @param msBefore measured execution time as things are (null when only planned)
+   * @param msAfter measured execution time with the index hidden or added
    * @param planChanged whether the plan's shape changed
    * @param verdict one line for people
    */
@@ -93,16 +117,29 @@ public final class WhatIf {
       String variant,
       Double costBefore,
       Double costAfter,
+      Double msBefore,
+      Double msAfter,
       Boolean planChanged,
       String shapeAfter,
-      String verdict) {}
+      String verdict) {
+
+    static Outcome summary(String index, Boolean planChanged, String verdict) {
+      return new Outcome(
+          "hide", index, null, null, null, null, null, null, planChanged, null, verdict);
+    }
+  }
 
   /** The results: per-query outcomes merged into the queries, per-index verdicts, and a status. */
   record Report(String status, List<QueryExplain> queries, List<Outcome> hiddenIndexes) {}
 
-  /** One captured custom plan (hot or cold) re-planned without ANALYZE, as things are. */
-  private record Baseline(
-      CatalogQuery query, CapturedPlan captured, double cost, String fingerprint) {
+  /** One run of a query: its plan, cost and (measured) time. */
+  private record Run(JsonNode plan, PlanAnalysis analysis, double cost, Double ms) {}
+
+  /**
+   * One captured custom plan (hot or cold) run again as things are, with the indexes its plans
+   * (nested statements' included) read.
+   */
+  private record Baseline(CatalogQuery query, CapturedPlan captured, Run run, Set<String> indexes) {
     ParamSet params() {
       return captured.params();
     }
@@ -112,26 +149,144 @@ public final class WhatIf {
     }
   }
 
+  /** How one what-if pass runs its queries and changes the indexes. */
+  private record Probe(Mode mode, PlanCapture capture, boolean createExtension) {
+    Connection c() {
+      return capture.connection();
+    }
+
+    void begin() throws SQLException {
+      exec(c(), "SET LOCAL statement_timeout = " + capture.timeout().toMillis());
+      if (mode == Mode.REAL) {
+        exec(c(), "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+      } else if (createExtension) {
+        exec(c(), "CREATE EXTENSION IF NOT EXISTS hypopg");
+      }
+    }
+
+    Run run(CatalogQuery q, ParamSet params) throws SQLException {
+      JsonNode plan =
+          mode == Mode.REAL ? capture.measure(q, params, RUNS) : capture.estimate(q, params);
+      PlanAnalysis analysis = PlanAnalyzer.analyze(plan, Map.of());
+      return new Run(
+          plan, analysis, cost(plan), mode == Mode.REAL ? analysis.facts().executionMs() : null);
+    }
+
+    void hide(String index) throws SQLException {
+      if (mode == Mode.REAL) {
+        exec(c(), "DROP INDEX " + index);
+      } else {
+        exec(c(), "SELECT hypopg_hide_index('" + index.replace("'", "''") + "'::regclass)");
+      }
+    }
+
+    /** Creates the candidate; returns the name plans will show. */
+    String add(String definition) throws SQLException {
+      if (mode == Mode.REAL) {
+        exec(
+            c(),
+            definition.replaceFirst("^CREATE INDEX ON ", "CREATE INDEX " + CANDIDATE + " ON "));
+        return CANDIDATE;
+      }
+      try (PreparedStatement ps =
+          c().prepareStatement("SELECT indexname FROM hypopg_create_index(?)")) {
+        ps.setString(1, definition);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getString(1);
+        }
+      }
+    }
+
+    void end() throws SQLException {
+      c().rollback();
+      if (mode == Mode.HYPOPG) {
+        reset(c());
+      }
+    }
+
+    /** "cost 120 → 8 (-93%)", with the measured times when there are. */
+    String change(Run before, Run after) {
+      String cost = "cost " + WhatIf.change(before.cost(), after.cost());
+      return mode == Mode.REAL
+          ? String.format(Locale.ROOT, "%.2f → %.2f ms measured, ", before.ms(), after.ms()) + cost
+          : cost;
+    }
+
+    /**
+     * Whether the query got worse without an index: another plan the planner also finds costlier
+     * (another index serving the same lookups at the same cost is no loss) and, when measured, that
+     * is slower beyond noise.
+     */
+    boolean worse(Run before, Run after) {
+      return !after.analysis().fingerprint().equals(before.analysis().fingerprint())
+          && after.cost() > before.cost() * SAME_COST
+          && (mode == Mode.HYPOPG || after.ms() > before.ms() * SLOWER);
+    }
+
+    /** The share of the query an added index saves, and whether it clears the bar. */
+    double saving(Run before, Run after) {
+      double b = mode == Mode.REAL ? before.ms() : before.cost();
+      double a = mode == Mode.REAL ? after.ms() : after.cost();
+      return b <= 0 ? 0 : (b - a) / b;
+    }
+
+    boolean worthIt(Run before, Run after) {
+      boolean big = mode == Mode.REAL ? before.ms() >= MIN_MS : before.cost() >= MIN_COST;
+      return big && saving(before, after) >= MIN_SAVING;
+    }
+
+    String bar(Run before) {
+      return mode == Mode.REAL
+          ? String.format(
+              Locale.ROOT,
+              "of %.2f ms (the bar: >= %.0f ms and >= %.0f%%)",
+              before.ms(),
+              MIN_MS,
+              MIN_SAVING * 100)
+          : String.format(
+              Locale.ROOT,
+              "of a cost of %.0f (Dexter's bar: cost >= %.0f and saving >= %.0f%%)",
+              before.cost(),
+              MIN_COST,
+              MIN_SAVING * 100);
+    }
+
+    /** The better of two candidate outcomes: faster measured, or cheaper planned. */
+    boolean better(Outcome o, Outcome best) {
+      return mode == Mode.REAL
+          ? o.msAfter() < best.msAfter() / SLOWER
+          : o.costAfter() < best.costAfter() / SAME_COST;
+    }
+  }
+
+  /**
+   * Runs both questions.
+   *
+   * @param owned critpath may build and drop indexes here (inside rolled-back transactions)
+   */
   static Report run(
       Connection owner,
       PlanCapture capture,
       List<CatalogQuery> queries,
       List<QueryExplain> results,
-      ExplainRunner.Options options,
+      boolean owned,
       PrintWriter progress)
       throws SQLException {
     String installed = value(owner, "SELECT extversion FROM pg_extension WHERE extname = 'hypopg'");
     String available =
         value(owner, "SELECT default_version FROM pg_available_extensions WHERE name = 'hypopg'");
-    if (installed == null && available == null) {
+    if (!owned && installed == null && available == null) {
       return new Report(
           "skipped: hypopg is not installed on this server (Debian/Ubuntu: apt-get install"
               + " postgresql-"
               + owner.getMetaData().getDatabaseMajorVersion()
-              + "-hypopg)",
+              + "-hypopg), and without it what-if builds real indexes only on a database critpath"
+              + " owns (its marker, or --allow-unmarked: inside rolled-back transactions)",
           results,
           List.of());
     }
+    Probe probe = new Probe(owned ? Mode.REAL : Mode.HYPOPG, capture, installed == null);
     Connection c = capture.connection();
     Map<String, List<Outcome>> perQuery = new LinkedHashMap<>();
     List<Outcome> hidden = new ArrayList<>();
@@ -139,9 +294,10 @@ public final class WhatIf {
     try {
       List<Baseline> baselines = new ArrayList<>();
       boolean canHide;
-      begin(c, capture, installed == null);
+      probe.begin();
       try {
-        canHide = value(c, "SELECT to_regproc('hypopg_hide_index')") != null;
+        canHide =
+            probe.mode() == Mode.REAL || value(c, "SELECT to_regproc('hypopg_hide_index')") != null;
         for (CatalogQuery q : queries) {
           QueryExplain qe = find(results, q.name());
           if (qe == null || qe.error() != null) {
@@ -149,31 +305,25 @@ public final class WhatIf {
           }
           for (CapturedPlan p : qe.plans()) {
             if (!p.variant().equals("generic")) {
-              JsonNode plan = capture.estimate(q, p.params());
-              baselines.add(
-                  new Baseline(
-                      q, p, cost(plan), PlanAnalyzer.analyze(plan, Map.of()).fingerprint()));
+              Run run = probe.run(q, p.params());
+              Set<String> used = new LinkedHashSet<>();
+              run.analysis().facts().indexesUsed().forEach(u -> used.add(u.index()));
+              p.nested().forEach(n -> n.facts().indexesUsed().forEach(u -> used.add(u.index())));
+              baselines.add(new Baseline(q, p, run, used));
             }
           }
         }
       } finally {
         c.rollback();
       }
-      boolean marked =
-          value(owner, "SELECT to_regclass('critpath.marker')::text") != null
-              || options.allowUnmarked();
-      hideCandidates(
-          owner,
-          capture,
-          baselines,
-          canHide,
-          marked,
-          installed == null,
-          perQuery,
-          hidden,
-          notes,
-          progress);
-      suggest(owner, capture, baselines, installed == null, perQuery, progress);
+      if (canHide) {
+        hideCandidates(owner, probe, baselines, perQuery, hidden, progress);
+      } else {
+        notes.add(
+            "hiding indexes needs hypopg 1.4+ (hypopg_hide_index) on a database critpath does not"
+                + " own");
+      }
+      suggest(owner, probe, baselines, perQuery, progress);
     } catch (SQLException e) {
       c.rollback();
       if (SqlState.isConnectionLoss(e)) {
@@ -185,28 +335,31 @@ public final class WhatIf {
           hidden);
     }
     String status =
-        "ran with hypopg "
-            + (installed != null
-                ? installed
-                : available + " (created inside rolled-back transactions)")
+        (probe.mode() == Mode.REAL
+                ? "ran measured (a database critpath owns): candidate indexes built and hidden"
+                    + " ones dropped for real inside rolled-back transactions, times are the"
+                    + " median of "
+                    + RUNS
+                    + " EXPLAIN ANALYZE runs"
+                : "ran with hypopg "
+                    + (installed != null
+                        ? installed
+                        : available + " (created inside rolled-back transactions)")
+                    + ", planner estimates only")
             + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
     return new Report(status, merge(results, perQuery), hidden);
   }
 
   private static void hideCandidates(
       Connection owner,
-      PlanCapture capture,
+      Probe probe,
       List<Baseline> baselines,
-      boolean canHide,
-      boolean marked,
-      boolean createExtension,
       Map<String, List<Outcome>> perQuery,
       List<Outcome> hidden,
-      List<String> notes,
       PrintWriter progress)
       throws SQLException {
     // the scans explain just ran count as use: make them visible before judging "unused"
-    StatsSnapshot.flush(capture.connection());
+    StatsSnapshot.flush(probe.c());
     InspectResult inspect = Inspector.inspect(owner, Inspector.Options.defaults());
     Set<String> candidates = new LinkedHashSet<>();
     for (Finding f : inspect.findings()) {
@@ -215,50 +368,32 @@ public final class WhatIf {
         candidates.add(f.object());
       }
     }
-    if (candidates.isEmpty()) {
-      return;
-    }
-    if (!canHide && !marked) {
-      notes.add(
-          "hiding indexes needs hypopg 1.4+ (hypopg_hide_index); this one cannot, and dropping"
-              + " inside a rolled-back transaction is only done on databases critpath created"
-              + " (--allow-unmarked)");
-      return;
-    }
-    Connection c = capture.connection();
+    Connection c = probe.c();
     for (String index : candidates) {
+      // a plan that does not read the index cannot change when it is hidden
+      List<Baseline> affected =
+          baselines.stream().filter(b -> b.indexes().contains(unqualified(index))).toList();
+      if (affected.isEmpty()) {
+        hidden.add(Outcome.summary(index, false, "no catalog query's plan changes without it"));
+        continue;
+      }
       List<String> changed = new ArrayList<>();
-      begin(c, capture, createExtension);
+      probe.begin();
       try {
         Savepoint sp = c.setSavepoint();
         try {
-          if (canHide) {
-            exec(c, "SELECT hypopg_hide_index('" + index.replace("'", "''") + "'::regclass)");
-          } else {
-            exec(c, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'", "DROP INDEX " + index);
-          }
+          probe.hide(index);
         } catch (SQLException e) {
           c.rollback(sp);
           hidden.add(
-              new Outcome(
-                  "hide",
-                  index,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  "could not hide it: " + ExplainRunner.describe(e)));
+              Outcome.summary(index, null, "could not hide it: " + ExplainRunner.describe(e)));
           continue;
         }
-        for (Baseline b : baselines) {
-          JsonNode plan = capture.estimate(b.query(), b.params());
-          PlanAnalysis after = PlanAnalyzer.analyze(plan, Map.of());
-          double cost = cost(plan);
-          // another index serving the same lookups at the same cost is no loss
-          if (!after.fingerprint().equals(b.fingerprint()) && cost > b.cost() * SAME_COST) {
-            changed.add(b.label() + " (cost " + change(b.cost(), cost) + ")");
+        for (Baseline b : affected) {
+          Run after = probe.run(b.query(), b.params());
+          if (probe.worse(b.run(), after)) {
+            String change = probe.change(b.run(), after);
+            changed.add(b.label() + " (" + change + ")");
             perQuery
                 .computeIfAbsent(b.query().name(), k -> new ArrayList<>())
                 .add(
@@ -267,26 +402,22 @@ public final class WhatIf {
                         index,
                         b.query().name(),
                         b.captured().variant(),
-                        b.cost(),
-                        cost,
+                        b.run().cost(),
+                        after.cost(),
+                        b.run().ms(),
+                        after.ms(),
                         true,
-                        after.shape(),
-                        "without " + index + " the plan changes, cost " + change(b.cost(), cost)));
+                        after.analysis().shape(),
+                        "without " + index + " the plan changes, " + change));
           }
         }
       } finally {
-        c.rollback();
+        probe.end();
       }
       hidden.add(
-          new Outcome(
-              "hide",
+          Outcome.summary(
               index,
-              null,
-              null,
-              null,
-              null,
               !changed.isEmpty(),
-              null,
               changed.isEmpty()
                   ? "no catalog query's plan changes without it"
                   : "needed by: " + String.join(", ", changed)));
@@ -296,9 +427,8 @@ public final class WhatIf {
 
   private static void suggest(
       Connection owner,
-      PlanCapture capture,
+      Probe probe,
       List<Baseline> baselines,
-      boolean createExtension,
       Map<String, List<Outcome>> perQuery,
       PrintWriter progress)
       throws SQLException {
@@ -308,8 +438,8 @@ public final class WhatIf {
         Outcome best = null;
         List<String> problems = new ArrayList<>();
         for (String definition : group) {
-          Outcome o = tryHypothetical(capture, b, definition, createExtension, problems);
-          if (o != null && (best == null || o.costAfter() < best.costAfter() / SAME_COST)) {
+          Outcome o = tryIndex(probe, b, definition, problems);
+          if (o != null && (best == null || probe.better(o, best))) {
             best = o;
           }
         }
@@ -320,13 +450,15 @@ public final class WhatIf {
                   String.join("; ", group),
                   b.query().name(),
                   b.captured().variant(),
-                  b.cost(),
+                  b.run().cost(),
+                  null,
+                  b.run().ms(),
                   null,
                   false,
                   null,
                   problems.isEmpty()
                       ? "the planner would use none of them"
-                      : "hypopg could not plan with them: " + String.join("; ", problems));
+                      : "could not try them: " + String.join("; ", problems));
         }
         perQuery.computeIfAbsent(b.query().name(), k -> new ArrayList<>()).add(best);
         if (best.verdict().startsWith(WORTH_CREATING)) {
@@ -336,57 +468,41 @@ public final class WhatIf {
     }
   }
 
-  /** The query re-planned with one hypothetical index; null when the planner ignores it. */
-  private static Outcome tryHypothetical(
-      PlanCapture capture,
-      Baseline b,
-      String definition,
-      boolean createExtension,
-      List<String> problems)
+  /** The query run again with one candidate index; null when the planner ignores it. */
+  private static Outcome tryIndex(Probe probe, Baseline b, String definition, List<String> problems)
       throws SQLException {
-    Connection c = capture.connection();
-    begin(c, capture, createExtension);
+    probe.begin();
     try {
-      String name;
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT indexname FROM hypopg_create_index(?)")) {
-        ps.setString(1, definition);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          name = rs.getString(1);
-        }
-      }
-      JsonNode plan = capture.estimate(b.query(), b.params());
-      PlanAnalysis after = PlanAnalyzer.analyze(plan, Map.of());
-      if (after.facts().indexesUsed().stream().noneMatch(u -> u.index().equals(name))) {
+      String name = probe.add(definition);
+      Run after = probe.run(b.query(), b.params());
+      if (after.analysis().facts().indexesUsed().stream().noneMatch(u -> u.index().equals(name))) {
         return null;
       }
-      double cost = cost(plan);
-      double saving = b.cost() <= 0 ? 0 : (b.cost() - cost) / b.cost();
       String verdict =
-          b.cost() >= MIN_COST && saving >= MIN_SAVING
+          probe.worthIt(b.run(), after)
               ? String.format(
                   Locale.ROOT,
-                  WORTH_CREATING + ": cost %s (saves %.0f%%)",
-                  change(b.cost(), cost),
-                  saving * 100)
-              : String.format(
-                  Locale.ROOT,
-                  "used, but saves only %.0f%% of a cost of %.0f (Dexter's bar: cost >= %.0f and"
-                      + " saving >= %.0f%%)",
-                  saving * 100,
-                  b.cost(),
-                  MIN_COST,
-                  MIN_SAVING * 100);
+                  WORTH_CREATING + ": %s (saves %.0f%%)",
+                  probe.change(b.run(), after),
+                  probe.saving(b.run(), after) * 100)
+              : probe.saving(b.run(), after) <= 0
+                  ? "used, but saves nothing: " + probe.change(b.run(), after)
+                  : String.format(
+                      Locale.ROOT,
+                      "used, but saves only %.0f%% %s",
+                      probe.saving(b.run(), after) * 100,
+                      probe.bar(b.run()));
       return new Outcome(
           "hypothetical",
           definition,
           b.query().name(),
           b.captured().variant(),
-          b.cost(),
-          cost,
-          !after.fingerprint().equals(b.fingerprint()),
-          after.shape(),
+          b.run().cost(),
+          after.cost(),
+          b.run().ms(),
+          after.ms(),
+          !after.analysis().fingerprint().equals(b.run().analysis().fingerprint()),
+          after.analysis().shape(),
           verdict);
     } catch (SQLException e) {
       if (SqlState.isConnectionLoss(e)) {
@@ -395,9 +511,16 @@ public final class WhatIf {
       problems.add(definition + ": " + ExplainRunner.describe(e));
       return null;
     } finally {
-      c.rollback();
-      reset(c);
+      probe.end();
     }
+  }
+
+  /** "public.messages_idx" → "messages_idx", as plans name indexes. */
+  private static String unqualified(String index) {
+    String name = index.substring(index.lastIndexOf('.') + 1);
+    return name.startsWith("\"")
+        ? name.substring(1, name.length() - 1).replace("\"\"", "\"")
+        : name;
   }
 
   /**
@@ -536,14 +659,6 @@ public final class WhatIf {
       }
     }
     return out;
-  }
-
-  private static void begin(Connection c, PlanCapture capture, boolean createExtension)
-      throws SQLException {
-    exec(c, "SET LOCAL statement_timeout = " + capture.timeout().toMillis());
-    if (createExtension) {
-      exec(c, "CREATE EXTENSION IF NOT EXISTS hypopg");
-    }
   }
 
   /**

@@ -21,6 +21,11 @@ public final class Checks {
   public static final String TABLE_BLOAT = "table-bloat";
   public static final String INDEX_BLOAT = "index-bloat";
   public static final String NULL_HEAVY = "null-heavy-index";
+  public static final String NO_PRIMARY_KEY = "table-without-primary-key";
+  public static final String SEQUENCE_OVERFLOW = "sequence-near-overflow";
+  public static final String FK_TYPE_MISMATCH = "fk-type-mismatch";
+  public static final String JSON_COLUMN = "json-column";
+  public static final String NOT_VALID = "not-valid-constraint";
 
   /** pg-extras: an index on a table of at most this many pages is never worth flagging. */
   public static final long SMALL_TABLE_PAGES = 5;
@@ -40,6 +45,12 @@ public final class Checks {
   /** PgHero's cache-hit threshold (pg-extras uses 98.5%). */
   public static final double MIN_HIT_RATIO = 0.99;
 
+  /**
+   * A table loaded since the reset and scanned fewer times than this has the counters of its load,
+   * not of traffic: its indexes' usage and its hit ratio are not judged.
+   */
+  public static final long MIN_TRAFFIC_SCANS = 50;
+
   /** A hit ratio over fewer block reads than this says nothing. */
   public static final long HIT_RATIO_MIN_BLOCKS = 1_000;
 
@@ -58,6 +69,12 @@ public final class Checks {
   /** A single-column index whose column is NULL in at least this share of rows. */
   public static final double NULL_HEAVY_FRACTION = 0.50;
 
+  /** pg-index-health (and PgHero): a sequence with at most this share of its values left. */
+  public static final double SEQUENCE_MIN_REMAINING_PERCENT = 10;
+
+  /** ... CRITICAL from this share. */
+  public static final double SEQUENCE_CRITICAL_REMAINING_PERCENT = 1;
+
   private static final Map<String, String> TITLES = new LinkedHashMap<>();
 
   static {
@@ -73,6 +90,13 @@ public final class Checks {
     TITLES.put(TABLE_BLOAT, "table bloat (estimate)");
     TITLES.put(INDEX_BLOAT, "btree index bloat (estimate)");
     TITLES.put(NULL_HEAVY, "indexes mostly on NULLs");
+    TITLES.put(NO_PRIMARY_KEY, "tables without a primary key");
+    TITLES.put(
+        SEQUENCE_OVERFLOW,
+        "sequences with <= " + (int) SEQUENCE_MIN_REMAINING_PERCENT + "% of their values left");
+    TITLES.put(FK_TYPE_MISMATCH, "foreign keys whose column types differ from the referenced");
+    TITLES.put(JSON_COLUMN, "json columns (jsonb is usually meant)");
+    TITLES.put(NOT_VALID, "constraints added NOT VALID and never validated");
   }
 
   private Checks() {}

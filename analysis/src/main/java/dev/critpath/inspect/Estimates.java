@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Bloat and NULL-share estimates from the planner's statistics (pg_stats) and the page counts of
  * the last VACUUM/ANALYZE: no table is read, so it is cheap on any database, and it is an estimate
- * (alignment padding is approximated, TOAST and btree deduplication are not modelled). pg_stats
- * shows only columns the role may SELECT; relations without visible statistics are counted, not
- * guessed.
+ * (alignment padding is approximated, TOAST is not modelled; btree deduplication, PostgreSQL 13+,
+ * is: duplicates of a key share one tuple and cost a 6-byte heap pointer each). pg_stats shows only
+ * columns the role may SELECT; relations without visible statistics are counted, not guessed.
  */
 final class Estimates {
   /** Page header size (PageHeaderData). */
@@ -35,7 +35,14 @@ final class Estimates {
   private static final int DEFAULT_HEAP_FILLFACTOR = 100;
   private static final int DEFAULT_BTREE_FILLFACTOR = 90;
 
-  /** An estimate for one relation; {@code estimated} false when its statistics are missing. */
+  /** A heap TID in a btree posting list (ItemPointerData). */
+  private static final int POSTING_TID = 6;
+
+  /**
+   * An estimate for one relation; {@code estimated} false when its statistics are missing.
+   *
+   * @param partitionOf for a partition's index, the partitioned index it belongs to (qualified)
+   */
   record Estimate(
       String schema,
       String table,
@@ -44,7 +51,8 @@ final class Estimates {
       long pages,
       long expectedPages,
       int blockSize,
-      boolean estimated) {
+      boolean estimated,
+      String partitionOf) {
 
     long wastedBytes() {
       return Math.max(0, pages - expectedPages) * blockSize;
@@ -91,13 +99,27 @@ final class Estimates {
           + " current_setting('block_size')::int AS block_size,"
           + " count(*) AS natts, count(s.attname) AS nstats,"
           + " sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)) AS data_width,"
-          + " bool_or(coalesce(s.null_frac, 0) > 0) AS has_nulls"
+          + " bool_or(coalesce(s.null_frac, 0) > 0) AS has_nulls,"
+          // distinct keys (n_distinct < 0 is a share of the rows), for deduplication
+          + " exp(sum(ln(greatest(1, CASE WHEN s.n_distinct < 0"
+          + "   THEN -s.n_distinct * greatest(t.reltuples, 0) ELSE s.n_distinct END)))) AS keys,"
+          + " current_setting('server_version_num')::int >= 130000 AND NOT i.indisunique"
+          + "  AND i.indnatts = i.indnkeyatts"
+          + "  AND coalesce((SELECT option_value FROM pg_options_to_table(ic.reloptions)"
+          + "   WHERE option_name = 'deduplicate_items'), 'on') IN ('on', 'true')"
+          // every key's operator class declares equality means image equality (btequalimage)
+          + "  AND bool_and(EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_amproc ap"
+          + "   ON ap.amprocfamily = oc.opcfamily AND ap.amprocnum = 4"
+          + "   WHERE oc.oid = i.indclass[k.ord - 1])) AS dedup,"
+          + " (SELECT quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) FROM pg_class rc"
+          + "   JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+          + "   WHERE ic.relispartition AND rc.oid = pg_partition_root(ic.oid)) AS partition_of"
           + " FROM pg_index i"
           + " JOIN pg_class ic ON ic.oid = i.indexrelid"
           + " JOIN pg_class t ON t.oid = i.indrelid"
           + " JOIN pg_namespace n ON n.oid = t.relnamespace"
           + " JOIN pg_am am ON am.oid = ic.relam"
-          + " CROSS JOIN LATERAL unnest(i.indkey::int2[]) AS k(attnum)"
+          + " CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)"
           + " LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
           + " LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname"
           + "  AND s.attname = a.attname AND NOT s.inherited"
@@ -105,7 +127,8 @@ final class Estimates {
           + "  AND ic.relpages >= ? AND"
           + FILTER
           + " GROUP BY n.nspname, t.relname, ic.relname, ic.oid, ic.relpages, ic.reltuples,"
-          + "  ic.reloptions"
+          + "  ic.reloptions, i.indisunique, i.indnatts, i.indnkeyatts, ic.relispartition,"
+          + "  t.reltuples"
           + " ORDER BY n.nspname, t.relname, ic.relname";
 
   private static final String NULLS =
@@ -117,9 +140,11 @@ final class Estimates {
           + " JOIN pg_am am ON am.oid = ic.relam"
           + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
           + " JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname"
-          + "  AND s.attname = a.attname AND NOT s.inherited"
+          // a partitioned table's statistics cover its partitions (inherited)
+          + "  AND s.attname = a.attname AND s.inherited = (t.relkind = 'p')"
           + " WHERE i.indnkeyatts = 1 AND i.indkey[0] <> 0 AND i.indpred IS NULL"
-          + "  AND am.amname = 'btree' AND t.relkind IN ('r', 'm') AND s.null_frac >= ? AND"
+          + "  AND am.amname = 'btree' AND t.relkind IN ('r', 'm', 'p') AND NOT ic.relispartition"
+          + "  AND s.null_frac >= ? AND"
           + FILTER;
 
   private Estimates() {}
@@ -151,7 +176,8 @@ final class Estimates {
               rs.getLong("relpages"),
               expected,
               blockSize,
-              complete);
+              complete,
+              null);
         },
         minPages,
         schemas,
@@ -175,7 +201,15 @@ final class Estimates {
             long usable =
                 (long) (blockSize - PAGE_HEADER - BTREE_SPECIAL) * rs.getInt("fillfactor") / 100;
             long perPage = Math.max(1, usable / (tuple + LINE_POINTER));
-            long leaves = (long) Math.ceil(rs.getDouble("reltuples") / perPage);
+            double entries = rs.getDouble("reltuples");
+            double keys = Math.min(entries, rs.getDouble("keys"));
+            long leaves = (long) Math.ceil(entries / perPage);
+            if (rs.getBoolean("dedup") && keys < entries) {
+              // one tuple per distinct key, plus a heap pointer per duplicate in its posting list
+              double bytes =
+                  keys * (tuple + LINE_POINTER) + (entries - keys) * (double) POSTING_TID;
+              leaves = Math.min(leaves, (long) Math.ceil(bytes / usable));
+            }
             long inner = (long) Math.ceil(leaves / (double) perPage);
             expected = 1 + Math.max(1, leaves) + inner; // + the metapage
           }
@@ -187,7 +221,8 @@ final class Estimates {
               rs.getLong("relpages"),
               expected,
               blockSize,
-              complete);
+              complete,
+              rs.getString("partition_of"));
         },
         String.valueOf(DEFAULT_BTREE_FILLFACTOR),
         minPages,

@@ -15,6 +15,8 @@ import java.util.List;
  * @param constraintType p, u or x when the index backs a constraint, else null
  * @param tuples index entries at the last VACUUM/ANALYZE; negative when never counted
  * @param tablePages the table's size in pages (from its size when exact sizes were readable)
+ * @param partitioned the table is partitioned: sizes and counts are its leaf partitions' sums
+ * @param leaves for a partitioned index, its leaf partitions' indexes (their counters are its)
  */
 public record IndexDef(
     long oid,
@@ -42,7 +44,9 @@ public record IndexDef(
     double tuples,
     long tablePages,
     double tableTuples,
-    long tableBytes) {
+    long tableBytes,
+    boolean partitioned,
+    long[] leaves) {
 
   public String qualifiedName() {
     return Sql.qualified(schema, name);

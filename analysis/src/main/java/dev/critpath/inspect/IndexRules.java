@@ -36,9 +36,14 @@ final class IndexRules {
               ix.qualifiedTable(),
               "invalid index ("
                   + why
-                  + "): queries never use it, yet every write still maintains it",
+                  + "): queries never use it, yet every write still maintains it"
+                  + (ix.unique()
+                      ? "; a unique build fails again while duplicate rows remain: remove them,"
+                          + " then REINDEX INDEX CONCURRENTLY "
+                          + ix.qualifiedName()
+                      : ""),
               evidence("size_bytes", ix.sizeBytes(), "ready", ix.ready()),
-              "REINDEX INDEX CONCURRENTLY " + ix.qualifiedName() + ";"));
+              ix.unique() ? "" : "REINDEX INDEX CONCURRENTLY " + ix.qualifiedName() + ";"));
     }
     return out;
   }
@@ -91,7 +96,7 @@ final class IndexRules {
                       keep.definition(),
                       "size_bytes",
                       dup.sizeBytes()),
-                  drop(dup)));
+                  IndexFixes.drop(dup)));
         }
       }
     }
@@ -141,7 +146,7 @@ final class IndexRules {
                                 b.definition(),
                                 "size_bytes",
                                 a.sizeBytes()),
-                            drop(a))));
+                            IndexFixes.drop(a))));
       }
     }
     return out;
@@ -185,7 +190,8 @@ final class IndexRules {
                   fk.referencedTable(),
                   "table_rows",
                   (long) Math.max(0, fk.tableTuples())),
-              "CREATE INDEX CONCURRENTLY ON " + fk.qualifiedTable() + " (" + cols + ");"));
+              IndexFixes.create(
+                  fk.schema(), fk.table(), cols, null, model.partitionsOf(fk.tableOid()))));
     }
     return out;
   }
@@ -194,13 +200,25 @@ final class IndexRules {
    * pg-extras' unused rule on the cumulative counters: a non-enforcing index on a table of more
    * than {@value Checks#SMALL_TABLE_PAGES} pages with 0 scans (WARN) or fewer than {@value
    * Checks#RARELY_USED_SCANS} (INFO). An index that backs a foreign key lookup is INFO either way:
-   * deletes on the referenced table need it even when no query reads it.
+   * deletes on the referenced table need it even when no query reads it. A partitioned index counts
+   * its partitions' scans. Indexes another rule already drops are left to it; an index another rule
+   * keeps in place of the ones it drops gets no DROP, so that applying every fix of a run leaves
+   * one copy.
+   *
+   * @param droppedElsewhere indexes the duplicate and redundant rules drop
+   * @param keptElsewhere indexes those rules keep in their place (index → the dropped one)
    */
-  static List<Finding> unused(SchemaModel model, StatsSnapshot stats, String window) {
+  static List<Finding> unused(
+      SchemaModel model,
+      StatsSnapshot stats,
+      String window,
+      Set<String> droppedElsewhere,
+      Map<String, String> keptElsewhere) {
     List<Finding> out = new ArrayList<>();
     for (IndexDef ix : model.indexes()) {
-      StatsSnapshot.IndexCounters counters = stats.indexes().get(ix.oid());
+      StatsSnapshot.IndexCounters counters = counters(stats, ix);
       if (counters == null
+          || droppedElsewhere.contains(ix.qualifiedName())
           || !ix.valid()
           || ix.enforces()
           || ix.tablePages() <= Checks.SMALL_TABLE_PAGES
@@ -214,7 +232,11 @@ final class IndexRules {
               .map(ForeignKey::name)
               .findFirst()
               .orElse(null);
-      Severity severity = never && fk == null ? Severity.WARN : Severity.INFO;
+      String replaces = keptElsewhere.get(ix.qualifiedName());
+      // a table nobody has read since it was loaded cannot tell which of its indexes are needed
+      StatsSnapshot.TableCounters table = stats.tables().get(ix.tableOid());
+      boolean justLoaded = table != null && table.justLoaded();
+      Severity severity = never && fk == null && !justLoaded ? Severity.WARN : Severity.INFO;
       out.add(
           new Finding(
               never ? Checks.UNUSED : Checks.RARELY_USED,
@@ -231,6 +253,15 @@ final class IndexRules {
                   + (fk == null
                       ? ""
                       : "; backs foreign key " + fk + " (deletes on the referenced table use it)")
+                  + (justLoaded
+                      ? "; its table was loaded since the reset and has hardly been read (a bulk"
+                          + " load): run the workload before judging"
+                      : "")
+                  + (replaces == null
+                      ? ""
+                      : "; it is kept in place of "
+                          + replaces
+                          + ", which another rule drops: decide on it after that")
                   + "; counters are per server: check replicas before dropping",
               evidence(
                   "scans",
@@ -240,10 +271,37 @@ final class IndexRules {
                   "last_scan",
                   counters.lastScan(),
                   "backs_foreign_key",
-                  fk),
-              fk == null ? drop(ix) : ""));
+                  fk,
+                  "kept_in_place_of",
+                  replaces),
+              fk == null && replaces == null && !justLoaded ? IndexFixes.drop(ix) : ""));
     }
     return out;
+  }
+
+  /** An index's counters; a partitioned index's are the sums of its partitions' indexes. */
+  static StatsSnapshot.IndexCounters counters(StatsSnapshot stats, IndexDef ix) {
+    if (!ix.partitioned()) {
+      return stats.indexes().get(ix.oid());
+    }
+    long scans = 0;
+    long read = 0;
+    long fetched = 0;
+    java.time.Instant last = null;
+    for (long leaf : ix.leaves()) {
+      StatsSnapshot.IndexCounters c = stats.indexes().get(leaf);
+      if (c == null) {
+        return null;
+      }
+      scans += c.scans();
+      read += c.tuplesRead();
+      fetched += c.tuplesFetched();
+      if (c.lastScan() != null && (last == null || c.lastScan().isAfter(last))) {
+        last = c.lastScan();
+      }
+    }
+    return new StatsSnapshot.IndexCounters(
+        ix.oid(), ix.schema(), ix.table(), ix.name(), scans, read, fetched, last, null, null);
   }
 
   /**
@@ -328,7 +386,8 @@ final class IndexRules {
         || e.wastedBytes() < Checks.BLOAT_MIN_BYTES) {
       return null;
     }
-    String object = Sql.qualified(e.schema(), e.name());
+    String physical = Sql.qualified(e.schema(), e.name());
+    String object = e.partitionOf() == null ? physical : e.partitionOf();
     boolean index = Checks.INDEX_BLOAT.equals(check);
     return new Finding(
         check,
@@ -342,8 +401,15 @@ final class IndexRules {
                 TextTable.percent(e.wastedShare()))
             + " ("
             + kind
-            + ")",
+            + (e.partitionOf() == null ? "" : ", in its partition index " + physical)
+            + ")"
+            + (index
+                ? ""
+                : "; VACUUM makes it reusable, pg_repack or VACUUM FULL (locks the table) gives"
+                    + " it back"),
         evidence(
+            "partition_index",
+            e.partitionOf() == null ? null : physical,
             "pages",
             e.pages(),
             "expected_pages",
@@ -352,14 +418,10 @@ final class IndexRules {
             e.wastedBytes(),
             "wasted_share",
             e.wastedShare()),
-        index
-            ? "REINDEX INDEX CONCURRENTLY " + object + ";"
-            : "VACUUM (ANALYZE) "
-                + object
-                + "; to reuse the space, pg_repack or VACUUM FULL (locks the table) to return it");
+        (index ? "REINDEX INDEX CONCURRENTLY " : "VACUUM (ANALYZE) ") + physical + ";");
   }
 
-  static Finding nullHeavy(IndexDef ix, Estimates.NullShare share) {
+  static Finding nullHeavy(SchemaModel model, IndexDef ix, Estimates.NullShare share) {
     if (ix.sizeBytes() < Checks.MIN_RELATION_BYTES) {
       return null;
     }
@@ -374,17 +436,16 @@ final class IndexRules {
             + col
             + " is NULL; a partial index leaves those rows out ("
             + TextTable.bytes(ix.sizeBytes())
-            + " now)",
+            + " now), if no query looks for NULLs through it",
         evidence("null_fraction", share.nullFraction(), "size_bytes", ix.sizeBytes()),
-        "CREATE INDEX CONCURRENTLY ON "
-            + ix.qualifiedTable()
-            + " ("
-            + col
-            + ") WHERE "
-            + col
-            + " IS NOT NULL; then DROP INDEX CONCURRENTLY "
-            + ix.qualifiedName()
-            + "; (if no query looks for NULLs)");
+        IndexFixes.create(
+                ix.schema(),
+                ix.table(),
+                col,
+                col + " IS NOT NULL",
+                model.partitionsOf(ix.tableOid()))
+            + "\n"
+            + IndexFixes.drop(ix));
   }
 
   /** Whether {@code big} serves every lookup {@code small} serves (see {@link #redundant}). */
@@ -459,17 +520,6 @@ final class IndexRules {
       }
     }
     return out;
-  }
-
-  private static String drop(IndexDef ix) {
-    if (ix.backsConstraint()) {
-      return "ALTER TABLE "
-          + ix.qualifiedTable()
-          + " DROP CONSTRAINT "
-          + Sql.ident(ix.constraintName())
-          + ";";
-    }
-    return "DROP INDEX CONCURRENTLY " + ix.qualifiedName() + ";";
   }
 
   /** An ordered evidence map; null values are left out. */

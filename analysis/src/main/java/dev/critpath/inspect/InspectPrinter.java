@@ -55,7 +55,10 @@ public final class InspectPrinter {
       out.printf("  %-8s %-22s %s%n", f.severity(), f.check(), f.object());
       out.printf("  %-8s %-22s %s%n", "", "", f.message());
       if (f.fix() != null && !f.fix().isEmpty()) {
-        out.printf("  %-8s %-22s fix: %s%n", "", "", f.fix());
+        // one statement a line, aligned under the first
+        out.printf(
+            "  %-8s %-22s fix: %s%n",
+            "", "", f.fix().replace("\n", "\n" + " ".repeat(2 + 8 + 1 + 22 + 1 + 5)));
       }
     }
 

@@ -45,6 +45,11 @@ public final class Inspector {
   private final List<CheckRun> checks = new ArrayList<>();
   private final List<Finding> findings = new ArrayList<>();
 
+  /** Indexes the duplicate and redundant rules drop, and those they keep in their place. */
+  private final Set<String> dropped = new HashSet<>();
+
+  private final Map<String, String> kept = new HashMap<>();
+
   private Inspector(Connection c, Options options) {
     this.c = c;
     this.schemas = options.schemas().toArray(new String[0]);
@@ -76,9 +81,11 @@ public final class Inspector {
       List<InspectResult.IndexRow> rows = List.of();
       if (model.ok()) {
         structural(model.value());
+        SchemaChecks.run(c, schemas, findings, checks);
         usage(model.value(), stats, window);
         estimates(model.value());
         rows = indexRows(model.value(), stats);
+        resolveConflicts();
       } else {
         problems.add(model.problem());
         for (String check : Checks.all()) {
@@ -121,8 +128,45 @@ public final class Inspector {
     List<Finding> duplicates = IndexRules.duplicates(model);
     add(Checks.DUPLICATE, duplicates, "");
     Set<String> dup = duplicates.stream().map(Finding::object).collect(Collectors.toSet());
-    add(Checks.REDUNDANT, IndexRules.redundant(model, dup), "");
+    List<Finding> redundant = IndexRules.redundant(model, dup);
+    add(Checks.REDUNDANT, redundant, "");
     add(Checks.FK_WITHOUT_INDEX, IndexRules.foreignKeysWithoutIndex(model), "");
+    for (Finding f : duplicates) {
+      dropped.add(f.object());
+      kept.putIfAbsent((String) f.evidence().get("kept"), f.object());
+    }
+    for (Finding f : redundant) {
+      dropped.add(f.object());
+      kept.putIfAbsent((String) f.evidence().get("covered_by"), f.object());
+    }
+  }
+
+  /**
+   * One run's fixes must apply one after the other: an index that one rule drops gets no other
+   * rule's fix (a REINDEX or a replacement after a DROP fails, or brings it back).
+   */
+  private void resolveConflicts() {
+    Map<String, String> droppedBy = new HashMap<>();
+    for (Finding f : findings) {
+      if (f.fix().startsWith("DROP INDEX") || f.fix().contains(" DROP CONSTRAINT ")) {
+        droppedBy.putIfAbsent(f.object(), f.check());
+      }
+    }
+    findings.replaceAll(
+        f -> {
+          String by = droppedBy.get(f.object());
+          if (by == null || by.equals(f.check()) || f.fix().isEmpty()) {
+            return f;
+          }
+          return new Finding(
+              f.check(),
+              f.severity(),
+              f.object(),
+              f.table(),
+              f.message() + " (no fix of its own: " + by + " drops it)",
+              f.evidence(),
+              "");
+        });
   }
 
   private void usage(SchemaModel model, StatsSnapshot stats, String window) {
@@ -132,7 +176,7 @@ public final class Inspector {
               && Duration.between(stats.statsReset(), stats.takenAt()).compareTo(SHORT_WINDOW) < 0;
       String caution =
           shortWindow ? " (a short window: an index used only by weekly jobs looks unused)" : "";
-      List<Finding> unused = IndexRules.unused(model, stats, window + caution);
+      List<Finding> unused = IndexRules.unused(model, stats, window + caution, dropped, kept);
       add(Checks.UNUSED, only(unused, Checks.UNUSED), "");
       add(Checks.RARELY_USED, only(unused, Checks.RARELY_USED), "");
     } else {
@@ -156,57 +200,70 @@ public final class Inspector {
     hitRatioCheck(stats, inScope, window);
   }
 
+  /**
+   * The table and index hit ratios over the tables in scope, leaving out tables whose counters
+   * since the reset are a bulk load's ({@link StatsSnapshot.TableCounters#justLoaded}): a freshly
+   * loaded database reads its pages from disk once, which says nothing about its cache.
+   */
   private void hitRatioCheck(StatsSnapshot stats, Set<Long> inScope, String window) {
-    if (stats.tableBlocksReadable() && stats.tableCountersReadable()) {
-      long hit = 0;
-      long read = 0;
-      for (StatsSnapshot.TableCounters t : stats.tables().values()) {
-        if (inScope.contains(t.oid()) && t.heapBlocksHit() != null) {
-          hit += t.heapBlocksHit();
-          read += t.heapBlocksRead();
-        }
-      }
-      List<String> worst =
-          stats.tables().values().stream()
-              .filter(t -> inScope.contains(t.oid()) && t.heapBlocksRead() != null)
-              .filter(t -> t.heapBlocksRead() > 0)
-              .sorted(
-                  Comparator.comparingLong(StatsSnapshot.TableCounters::heapBlocksRead).reversed())
-              .limit(WORST_TABLES)
-              .map(t -> Sql.qualified(t.schema(), t.name()))
-              .toList();
-      addRatio(
-          Checks.CACHE_HIT,
-          IndexRules.hitRatio(Checks.CACHE_HIT, "table", hit, read, worst, window),
-          hit + read);
-    } else {
+    if (!stats.tableBlocksReadable() || !stats.tableCountersReadable()) {
       checks.add(CheckRun.skipped(Checks.CACHE_HIT, problem(StatsSnapshot.TABLE_IO_VIEW)));
+      checks.add(CheckRun.skipped(Checks.INDEX_HIT, problem(StatsSnapshot.TABLE_IO_VIEW)));
+      return;
     }
-    if (stats.indexBlocksReadable() && stats.indexCountersReadable()) {
-      long hit = 0;
-      long read = 0;
-      for (StatsSnapshot.IndexCounters ic : stats.indexes().values()) {
-        if (ic.blocksHit() != null
-            && (schemas.length == 0 || List.of(schemas).contains(ic.schema()))) {
-          hit += ic.blocksHit();
-          read += ic.blocksRead();
+    List<StatsSnapshot.TableCounters> judged = new ArrayList<>();
+    int loaded = 0;
+    for (StatsSnapshot.TableCounters t : stats.tables().values()) {
+      if (inScope.contains(t.oid()) && t.heapBlocksHit() != null) {
+        if (t.justLoaded()) {
+          loaded++;
+        } else {
+          judged.add(t);
         }
       }
-      addRatio(
-          Checks.INDEX_HIT,
-          IndexRules.hitRatio(Checks.INDEX_HIT, "index", hit, read, List.of(), window),
-          hit + read);
-    } else {
-      checks.add(CheckRun.skipped(Checks.INDEX_HIT, problem(StatsSnapshot.INDEX_IO_VIEW)));
     }
+    String left =
+        loaded == 0
+            ? ""
+            : loaded
+                + " table"
+                + (loaded == 1 ? "" : "s")
+                + " left out: loaded since the reset and scanned fewer than "
+                + Checks.MIN_TRAFFIC_SCANS
+                + " times (a bulk load)";
+    long hit = judged.stream().mapToLong(StatsSnapshot.TableCounters::heapBlocksHit).sum();
+    long read = judged.stream().mapToLong(StatsSnapshot.TableCounters::heapBlocksRead).sum();
+    List<String> worst =
+        judged.stream()
+            .filter(t -> t.heapBlocksRead() > 0)
+            .sorted(
+                Comparator.comparingLong(StatsSnapshot.TableCounters::heapBlocksRead).reversed())
+            .limit(WORST_TABLES)
+            .map(t -> Sql.qualified(t.schema(), t.name()))
+            .toList();
+    addRatio(
+        Checks.CACHE_HIT,
+        IndexRules.hitRatio(Checks.CACHE_HIT, "table", hit, read, worst, window),
+        hit + read,
+        left);
+    long indexHit = judged.stream().mapToLong(StatsSnapshot.TableCounters::indexBlocksHit).sum();
+    long indexRead = judged.stream().mapToLong(StatsSnapshot.TableCounters::indexBlocksRead).sum();
+    addRatio(
+        Checks.INDEX_HIT,
+        IndexRules.hitRatio(Checks.INDEX_HIT, "index", indexHit, indexRead, List.of(), window),
+        indexHit + indexRead,
+        left);
   }
 
-  private void addRatio(String check, Finding finding, long blocks) {
-    String note =
-        blocks < Checks.HIT_RATIO_MIN_BLOCKS
-            ? "only " + blocks + " block reads so far: too few to judge"
-            : "";
-    add(check, finding == null ? List.of() : List.of(finding), note);
+  private void addRatio(String check, Finding finding, long blocks, String left) {
+    List<String> notes = new ArrayList<>();
+    if (!left.isEmpty()) {
+      notes.add(left);
+    }
+    if (blocks < Checks.HIT_RATIO_MIN_BLOCKS) {
+      notes.add("only " + blocks + " block reads so far: too few to judge");
+    }
+    add(check, finding == null ? List.of() : List.of(finding), String.join("; ", notes));
   }
 
   private void estimates(SchemaModel model) throws SQLException {
@@ -233,7 +290,7 @@ public final class Inspector {
     List<Finding> out = new ArrayList<>();
     for (Estimates.NullShare share : nulls.value()) {
       IndexDef ix = byOid.get(share.indexOid());
-      Finding f = ix == null ? null : IndexRules.nullHeavy(ix, share);
+      Finding f = ix == null ? null : IndexRules.nullHeavy(model, ix, share);
       if (f != null) {
         out.add(f);
       }
@@ -276,7 +333,7 @@ public final class Inspector {
   private List<InspectResult.IndexRow> indexRows(SchemaModel model, StatsSnapshot stats) {
     List<InspectResult.IndexRow> rows = new ArrayList<>();
     for (IndexDef ix : model.indexes()) {
-      StatsSnapshot.IndexCounters ic = stats.indexes().get(ix.oid());
+      StatsSnapshot.IndexCounters ic = IndexRules.counters(stats, ix);
       rows.add(
           new InspectResult.IndexRow(
               ix.schema(),

@@ -131,6 +131,20 @@ public final class Sql {
     return out;
   }
 
+  /** A bigint[] column; empty for NULL. */
+  static long[] longs(ResultSet rs, String column) throws SQLException {
+    Array array = rs.getArray(column);
+    if (array == null) {
+      return new long[0];
+    }
+    Object[] values = (Object[]) array.getArray();
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = ((Number) values[i]).longValue();
+    }
+    return out;
+  }
+
   /** A nullable bigint column. */
   static Long longOrNull(ResultSet rs, String column) throws SQLException {
     long v = rs.getLong(column);

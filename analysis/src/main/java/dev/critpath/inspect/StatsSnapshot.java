@@ -50,7 +50,12 @@ public record StatsSnapshot(
       Long blocksRead,
       Long blocksHit) {}
 
-  /** One table's counters; blocks are null when pg_statio_user_tables was not readable. */
+  /**
+   * One table's counters; blocks are null when pg_statio_user_tables was not readable.
+   *
+   * @param inserted rows inserted since the statistics reset
+   * @param indexTuplesFetched rows fetched through index scans since the reset
+   */
   public record TableCounters(
       long oid,
       String schema,
@@ -58,13 +63,27 @@ public record StatsSnapshot(
       long seqScans,
       long seqTuplesRead,
       long indexScans,
+      long inserted,
+      long indexTuplesFetched,
       long liveTuples,
       long deadTuples,
       Instant lastAnalyze,
       Long heapBlocksRead,
       Long heapBlocksHit,
       Long indexBlocksRead,
-      Long indexBlocksHit) {}
+      Long indexBlocksHit) {
+
+    /**
+     * Most of its rows arrived since the reset and it has been scanned fewer than {@value
+     * Checks#MIN_TRAFFIC_SCANS} times: its counters are a bulk load's (and its index builds'), not
+     * the query traffic the usage and hit-ratio rules are meant to judge.
+     */
+    public boolean justLoaded() {
+      return inserted > 0
+          && inserted * 2 >= liveTuples
+          && seqScans + indexScans < Checks.MIN_TRAFFIC_SCANS;
+    }
+  }
 
   static final String INDEX_VIEW = "pg_catalog.pg_stat_user_indexes";
   static final String INDEX_IO_VIEW = "pg_catalog.pg_statio_user_indexes";
@@ -235,7 +254,8 @@ public record StatsSnapshot(
                     c,
                     "SELECT relid::bigint AS oid, schemaname, relname, coalesce(seq_scan, 0) AS"
                         + " seq_scan, coalesce(seq_tup_read, 0) AS seq_tup_read,"
-                        + " coalesce(idx_scan, 0) AS idx_scan, n_live_tup, n_dead_tup,"
+                        + " coalesce(idx_scan, 0) AS idx_scan, n_tup_ins,"
+                        + " coalesce(idx_tup_fetch, 0) AS idx_tup_fetch, n_live_tup, n_dead_tup,"
                         + " greatest(last_analyze, last_autoanalyze) AS last_analyze"
                         + " FROM pg_stat_user_tables",
                     rs ->
@@ -246,6 +266,8 @@ public record StatsSnapshot(
                             rs.getLong("seq_scan"),
                             rs.getLong("seq_tup_read"),
                             rs.getLong("idx_scan"),
+                            rs.getLong("n_tup_ins"),
+                            rs.getLong("idx_tup_fetch"),
                             rs.getLong("n_live_tup"),
                             rs.getLong("n_dead_tup"),
                             instant(rs, "last_analyze"),
@@ -286,6 +308,8 @@ public record StatsSnapshot(
                     tc.seqScans(),
                     tc.seqTuplesRead(),
                     tc.indexScans(),
+                    tc.inserted(),
+                    tc.indexTuplesFetched(),
                     tc.liveTuples(),
                     tc.deadTuples(),
                     tc.lastAnalyze(),

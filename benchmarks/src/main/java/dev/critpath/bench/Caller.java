@@ -1,5 +1,6 @@
 package dev.critpath.bench;
 
+import dev.critpath.catalog.ParamBinding;
 import dev.critpath.catalog.ParamSampler;
 import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.catalog.Variant;
@@ -31,6 +32,7 @@ final class Caller implements AutoCloseable {
   private final String pgRole;
   private final PreparedStatement context;
   private final PreparedStatement statement;
+  private final ParamBinding binding;
   private final JavaPath.Session java;
   private int columns = -1;
 
@@ -44,6 +46,9 @@ final class Caller implements AutoCloseable {
     this.path = path;
     // rls_off keeps the session user (the tables' owner), whom RLS does not apply to
     this.pgRole = variant == Variant.RLS_ON ? path.entry().role().pgRole() : "none";
+    // typed as explain types them (outside a transaction: a refused describe ends nothing)
+    connection.setAutoCommit(true);
+    this.binding = path.java() != null ? null : ParamBinding.of(connection, path.entry().jdbcSql());
     connection.setAutoCommit(!envelope);
     if (readOnly) {
       connection.setReadOnly(true);
@@ -147,7 +152,7 @@ final class Caller implements AutoCloseable {
       java.execute(params, bh);
       return;
     }
-    params.bind(statement);
+    params.bind(statement, binding);
     if (statement.execute()) {
       try (ResultSet rs = statement.getResultSet()) {
         if (columns < 0) {

@@ -54,8 +54,9 @@ public final class DatabaseOptions {
   @Option(
       names = "--allow-unmarked",
       description =
-          "Write to a database that has tables but no critpath marker. Only for databases you"
-              + " are sure hold no data you need.")
+          "Write to a database that has tables but no critpath marker (explain: execute write"
+              + " queries and build what-if indexes there, always rolled back). Only for databases"
+              + " you are sure hold no data you need.")
   boolean allowUnmarked;
 
   DatabaseTarget target() {

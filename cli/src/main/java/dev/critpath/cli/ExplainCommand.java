@@ -29,9 +29,12 @@ import picocli.CommandLine.Spec;
       "Capture and analyse the plan of every catalog query: EXPLAIN (ANALYZE, BUFFERS,",
       "SETTINGS) as the query's role, for its hottest and coldest parameters, plus the generic",
       "plan prepared statements switch to; statements inside functions via auto_explain.",
-      "Writes are always rolled back. Checks the catalog's expectations, warns by rule",
-      "(seq scans, misestimates, spills, ...), and with hypopg asks what-if questions about",
-      "indexes. Raw plans go to results/<run-id>/explain/<query>[-variant].json.",
+      "Writes are always rolled back, and only executed on a database with critpath's marker",
+      "(else plain EXPLAIN, with the reason; --allow-unmarked executes them). Checks the",
+      "catalog's expectations, warns by rule (seq scans, misestimates, spills, ...), and asks",
+      "what-if questions about indexes: measured with real indexes built and dropped in",
+      "rolled-back transactions on a database critpath owns, planned with hypopg elsewhere.",
+      "Raw plans go to results/<run-id>/explain/<query>[-variant].json.",
       "Exit 1 when an expectation failed, 2 when a query could not be explained."
     })
 final class ExplainCommand implements Callable<Integer> {
@@ -66,7 +69,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-what-if",
-      description = "Skip the hypopg what-if analysis (hidden and hypothetical indexes).")
+      description = "Skip the what-if analysis (hidden and candidate indexes).")
   boolean noWhatIf;
 
   @Option(names = "--all", description = "Also list info-level plan notes and passed checks.")
@@ -136,8 +139,8 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   /**
-   * The explain stage of the default suite: the reference catalog (all of it), hypopg what-if where
-   * installed, results into the suite's run directory under "explain".
+   * The explain stage of the default suite: the reference catalog (all of it), what-if measured on
+   * the embedded server (critpath owns it), results into the suite's run directory under "explain".
    */
   static Stage stage() {
     return new Stage() {

@@ -60,10 +60,13 @@ public final class ParamSampler {
     return subjectSlot < 0 || values[subjectSlot] == null ? null : values[subjectSlot].toString();
   }
 
-  /** Binds the current values to a statement prepared from the query's JDBC SQL. */
-  public void bind(PreparedStatement ps) throws SQLException {
+  /**
+   * Binds the current values to a statement prepared from the query's JDBC SQL, the way {@code
+   * binding} (found once for the query) says.
+   */
+  public void bind(PreparedStatement ps, ParamBinding binding) throws SQLException {
     for (int i = 0; i < placeholderSlots.length; i++) {
-      ps.setObject(i + 1, values[placeholderSlots[i]]);
+      binding.bind(ps, i + 1, values[placeholderSlots[i]]);
     }
   }
 }

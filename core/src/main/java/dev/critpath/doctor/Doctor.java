@@ -3,6 +3,7 @@ package dev.critpath.doctor;
 import dev.critpath.db.Libraries;
 import dev.critpath.db.Pooler;
 import dev.critpath.run.NotCaptured;
+import dev.critpath.schema.DatabaseMarker;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -185,9 +186,15 @@ public final class Doctor {
     if (valueOrNull("SELECT name FROM pg_available_extensions WHERE name = 'hypopg'") != null) {
       return Check.ok("hypopg", "available: what-if index analysis runs");
     }
+    if (DatabaseMarker.read(c) != DatabaseMarker.State.UNMARKED) {
+      return Check.ok(
+          "hypopg",
+          "not available, not needed: on a database critpath owns, what-if builds real indexes"
+              + " inside rolled-back transactions and measures them");
+    }
     return Check.warn(
         "hypopg",
-        "not available: what-if index analysis is skipped",
+        "not available: what-if index analysis is skipped on this database (no critpath marker)",
         "install hypopg (Debian: postgresql-<version>-hypopg)");
   }
 

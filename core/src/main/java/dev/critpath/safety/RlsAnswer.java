@@ -2,6 +2,7 @@ package dev.critpath.safety;
 
 import dev.critpath.Secrets;
 import dev.critpath.catalog.CatalogQuery;
+import dev.critpath.catalog.ParamBinding;
 import dev.critpath.db.RequestContext;
 import dev.critpath.db.SqlState;
 import java.sql.Connection;
@@ -44,10 +45,12 @@ record RlsAnswer(List<List<String>> rows, String refusal, String error) {
     try (Statement st = c.createStatement()) {
       st.execute("SET TRANSACTION READ ONLY");
       RequestContext.apply(c, pgRole, sub);
+      // typed as bench and explain type them
+      ParamBinding binding = ParamBinding.of(c, q.jdbcSql());
       try (PreparedStatement ps = c.prepareStatement(q.jdbcSql())) {
         List<String> placeholders = q.statement().placeholders();
         for (int i = 0; i < placeholders.size(); i++) {
-          ps.setObject(i + 1, values.get(placeholders.get(i)));
+          binding.bind(ps, i + 1, values.get(placeholders.get(i)));
         }
         ps.setMaxRows(MAX_ROWS);
         return new RlsAnswer(read(ps), null, null);

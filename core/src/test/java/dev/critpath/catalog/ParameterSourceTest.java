@@ -161,13 +161,14 @@ class ParameterSourceTest {
     Map<Object, Integer> counts = new HashMap<>();
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
+      ParamBinding binding = ParamBinding.of(c, q.jdbcSql());
       try (PreparedStatement ps = c.prepareStatement(q.jdbcSql())) {
         for (int i = 0; i < 300; i++) {
           s.next();
           assertThat(s.value("term")).isEqualTo("refund");
           counts.merge(s.value("user_id"), 1, Integer::sum);
           RequestContext.apply(c, q.role().pgRole(), s.subject());
-          s.bind(ps);
+          s.bind(ps, binding);
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
           }

@@ -22,6 +22,9 @@ class DoctorTest {
       assertThat(status(checks, "pg_stat_statements.track")).isEqualTo(Check.Status.OK);
       assertThat(status(checks, "track_io_timing")).isEqualTo(Check.Status.OK);
       assertThat(status(checks, "critpath schema")).isEqualTo(Check.Status.OK);
+      // the embedded server has no hypopg; on a database critpath owns what-if needs none
+      assertThat(find(checks, "hypopg").status()).isEqualTo(Check.Status.OK);
+      assertThat(find(checks, "hypopg").detail()).contains("builds real indexes");
     }
   }
 

@@ -334,13 +334,22 @@ public final class RunReader {
                     ? " (and the server switched to it)"
                     : ""));
       }
+      String notExecuted = J.str(explain, "notExecuted");
+      if (notExecuted != null) {
+        queryNotes.add(notExecuted);
+      }
       for (JsonNode w : J.list(J.get(explain, "whatIf"), "index")) {
+        Double msBefore = J.num(w, "msBefore");
         queryNotes.add(
             "what-if ("
                 + J.str(w, "kind")
                 + " "
                 + J.str(w, "index")
-                + "): cost "
+                + "): "
+                + (msBefore == null
+                    ? ""
+                    : Fmt.ms(msBefore) + " → " + Fmt.ms(J.num(w, "msAfter")) + " measured, ")
+                + "cost "
                 + Fmt.num(J.num(w, "costBefore"))
                 + " → "
                 + Fmt.num(J.num(w, "costAfter"))

@@ -505,8 +505,8 @@ final class HtmlWriter implements ReportWriter {
       h.append("<p class=\"empty\">No index health findings in this run.</p></section>\n");
       return;
     }
-    h.append("<table class=\"grid\"><thead><tr><th>severity</th><th>rule</th><th>subject</th>")
-        .append("<th>finding</th><th>fix</th></tr></thead><tbody>\n");
+    h.append("<table class=\"grid findings\"><thead><tr><th>severity</th><th>rule</th>")
+        .append("<th>subject</th><th>finding</th><th>fix</th></tr></thead><tbody>\n");
     for (Finding f : findings) {
       h.append("<tr class=\"")
           .append(Xml.esc(f.severity()))
@@ -618,6 +618,7 @@ final class HtmlWriter implements ReportWriter {
       table.grid th, table.grid td { border-bottom: 1px solid #d8dee4; padding: 4px 8px;
                                      text-align: left; vertical-align: top; }
       table.checks td:nth-child(3) { white-space: nowrap; }
+      table.findings code { white-space: pre-wrap; } /* a fix of several statements, one a line */
       tr.fail td, tr.error td { background: #ffebe9; } tr.warn td { background: #fff8c5; }
       pre.sql { background: #f6f8fa; padding: 8px; overflow-x: auto; }
       .charts { display: flex; flex-wrap: wrap; gap: 12px; }
