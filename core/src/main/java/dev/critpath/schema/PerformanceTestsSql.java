@@ -89,6 +89,8 @@ public final class PerformanceTestsSql {
         + literal(q.role().pgRole())
         + ", "
         + subjectIndex(q)
+        + ", "
+        + q.statement().names().size()
         + ", calls, "
         + (t == null ? "NULL, NULL, NULL, NULL" : targetArgs(t))
         + ");\n"

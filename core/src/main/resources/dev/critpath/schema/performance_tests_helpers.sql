@@ -89,7 +89,7 @@ $$;
 -- path leaves nothing behind. A query that cannot run gets its error and no numbers.
 CREATE OR REPLACE FUNCTION critpath.perf_measure(
   p_run_id uuid, p_query text, p_source text, p_sql text, p_draws text, p_role text,
-  p_subject integer, p_calls integer, p_target text, p_fraction double precision,
+  p_subject integer, p_arity integer, p_calls integer, p_target text, p_fraction double precision,
   p_limit_ms double precision, p_inclusive boolean)
 RETURNS critpath.performance_test_results
 LANGUAGE plpgsql AS $$
@@ -116,9 +116,10 @@ BEGIN
   BEGIN
     EXECUTE format('PREPARE %I AS %s', v_stmt, p_sql);
     FOR v_values IN EXECUTE p_draws USING p_calls + 1 LOOP
-      v_args := CASE WHEN cardinality(v_values) = 0 THEN '' ELSE
+      -- the statement's parameters come first; a subject only the claims use follows them
+      v_args := CASE WHEN p_arity = 0 THEN '' ELSE
         '(' || (SELECT string_agg(quote_nullable(v), ', ' ORDER BY o)
-                FROM unnest(v_values) WITH ORDINALITY AS u(v, o)) || ')' END;
+                FROM unnest(v_values[1:p_arity]) WITH ORDINALITY AS u(v, o)) || ')' END;
       v_claims := CASE
         WHEN p_role = 'none' THEN ''
         WHEN p_subject > 0 THEN json_build_object('sub', v_values[p_subject], 'role', p_role,
