@@ -63,7 +63,9 @@ class InDatabaseRunnerTest {
                     + "'")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(catalog.queries().size());
-      assertThat(rs.getInt(2)).as("every stored plan is EXPLAIN (ANALYZE, BUFFERS)").isEqualTo(rs.getInt(1));
+      assertThat(rs.getInt(2))
+          .as("every stored plan is EXPLAIN (ANALYZE, BUFFERS)")
+          .isEqualTo(rs.getInt(1));
       assertThat(rs.getInt(3)).isEqualTo(1);
     }
     try (Connection c = db.connect();
@@ -113,7 +115,12 @@ class InDatabaseRunnerTest {
   private record Row(
       String runId,
       String query,
-      int calls, double p50, double p95, String target, Boolean pass, String error) {}
+      int calls,
+      double p50,
+      double p95,
+      String target,
+      Boolean pass,
+      String error) {}
 
   private static Map<String, Row> run(String sql) throws SQLException {
     Map<String, Row> out = new LinkedHashMap<>();
