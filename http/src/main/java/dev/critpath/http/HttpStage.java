@@ -42,7 +42,22 @@ public final class HttpStage {
 
   /** The scenario files bundled in scenarios/, in the order the default suite runs them. */
   public static final List<String> BUNDLED =
-      List.of("edge-functions", "message-send", "voucher-redeem", "rate-limit", "uploads");
+      List.of(
+          "edge-functions",
+          "message-send",
+          "voucher-redeem",
+          "rate-limit",
+          "uploads",
+          "voucher-issuance",
+          "voucher-preview-spike",
+          "station-redeem-peak");
+
+  /**
+   * Bundled scenarios that run only when named: the seeds' full durations of the short forms in
+   * {@link #BUNDLED} (minutes each).
+   */
+  public static final List<String> FULL =
+      List.of("voucher-preview-spike-full", "station-redeem-peak-full");
 
   private static final String BUNDLED_RESOURCE = "/critpath/scenarios/";
   private static final int LOCAL_SECRET_BYTES = 48;
@@ -183,6 +198,10 @@ public final class HttpStage {
     return files.stream().map(f -> f.withNetwork(network)).toList();
   }
 
+  private static boolean isBundled(String name) {
+    return BUNDLED.contains(name) || FULL.contains(name);
+  }
+
   /** Parses every scenario before anything starts, so a bad file fails fast. */
   public static List<ScenarioFile> load(List<String> names, Map<String, String> env) {
     ScenarioParser parser = new ScenarioParser(env);
@@ -191,7 +210,7 @@ public final class HttpStage {
       Path p = Path.of(name);
       if (Files.isRegularFile(p)) {
         files.add(parser.parse(p));
-      } else if (BUNDLED.contains(name.replaceFirst("\\.ya?ml$", ""))) {
+      } else if (isBundled(name.replaceFirst("\\.ya?ml$", ""))) {
         String bundled = name.replaceFirst("\\.ya?ml$", "");
         files.add(parser.parse("bundled:" + bundled + ".yaml", bundled, bundledText(bundled)));
       } else {
@@ -200,6 +219,8 @@ public final class HttpStage {
                 + name
                 + " is neither a file nor a bundled scenario (bundled: "
                 + String.join(", ", BUNDLED)
+                + ", "
+                + String.join(", ", FULL)
                 + ")");
       }
     }
