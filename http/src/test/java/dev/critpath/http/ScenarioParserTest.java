@@ -42,9 +42,13 @@ class ScenarioParserTest {
   void everyBundledScenarioParsesAndTheListMatchesTheDirectory() throws IOException {
     List<ScenarioFile> files = HttpStage.load(List.of(), Map.of());
     assertThat(files).extracting(ScenarioFile::name).containsExactlyElementsOf(HttpStage.BUNDLED);
+    List<ScenarioFile> full = HttpStage.load(HttpStage.FULL, Map.of());
+    assertThat(full).extracting(ScenarioFile::name).containsExactlyElementsOf(HttpStage.FULL);
     try (Stream<Path> dir = Files.list(Path.of("..", "scenarios"))) {
       assertThat(dir.map(p -> p.getFileName().toString().replace(".yaml", "")))
-          .containsExactlyInAnyOrderElementsOf(HttpStage.BUNDLED);
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.Stream.concat(HttpStage.BUNDLED.stream(), HttpStage.FULL.stream())
+                  .toList());
     }
     ScenarioFile edge = files.get(0);
     assertThat(edge.scenarios().keySet())
