@@ -137,6 +137,28 @@ class ScenarioParserTest {
   }
 
   @Test
+  void aThresholdMayNameTheSeedRowItComesFromAndAWabaBlockItsLimits() {
+    String base = REQUESTS + "scenarios:\n  a: {executor: shared-iterations}\nthresholds:\n";
+    ScenarioFile f =
+        parse(
+            base
+                + "  http_req_duration: [\"p(95)<=1000 (seed 004, Proposed SLOs: Voucher preview"
+                + " spike)\"]\nwaba: {minPerMinute: 120}\n");
+    Threshold t = f.thresholds().get(0);
+    assertThat(t.percentile()).isEqualTo(95);
+    assertThat(t.value()).isEqualTo(1000);
+    assertThat(t.expression()).endsWith("(seed 004, Proposed SLOs: Voucher preview spike)");
+    assertThat(f.waba().minPerMinute()).isEqualTo(120);
+    assertThat(f.waba().maxRefusedShare()).isEqualTo(0.05);
+    assertThat(error(base + "  http_req_duration: [\"p(95)<=1000(no space)\"]\n"))
+        .contains("not in k6's grammar");
+    assertThat(error(base + "  checks: [rate>0.9]\nwaba: {maxRefusedShare: 2}\n"))
+        .contains("maxRefusedShare within 0..1");
+    assertThat(error(base + "  checks: [rate>0.9]\nwaba: {minPerMin: 2}\n"))
+        .contains("unknown field \"minPerMin\"");
+  }
+
+  @Test
   void typosAndMissingFieldsAreNamed() {
     assertThat(error(REQUESTS + "scenarios:\n  a: {executor: constant-vus, vu: 3, duration: 1s}\n"))
         .contains("unknown field \"vu\" for constant-vus")
