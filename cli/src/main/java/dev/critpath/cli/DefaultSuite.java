@@ -19,7 +19,6 @@ import dev.critpath.report.env.EnvironmentCollector;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.InDatabaseRun;
 import dev.critpath.schema.Migrator;
-import dev.critpath.schema.PerformanceTestsSql;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.SeedReport;
@@ -244,7 +243,7 @@ final class DefaultSuite {
 
       @Override
       public Outcome run(SuiteContext ctx) throws Exception {
-        InDatabaseRun result = InDatabaseRun.run(ctx.db(), PerformanceTestsSql.DEFAULT_CALLS);
+        InDatabaseRun result = InDatabaseRun.run(ctx.db(), SuiteSettings.IN_DATABASE_CALLS);
         ctx.run().put(InDatabaseRun.SECTION, result);
         for (InDatabaseRun.Row r : result.errors()) {
           ctx.out().printf("   %-28s cannot run: %s%n", r.query(), r.error());
