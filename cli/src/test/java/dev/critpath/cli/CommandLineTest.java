@@ -56,6 +56,7 @@ class CommandLineTest {
     }
     CliRun wrong = CliRun.of("migrate", "--schema", dir.toString(), "--runner-sql", "x.sql");
     assertThat(wrong.exitCode()).isEqualTo(2);
-    assertThat(wrong.err()).contains("--runner-sql needs a catalog: with --schema, name your queries");
+    assertThat(wrong.err())
+        .contains("--runner-sql needs a catalog: with --schema, name your queries");
   }
 }
