@@ -6,7 +6,6 @@ import dev.critpath.report.model.Finding;
 import dev.critpath.report.model.Fmt;
 import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.HttpScenario;
-import dev.critpath.report.model.InDatabaseRow;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
 import dev.critpath.report.model.Status;
@@ -52,7 +51,7 @@ final class MarkdownWriter implements ReportWriter {
       queries(md, run);
     }
     if (!run.inDatabase().isEmpty()) {
-      inDatabase(md, run);
+      InDatabaseSection.markdown(md, run);
     }
     failedChecks(md, run);
     allChecks(md, run);
@@ -109,52 +108,6 @@ final class MarkdownWriter implements ReportWriter {
           .append(" | ")
           .append(Describe.queryVerdict(q))
           .append(lost == null ? "" : " — " + cell(lost))
-          .append(" |\n");
-    }
-    md.append('\n');
-  }
-
-  /**
-   * critpath.run_performance_tests() beside the JMH paths: the same SQL and targets, measured
-   * inside the database (no network, no driver, each call rolled back) and from the client.
-   */
-  private static void inDatabase(StringBuilder md, RunView run) {
-    md.append("### In-database runner\n\n")
-        .append(
-            "`SELECT * FROM critpath.run_performance_tests();` (installed by migrate from the same"
-                + " catalog) beside the JMH paths: client over server p95 is what the driver,"
-                + " network and transaction add.\n\n");
-    md.append(
-        "| query | in-db p50 | in-db p95 | JMH p50 | JMH p95 | JMH / in-db p95 | target | in-db verdict |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---|---|\n");
-    for (InDatabaseRow r : run.inDatabase()) {
-      QueryView q = run.query(r.query());
-      Double jmhP50 = q == null ? null : q.latency().p50();
-      Double jmhP95 = q == null ? null : q.latency().p95();
-      String ratio =
-          jmhP95 == null || r.p95Ms() == null || r.p95Ms() <= 0
-              ? Fmt.NONE
-              : String.format(java.util.Locale.ROOT, "%.2fx", jmhP95 / r.p95Ms());
-      String verdict =
-          r.error() != null
-              ? "❌ cannot run: " + cell(r.error())
-              : r.pass() == null ? Fmt.NONE : r.pass() ? "✅ pass" : "❌ fail";
-      md.append("| `")
-          .append(r.query())
-          .append("` | ")
-          .append(Fmt.ms(r.p50Ms()))
-          .append(" | ")
-          .append(Fmt.ms(r.p95Ms()))
-          .append(" | ")
-          .append(Fmt.ms(jmhP50))
-          .append(" | ")
-          .append(Fmt.ms(jmhP95))
-          .append(" | ")
-          .append(ratio)
-          .append(" | ")
-          .append(r.target() == null ? Fmt.NONE : cell(r.target()))
-          .append(" | ")
-          .append(verdict)
           .append(" |\n");
     }
     md.append('\n');
