@@ -14,8 +14,8 @@ import java.util.Locale;
 final class InDatabaseSection {
   private static final String INTRO =
       "SELECT * FROM critpath.run_performance_tests(); (installed by migrate from the same"
-          + " catalog) beside the JMH paths: JMH / in-db p95 is what the driver, the network and"
-          + " the transaction add.";
+          + " catalog) beside the JMH paths: the ratio JMH p95 / in-db p95 shows what the driver,"
+          + " the network and the transaction add to the server's time.";
 
   private InDatabaseSection() {}
 
