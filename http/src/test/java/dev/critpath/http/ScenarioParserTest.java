@@ -150,6 +150,7 @@ class ScenarioParserTest {
     assertThat(t.expression()).endsWith("(seed 004, Proposed SLOs: Voucher preview spike)");
     assertThat(f.waba().minPerMinute()).isEqualTo(120);
     assertThat(f.waba().maxRefusedShare()).isEqualTo(0.05);
+    assertThat(f.waba().minSent()).as("not judged unless given").isZero();
     assertThat(error(base + "  http_req_duration: [\"p(95)<=1000(no space)\"]\n"))
         .contains("not in k6's grammar");
     assertThat(error(base + "  checks: [rate>0.9]\nwaba: {maxRefusedShare: 2}\n"))

@@ -258,32 +258,46 @@ public final class FileRunner {
    */
   private static List<ThresholdResult> wabaThresholds(WabaSpec spec, WabaCompliance w) {
     int most = w.channels().stream().mapToInt(WabaCompliance.Channel::maxInWindow).max().orElse(0);
-    return List.of(
-        new ThresholdResult(
-            "waba_sends_per_channel_window",
-            "max<=" + w.limitPerWindow() + " per " + w.windowSeconds() + "s",
-            (double) most,
-            w.compliant(),
-            false,
-            "the most sends any channel's stand-in received within "
-                + w.windowSeconds()
-                + " s, over "
-                + w.channels().size()
-                + " channel(s)"),
-        new ThresholdResult(
-            "waba_refused_share",
-            "rate<=" + spec.maxRefusedShare(),
-            w.refusedShare(),
-            w.refusedShare() <= spec.maxRefusedShare(),
-            false,
-            w.refused() + " of " + w.attempts() + " sends answered 429"),
-        new ThresholdResult(
-            "waba_sent_per_minute",
-            "rate>=" + spec.minPerMinute(),
-            w.sentPerMinute(),
-            w.sentPerMinute() >= spec.minPerMinute(),
-            false,
-            "accepted sends per minute, first to last request received"));
+    List<ThresholdResult> out = new ArrayList<>();
+    if (spec.minSent() > 0) {
+      long sent = w.attempts() - w.refused();
+      out.add(
+          new ThresholdResult(
+              "waba_sent",
+              "count>=" + spec.minSent(),
+              (double) sent,
+              sent >= spec.minSent(),
+              false,
+              "sends the stand-in accepted, of " + w.attempts() + " received"));
+    }
+    out.addAll(
+        List.of(
+            new ThresholdResult(
+                "waba_sends_per_channel_window",
+                "max<=" + w.limitPerWindow() + " per " + w.windowSeconds() + "s",
+                (double) most,
+                w.compliant(),
+                false,
+                "the most sends any channel's stand-in received within "
+                    + w.windowSeconds()
+                    + " s, over "
+                    + w.channels().size()
+                    + " channel(s)"),
+            new ThresholdResult(
+                "waba_refused_share",
+                "rate<=" + spec.maxRefusedShare(),
+                w.refusedShare(),
+                w.refusedShare() <= spec.maxRefusedShare(),
+                false,
+                w.refused() + " of " + w.attempts() + " sends answered 429"),
+            new ThresholdResult(
+                "waba_sent_per_minute",
+                "rate>=" + spec.minPerMinute(),
+                w.sentPerMinute(),
+                w.sentPerMinute() >= spec.minPerMinute(),
+                false,
+                "accepted sends per minute, first to last request received")));
+    return out;
   }
 
   private void awaitAll(List<ScenarioRun> runs) {

@@ -39,7 +39,7 @@ public final class ScenarioParser {
           "teardown",
           "network",
           "waba");
-  private static final Set<String> WABA = Set.of("minPerMinute", "maxRefusedShare");
+  private static final Set<String> WABA = Set.of("minPerMinute", "maxRefusedShare", "minSent");
   private static final Set<String> DEFAULTS =
       Set.of("headers", "timeout", "auth", "expectedStatuses");
   private static final Set<String> AUTH = Set.of("role", "aud", "ttl", "pool");
@@ -186,7 +186,7 @@ public final class ScenarioParser {
     if (min < 0 || share < 0 || share > 1) {
       throw node.error("waba: minPerMinute must be >= 0 and maxRefusedShare within 0..1");
     }
-    return new WabaSpec(min, share);
+    return new WabaSpec(min, share, node.get("minSent").integer(0, 0));
   }
 
   private static List<String> sql(YamlNode node) {
