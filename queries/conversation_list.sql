@@ -4,7 +4,7 @@
 -- param: user_id = id(user) zipf 1.1
 -- expect: uses index conversation_participants_profile_idx
 -- expect: no seq scan on conversations
--- target: p95 < 100ms
+-- target: p95 < 100ms (seed 002, Success Metrics: Conversation List, query time < 100ms)
 --
 -- conversation_list is a security_invoker view joined on auth.uid(): the same SQL with RLS off
 -- still lists only this user's conversations, without the policies' checks.

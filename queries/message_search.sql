@@ -5,7 +5,7 @@
 -- param: term = term()
 -- expect: uses index messages_search_idx or messages_business_created_idx when messages >= 100000 rows
 -- expect: no seq scan on messages when messages >= 100000 rows
--- target: p95 < 200ms
+-- target: p95 < 200ms (seed 002, Success Metrics: Message Search, query time < 200ms)
 --
 -- search_messages() is SECURITY INVOKER, so RLS scopes it; with RLS off it searches every
 -- business's messages. message_search_ilike is the same search with ILIKE.

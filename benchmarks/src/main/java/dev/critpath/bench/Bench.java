@@ -158,7 +158,11 @@ public final class Bench {
               ? declared
               : declared.stream().filter(settings.variants()::contains).toList();
       List<Variant> thrpt =
-          settings.variants().isEmpty() || chosen.isEmpty() ? List.of(declared.get(0)) : chosen;
+          p.entry().singleCaller()
+              ? List.of()
+              : settings.variants().isEmpty() || chosen.isEmpty()
+                  ? List.of(declared.get(0))
+                  : chosen;
       PathRun r = new PathRun(p, chosen, thrpt);
       if (chosen.isEmpty()) {
         r.skipped = "declares none of the variants " + ids(settings.variants());

@@ -20,6 +20,7 @@ import dev.critpath.report.env.Environment;
 import dev.critpath.report.env.EnvironmentCollector;
 import dev.critpath.run.NotCaptured;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.schema.InDatabaseRun;
 import dev.critpath.schema.Migrator;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
@@ -105,6 +106,7 @@ final class DefaultSuite {
         stats.take(),
         ExplainCommand.stage(),
         bench(),
+        inDatabase(),
         http(),
         realtime(),
         safety.probes(),
@@ -231,6 +233,38 @@ final class DefaultSuite {
       public Outcome run(SuiteContext ctx) {
         Bench.Outcome outcome = Bench.run(ctx.db(), settings.bench(), ctx.run(), ctx.out());
         return new Outcome(outcome.exitCode(), outcome.summary());
+      }
+    };
+  }
+
+  /**
+   * critpath.run_performance_tests(), installed by migrate from the same catalog: the numbers a
+   * SQL-editor user gets, for the report to set beside the JMH paths'. Its targets are judged by
+   * the bench stage; here only a query that cannot run fails the stage.
+   */
+  private static Stage inDatabase() {
+    return new Stage() {
+      @Override
+      public String name() {
+        return "in-database";
+      }
+
+      @Override
+      public Outcome run(SuiteContext ctx) throws Exception {
+        InDatabaseRun result = InDatabaseRun.run(ctx.db(), SuiteSettings.IN_DATABASE_CALLS);
+        ctx.run().put(InDatabaseRun.SECTION, result);
+        for (InDatabaseRun.Row r : result.errors()) {
+          ctx.out().printf("   %-28s cannot run: %s%n", r.query(), r.error());
+        }
+        String summary =
+            String.format(
+                Locale.ROOT,
+                "critpath.run_performance_tests(%d): %d queries, %d within target, %d could not run",
+                result.calls(),
+                result.queries().size(),
+                result.queries().stream().filter(r -> Boolean.TRUE.equals(r.pass())).count(),
+                result.errors().size());
+        return result.errors().isEmpty() ? Outcome.ok(summary) : Outcome.failed(summary);
       }
     };
   }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.Database;
 import dev.critpath.testkit.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineTest {
 
@@ -22,7 +25,9 @@ class CommandLineTest {
       CliRun first = CliRun.of("migrate", "--db-url", url);
       CliRun second = CliRun.of("migrate", "--db-url", url);
       assertThat(first.exitCode()).as(first.err()).isZero();
-      assertThat(first.out()).contains("schema version 5");
+      assertThat(first.out())
+          .contains("schema version 6")
+          .contains("critpath.run_performance_tests() installed for");
       assertThat(second.out()).contains("(0 migrations applied)");
       CliRun doctor = CliRun.of("doctor", "--db-url", url);
       assertThat(doctor.exitCode()).as(doctor.out()).isZero();
@@ -30,5 +35,28 @@ class CommandLineTest {
       assertThat(first.out() + second.out() + doctor.out() + first.err())
           .doesNotContain(db.spec().password());
     }
+  }
+
+  @Test
+  void theRunnerScriptMigrateWritesInstallsTheRunnerWhenPastedAsOneScript(@TempDir Path dir)
+      throws Exception {
+    Path script = dir.resolve("run_performance_tests.sql");
+    try (Database db = TestDatabases.empty("cli_runner_sql")) {
+      String url = CliRun.dbUrl(db.spec());
+      CliRun migrate = CliRun.of("migrate", "--db-url", url, "--runner-sql", script.toString());
+      assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+      assertThat(migrate.out()).contains("wrote the in-database runner to " + script);
+      String sql = Files.readString(script);
+      assertThat(sql).startsWith("-- critpath.run_performance_tests()");
+      // what a SQL editor does: drop what migrate installed, then run the pasted script
+      TestDatabases.exec(
+          db.spec(), "DROP FUNCTION critpath.run_performance_tests(integer, text[]); " + sql);
+      TestDatabases.exec(
+          db.spec(), "SELECT * FROM critpath.run_performance_tests(1, ARRAY['unread_count'])");
+    }
+    CliRun wrong = CliRun.of("migrate", "--schema", dir.toString(), "--runner-sql", "x.sql");
+    assertThat(wrong.exitCode()).isEqualTo(2);
+    assertThat(wrong.err())
+        .contains("--runner-sql needs a catalog: with --schema, name your queries");
   }
 }

@@ -45,6 +45,7 @@ class SecretSweepTest {
           "dataset",
           "explain",
           "bench",
+          "inDatabase",
           "http",
           "realtime",
           "invariants",

@@ -18,7 +18,17 @@ import java.util.regex.Pattern;
  */
 final class CatalogParser {
   static final List<String> KEYS =
-      List.of("name", "about", "role", "param", "expect", "target", "write", "cleanup", "variants");
+      List.of(
+          "name",
+          "about",
+          "role",
+          "param",
+          "expect",
+          "target",
+          "write",
+          "cleanup",
+          "variants",
+          "concurrency");
   private static final Set<String> REPEATABLE = Set.of("param", "expect", "target");
 
   private static final Pattern FIELD = Pattern.compile("\\s*([A-Za-z][A-Za-z0-9_-]*)\\s*:(.*)");
@@ -243,6 +253,20 @@ final class CatalogParser {
     }
 
     List<Variant> variants = variants(single.get("variants"), role, write);
+    boolean singleCaller = false;
+    Field concurrency = single.get("concurrency");
+    if (concurrency != null) {
+      String c = concurrency.value().toString().strip().toLowerCase(Locale.ROOT);
+      if (!c.equals("single") && !c.equals("levels")) {
+        throw new SyntaxProblem(
+            concurrency.line(),
+            "concurrency must be 'levels' (the default: throughput at every --threads level) or"
+                + " 'single' (one caller at a time: latency only), got '"
+                + c
+                + "'");
+      }
+      singleCaller = c.equals("single");
+    }
     Field about = single.get("about");
     return new CatalogQuery(
         name,
@@ -256,6 +280,7 @@ final class CatalogParser {
         write,
         cleanup,
         variants,
+        singleCaller,
         statement);
   }
 

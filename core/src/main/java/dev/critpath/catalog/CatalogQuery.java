@@ -19,6 +19,8 @@ import java.util.List;
  * @param write whether and how it writes
  * @param cleanupSql SQL run as the owner after each iteration when {@code write} is CLEANUP
  * @param variants the ways the benchmark runs it, main variant first
+ * @param singleCaller one caller at a time in real use (an admin's batch): measured for latency
+ *     only, never at the throughput levels
  * @param statement the SQL and its JDBC form
  */
 public record CatalogQuery(
@@ -33,6 +35,7 @@ public record CatalogQuery(
     WriteMode write,
     String cleanupSql,
     List<Variant> variants,
+    boolean singleCaller,
     NamedSql statement) {
 
   public CatalogQuery {
@@ -83,6 +86,7 @@ public record CatalogQuery(
         write,
         cleanupSql,
         variants,
+        singleCaller,
         statement);
   }
 }

@@ -29,14 +29,48 @@ public record NamedSql(
    * @param firstLine the file line the text starts on, for messages
    */
   static NamedSql parse(String text, int firstLine) throws SyntaxProblem {
-    StringBuilder out = new StringBuilder(text.length() + 8);
-    List<String> names = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
-    int line = firstLine;
     int end = statementEnd(text, firstLine);
     String sql = text.substring(0, end).strip();
     String leading = text.substring(0, end).replaceFirst("(?s)^(\\s*).*", "$1");
     int start = firstLine + count(leading, '\n');
+    if (sql.isEmpty()) {
+      throw new SyntaxProblem(firstLine, "no SQL statement after the header");
+    }
+    List<String> names = new ArrayList<>();
+    List<Integer> lines = new ArrayList<>();
+    String jdbc = render(sql, firstLine, names, lines, name -> "?", "??");
+    return new NamedSql(sql, jdbc, names, lines, start);
+  }
+
+  /**
+   * The statement with {@code $1, $2, ...} for its parameters, numbered by {@link #names()}: the
+   * form PREPARE and PL/pgSQL's EXECUTE take.
+   */
+  public String numberedSql() {
+    List<String> distinct = names();
+    return render(
+        sql,
+        1,
+        new ArrayList<>(),
+        new ArrayList<>(),
+        name -> "$" + (distinct.indexOf(name) + 1),
+        "?");
+  }
+
+  /**
+   * Copies {@code sql}, replacing each {@code :name} outside literals, quoted identifiers, comments
+   * and dollar-quoted bodies by {@code param.apply(name)} and each other {@code ?} by {@code
+   * questionMark}; collects the names and their lines.
+   */
+  private static String render(
+      String sql,
+      int firstLine,
+      List<String> names,
+      List<Integer> lines,
+      java.util.function.Function<String, String> param,
+      String questionMark) {
+    StringBuilder out = new StringBuilder(sql.length() + 8);
+    int line = firstLine;
     int n = sql.length();
     int i = 0;
     while (i < n) {
@@ -65,23 +99,21 @@ public record NamedSql(
         while (j < n && isIdentPart(sql.charAt(j))) {
           j++;
         }
-        names.add(sql.substring(i + 1, j));
+        String name = sql.substring(i + 1, j);
+        names.add(name);
         lines.add(line);
-        out.append('?');
+        out.append(param.apply(name));
         i = j;
         continue;
       }
       if (c == '?') {
-        out.append("??");
+        out.append(questionMark);
       } else {
         out.append(c);
       }
       i++;
     }
-    if (sql.isEmpty()) {
-      throw new SyntaxProblem(firstLine, "no SQL statement after the header");
-    }
-    return new NamedSql(sql, out.toString(), names, lines, start);
+    return out.toString();
   }
 
   /** The distinct parameter names, in order of first use. */

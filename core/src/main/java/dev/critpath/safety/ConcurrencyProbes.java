@@ -30,6 +30,9 @@ public final class ConcurrencyProbes {
   /** Distinct messages in the send probe; each is sent twice (the retry) from different threads. */
   public static final int MESSAGES = 50;
 
+  /** Vouchers in the issuance probe's batch. */
+  public static final int ISSUED_PER_BATCH = 100;
+
   private final Database db;
   private final UUID business = UUID.randomUUID();
   private final UUID sender = UUID.randomUUID();
@@ -51,7 +54,8 @@ public final class ConcurrencyProbes {
       return List.of(
           probes.redeemIsExactlyOnce(pool),
           probes.idempotencyKeyReplays(pool),
-          probes.retriedSendsNeitherLoseNorDuplicate(pool));
+          probes.retriedSendsNeitherLoseNorDuplicate(pool),
+          probes.issuanceReplaysOneBatch(pool));
     } finally {
       probes.dropFixtures();
     }
@@ -109,6 +113,41 @@ public final class ConcurrencyProbes {
             + " replayed, "
             + rows
             + " redemption row(s)");
+  }
+
+  /** Seed 004's admin issuance: concurrent retries of one batch issue it once. */
+  private Invariant issuanceReplaysOneBatch(HikariDataSource pool) throws SQLException {
+    String key = tag + "-issue";
+    List<String> answers =
+        race(
+            pool,
+            RACERS,
+            i ->
+                scalar(
+                    pool,
+                    "service_role",
+                    null,
+                    "SELECT issue_vouchers(?, ?, 100, ?)::text",
+                    campaign,
+                    ISSUED_PER_BATCH,
+                    key));
+    long first = answers.stream().filter(a -> a.contains("\"replayed\": false")).count();
+    long replayed = answers.stream().filter(a -> a.contains("\"replayed\": true")).count();
+    long vouchers = count("SELECT count(*) FROM vouchers WHERE issuance_key = ?", key);
+    boolean held = first == 1 && replayed == RACERS - 1 && vouchers == ISSUED_PER_BATCH;
+    return new Invariant(
+        "a replayed issuance issues nothing twice",
+        held,
+        RACERS
+            + " concurrent calls with one key for "
+            + ISSUED_PER_BATCH
+            + " vouchers: "
+            + first
+            + " issued, "
+            + replayed
+            + " replayed, "
+            + vouchers
+            + " voucher(s) with the key");
   }
 
   private Invariant retriedSendsNeitherLoseNorDuplicate(HikariDataSource pool) throws SQLException {
@@ -191,10 +230,17 @@ public final class ConcurrencyProbes {
   /** One call as {@code user} in its own committed transaction, as an API request would make it. */
   private static String scalar(HikariDataSource pool, UUID user, String sql, Object... args)
       throws SQLException {
+    return scalar(pool, "authenticated", user, sql, args);
+  }
+
+  /** The same as {@code role} (service_role for the admin's paths), {@code user} may be null. */
+  private static String scalar(
+      HikariDataSource pool, String role, UUID user, String sql, Object... args)
+      throws SQLException {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
-        RequestContext.apply(c, "authenticated", user.toString());
+        RequestContext.apply(c, role, user == null ? null : user.toString());
         String answer;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           for (int i = 0; i < args.length; i++) {

@@ -3,6 +3,7 @@ package dev.critpath.schema;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
+import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
 import dev.critpath.db.SqlState;
 import java.nio.file.Files;
@@ -34,6 +35,42 @@ public final class Migrator {
    * @param schemaDir a directory of Flyway migrations, or null for the reference workload
    */
   public static Result migrate(Database db, Path schemaDir, boolean allowUnmarked) {
+    return migrate(db, schemaDir, allowUnmarked, schemaDir == null ? QueryCatalog.builtin() : null);
+  }
+
+  /**
+   * Brings the database to the newest schema version, then (re)installs {@code
+   * critpath.run_performance_tests()} generated from {@code catalog}, unless it is null.
+   */
+  public static Result migrate(
+      Database db, Path schemaDir, boolean allowUnmarked, QueryCatalog catalog) {
+    Result result = migrateSchema(db, schemaDir, allowUnmarked);
+    if (catalog != null) {
+      installRunner(db, catalog);
+    }
+    return result;
+  }
+
+  /** Installs the in-database test runner generated from {@code catalog}, in one transaction. */
+  public static void installRunner(Database db, QueryCatalog catalog) {
+    String script = PerformanceTestsSql.generate(catalog);
+    try (Connection c = db.connect();
+        Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.execute(script);
+      c.commit();
+    } catch (SQLException e) {
+      throw new UserError(
+          "cannot install critpath.run_performance_tests() on "
+              + db.spec().display()
+              + ": "
+              + e.getMessage().lines().findFirst().orElse("")
+              + " (write the script with migrate --runner-sql FILE and run it as the owner)",
+          e);
+    }
+  }
+
+  private static Result migrateSchema(Database db, Path schemaDir, boolean allowUnmarked) {
     String location = BUILT_IN_LOCATION;
     if (schemaDir != null) {
       if (!Files.isDirectory(schemaDir)) {

@@ -28,7 +28,7 @@ class CatalogParserTest {
           "-- expect: uses index messages_conversation_created_idx",
           "-- expect: no seq scan on messages",
           "-- target: p95 < 50ms",
-          "-- target: mean <= 0.5 s",
+          "-- target: mean <= 0.5 s (seed 002, Testing Checklist: an example row)",
           "-- A free comment line for readers.",
           "SELECT id, created_at::text, 'a :not_a_param ?' AS lit, content ? 'x'",
           "FROM messages -- :nor_this",
@@ -61,6 +61,19 @@ class CatalogParserTest {
     assertThat(q.targets().get(0).thresholdMillis()).isEqualTo(50.0);
     assertThat(q.targets().get(1).metric()).isEqualTo(Target.Metric.MEAN);
     assertThat(q.targets().get(1).thresholdMillis()).isEqualTo(500.0);
+    assertThat(q.targets().get(1).text())
+        .as("the origin note stays, so reports name the seed row")
+        .isEqualTo("mean <= 0.5 s (seed 002, Testing Checklist: an example row)");
+    assertThat(q.singleCaller()).as("no concurrency header: every throughput level").isFalse();
+    assertThat(
+            QueryCatalog.parse("x.sql", "-- name: a\n-- concurrency: single\nSELECT 1")
+                .singleCaller())
+        .isTrue();
+    assertThat(q.statement().numberedSql())
+        .as("PREPARE's form: $n per distinct name, literals, comments and the ? operator kept")
+        .contains("'a :not_a_param ?' AS lit, content ? 'x'")
+        .contains("-- :nor_this")
+        .contains("conversation_id = $1 AND content ILIKE $2");
     assertThat(q.targets().get(1).holds(500.0)).isTrue();
     assertThat(q.targets().get(0).holds(50.0)).isFalse();
     assertThat(q.write()).isEqualTo(WriteMode.READ_ONLY);
@@ -130,6 +143,8 @@ class CatalogParserTest {
         "unused param | -- name: a\\n-- param: b = int(1, 2)\\nSELECT 1 | x.sql:2: parameter 'b' is"
             + " declared but the SQL never uses :b",
         "two statements | -- name: a\\nSELECT 1;\\nSELECT 2; | x.sql:2: a second SQL statement",
+        "bad concurrency | -- name: a\\n-- concurrency: many\\nSELECT 1 | x.sql:2: concurrency must be"
+            + " 'levels'",
         "bad target | -- name: a\\n-- target: fast\\nSELECT 1 | x.sql:2: cannot read target 'fast'",
         "bad metric | -- name: a\\n-- target: p42 < 5ms\\nSELECT 1 | x.sql:2: unknown target metric"
             + " 'p42'",

@@ -27,7 +27,10 @@ class ReferenceCatalogTest {
           "business_conversations",
           "conversation_messages",
           "business_message_search",
-          "channel_analytics");
+          "channel_analytics",
+          "voucher_issue_100",
+          "voucher_issue_1000",
+          "voucher_issue_5000");
 
   @Test
   void shipsEveryReferencePath() {
@@ -37,7 +40,11 @@ class ReferenceCatalogTest {
       assertThat(q.source()).isEqualTo("queries/" + q.name() + ".sql");
       assertThat(q.about()).as(q.name()).isNotEmpty();
       assertThat(q.targets()).as(q.name()).isNotEmpty();
-      assertThat(q.role()).as(q.name()).isEqualTo(Role.AUTHENTICATED);
+      // the admin's issuance runs with the service key, every other path as a signed-in user
+      assertThat(q.role())
+          .as(q.name())
+          .isEqualTo(
+              q.name().startsWith("voucher_issue_") ? Role.SERVICE_ROLE : Role.AUTHENTICATED);
       assertThat(q.expectations()).as(q.name()).isNotEmpty();
     }
   }
@@ -56,15 +63,26 @@ class ReferenceCatalogTest {
   }
 
   @Test
-  void theSeedsTargets() {
+  void theSeedsTargetsNameTheirSeedRow() {
     QueryCatalog catalog = QueryCatalog.builtin();
-    assertThat(catalog.get("message_fetch").targets().get(0).text()).isEqualTo("p95 < 50ms");
-    assertThat(catalog.get("conversation_list").targets().get(0).text()).isEqualTo("p95 < 100ms");
-    assertThat(catalog.get("unread_count").targets().get(0).text()).isEqualTo("p95 < 50ms");
-    assertThat(catalog.get("message_search").targets().get(0).text()).isEqualTo("p95 < 200ms");
-    assertThat(catalog.get("send_message").targets().get(0).text()).isEqualTo("p95 < 100ms");
-    assertThat(catalog.get("mark_as_read").targets().get(0).text()).isEqualTo("p95 < 50ms");
-    assertThat(catalog.get("voucher_redeem").targets().get(0).text()).isEqualTo("p95 < 500ms");
+    assertTarget(catalog, "message_fetch", 50, "seed 002, Success Metrics: Message Fetch");
+    assertTarget(catalog, "conversation_list", 100, "seed 002, Success Metrics: Conversation List");
+    assertTarget(catalog, "unread_count", 50, "seed 002, Success Metrics: Unread Count");
+    assertTarget(catalog, "message_search", 200, "seed 002, Success Metrics: Message Search");
+    assertTarget(catalog, "send_message", 100, "seed 002, Testing Checklist: send_message");
+    assertTarget(catalog, "mark_as_read", 50, "seed 002, Testing Checklist: mark_as_read");
+    assertTarget(catalog, "voucher_redeem", 500, "seed 004, Latency assumptions: station redeem");
+    for (String issue : List.of("voucher_issue_100", "voucher_issue_1000", "voucher_issue_5000")) {
+      assertTarget(catalog, issue, 2000, "seed 004, Latency assumptions: voucher issuance");
+      assertThat(catalog.get(issue).write()).isEqualTo(WriteMode.CLEANUP);
+    }
+  }
+
+  private static void assertTarget(QueryCatalog catalog, String query, double ms, String origin) {
+    Target t = catalog.get(query).targets().get(0);
+    assertThat(t.metric()).as(query).isEqualTo(Target.Metric.P95);
+    assertThat(t.thresholdMillis()).as(query).isEqualTo(ms);
+    assertThat(t.text()).as(query).startsWith("p95 < ").contains("(" + origin);
   }
 
   @Test

@@ -20,10 +20,12 @@ class ConcurrencyProbesTest {
       }
       List<Invariant> invariants = ConcurrencyProbes.run(db);
       assertThat(invariants)
-          .hasSize(3)
+          .hasSize(4)
           .allSatisfy(inv -> assertThat(inv.held()).as(inv.evidence()).isTrue());
       assertThat(invariants.get(0).evidence())
           .contains("1 redeemed", "15 refused cleanly", "1 redemption row");
+      assertThat(invariants.get(3).evidence())
+          .contains("16 concurrent calls with one key", "1 issued, 15 replayed, 100 voucher(s)");
       try (Connection c = db.connect()) {
         assertThat(TableChecksums.diff(before, TableChecksums.snapshot(c, List.of("public"))))
             .isEmpty();

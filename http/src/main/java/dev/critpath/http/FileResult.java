@@ -1,12 +1,14 @@
 package dev.critpath.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.critpath.http.waba.WabaCompliance;
 import java.util.List;
 
 /**
  * One scenario file's run.
  *
  * @param aborted why the run stopped early (a threshold with abortOnFail, validation), or null
+ * @param waba what the WhatsApp stand-in received, for files that declare {@code waba:}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FileResult(
@@ -18,4 +20,5 @@ public record FileResult(
     List<ThresholdResult> thresholds,
     String aborted,
     List<String> warnings,
-    String verdict) {}
+    String verdict,
+    WabaCompliance waba) {}

@@ -14,6 +14,7 @@ import dev.critpath.http.functions.LocalFunctionsServer;
 import dev.critpath.http.scenario.AuthSettings;
 import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;
+import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.RunDirectory;
 import java.io.IOException;
@@ -42,7 +43,23 @@ public final class HttpStage {
 
   /** The scenario files bundled in scenarios/, in the order the default suite runs them. */
   public static final List<String> BUNDLED =
-      List.of("edge-functions", "message-send", "voucher-redeem", "rate-limit", "uploads");
+      List.of(
+          "edge-functions",
+          "message-send",
+          "voucher-redeem",
+          "rate-limit",
+          "uploads",
+          "voucher-issuance",
+          "voucher-preview-spike",
+          "station-redeem-peak",
+          "campaign-dispatch");
+
+  /**
+   * Bundled scenarios that run only when named: the seeds' full durations of the short forms in
+   * {@link #BUNDLED} (minutes each).
+   */
+  public static final List<String> FULL =
+      List.of("voucher-preview-spike-full", "station-redeem-peak-full", "campaign-dispatch-full");
 
   private static final String BUNDLED_RESOURCE = "/critpath/scenarios/";
   private static final int LOCAL_SECRET_BYTES = 48;
@@ -103,7 +120,7 @@ public final class HttpStage {
                   pool(options, f),
                   blankToNull(options.env.get("SUPABASE_ANON_KEY")),
                   blankToNull(options.env.get("SUPABASE_SERVICE_ROLE_KEY")));
-          results.add(runFile(f, engine, creds, db, out));
+          results.add(runFile(f, engine, creds, db, null, out));
         }
       }
       return result("remote", target.url(), started, t0, results);
@@ -117,8 +134,15 @@ public final class HttpStage {
     Path log = logFile(options.logDir);
     out.println("http: starting the local functions server (" + layout.functionsDir() + ")");
     out.flush();
-    try (LocalFunctionsServer server =
-        LocalFunctionsServer.start(layout, db.spec(), secret, options.functionIdle, log)) {
+    try (WabaStandIn waba = startWaba();
+        LocalFunctionsServer server =
+            LocalFunctionsServer.start(
+                layout,
+                db.spec(),
+                secret,
+                options.functionIdle,
+                log,
+                Map.of("WABA_API_URL", waba.url()))) {
       Target target = Target.parse(server.baseUrl());
       out.println(
           "http: functions at "
@@ -134,7 +158,7 @@ public final class HttpStage {
           Credentials creds =
               new Credentials(
                   minter, pool(options, f), minter.forRole("anon"), minter.forRole("service_role"));
-          results.add(runFile(f, engine, creds, db, out));
+          results.add(runFile(f, engine, creds, db, waba, out));
         }
       }
       return result("local", target.url(), started, t0, results);
@@ -161,13 +185,27 @@ public final class HttpStage {
     return copy;
   }
 
+  /** The WhatsApp Business API the local campaign dispatcher sends to. */
+  private static WabaStandIn startWaba() {
+    try {
+      return WabaStandIn.start(WabaStandIn.LIMIT_PER_MINUTE);
+    } catch (IOException e) {
+      throw new UserError("cannot start the local WhatsApp API stand-in: " + e.getMessage(), e);
+    }
+  }
+
   private static FileResult runFile(
-      ScenarioFile f, HttpEngine engine, Credentials creds, Database db, PrintWriter out) {
+      ScenarioFile f,
+      HttpEngine engine,
+      Credentials creds,
+      Database db,
+      WabaStandIn waba,
+      PrintWriter out) {
     Path base =
         f.source().startsWith("bundled:")
             ? Path.of("")
             : Path.of(f.source()).toAbsolutePath().getParent();
-    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out));
+    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out, waba));
   }
 
   /**
@@ -186,6 +224,10 @@ public final class HttpStage {
     return files.stream().map(f -> f.withNetwork(network)).toList();
   }
 
+  private static boolean isBundled(String name) {
+    return BUNDLED.contains(name) || FULL.contains(name);
+  }
+
   /** Parses every scenario before anything starts, so a bad file fails fast. */
   public static List<ScenarioFile> load(List<String> names, Map<String, String> env) {
     ScenarioParser parser = new ScenarioParser(env);
@@ -194,7 +236,7 @@ public final class HttpStage {
       Path p = Path.of(name);
       if (Files.isRegularFile(p)) {
         files.add(parser.parse(p));
-      } else if (BUNDLED.contains(name.replaceFirst("\\.ya?ml$", ""))) {
+      } else if (isBundled(name.replaceFirst("\\.ya?ml$", ""))) {
         String bundled = name.replaceFirst("\\.ya?ml$", "");
         files.add(parser.parse("bundled:" + bundled + ".yaml", bundled, bundledText(bundled)));
       } else {
@@ -203,6 +245,8 @@ public final class HttpStage {
                 + name
                 + " is neither a file nor a bundled scenario (bundled: "
                 + String.join(", ", BUNDLED)
+                + ", "
+                + String.join(", ", FULL)
                 + ")");
       }
     }

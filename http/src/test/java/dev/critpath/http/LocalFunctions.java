@@ -29,12 +29,18 @@ final class LocalFunctions implements AutoCloseable {
       new TokenMinter(SECRET, "authenticated", "authenticated", Duration.ofHours(1));
 
   LocalFunctions(String purpose, Duration idle) throws IOException, SQLException {
+    this(purpose, idle, java.util.Map.of());
+  }
+
+  /** With {@code env} added to the functions' environment (WABA_API_URL, limits). */
+  LocalFunctions(String purpose, Duration idle, java.util.Map<String, String> env)
+      throws IOException, SQLException {
     db = TestDatabases.migrated(purpose);
     loadFixtures(db);
     FunctionsLayout layout =
         FunctionsLayout.locate(null, System.getenv(), new PrintWriter(System.out, true));
     Path log = Files.createTempFile("functions-" + purpose, ".log");
-    server = LocalFunctionsServer.start(layout, db.spec(), SECRET, idle, log);
+    server = LocalFunctionsServer.start(layout, db.spec(), SECRET, idle, log, env);
   }
 
   static void loadFixtures(Database db) throws IOException, SQLException {

@@ -42,9 +42,13 @@ class ScenarioParserTest {
   void everyBundledScenarioParsesAndTheListMatchesTheDirectory() throws IOException {
     List<ScenarioFile> files = HttpStage.load(List.of(), Map.of());
     assertThat(files).extracting(ScenarioFile::name).containsExactlyElementsOf(HttpStage.BUNDLED);
+    List<ScenarioFile> full = HttpStage.load(HttpStage.FULL, Map.of());
+    assertThat(full).extracting(ScenarioFile::name).containsExactlyElementsOf(HttpStage.FULL);
     try (Stream<Path> dir = Files.list(Path.of("..", "scenarios"))) {
       assertThat(dir.map(p -> p.getFileName().toString().replace(".yaml", "")))
-          .containsExactlyInAnyOrderElementsOf(HttpStage.BUNDLED);
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.Stream.concat(HttpStage.BUNDLED.stream(), HttpStage.FULL.stream())
+                  .toList());
     }
     ScenarioFile edge = files.get(0);
     assertThat(edge.scenarios().keySet())
@@ -130,6 +134,29 @@ class ScenarioParserTest {
         .contains("http_req_duration");
     assertThat(error(base + "  checks: [{threshold: rate>0.9, abortOnFial: true}]\n"))
         .contains("unknown field \"abortOnFial\"");
+  }
+
+  @Test
+  void aThresholdMayNameTheSeedRowItComesFromAndAWabaBlockItsLimits() {
+    String base = REQUESTS + "scenarios:\n  a: {executor: shared-iterations}\nthresholds:\n";
+    ScenarioFile f =
+        parse(
+            base
+                + "  http_req_duration: [\"p(95)<=1000 (seed 004, Proposed SLOs: Voucher preview"
+                + " spike)\"]\nwaba: {minPerMinute: 120}\n");
+    Threshold t = f.thresholds().get(0);
+    assertThat(t.percentile()).isEqualTo(95);
+    assertThat(t.value()).isEqualTo(1000);
+    assertThat(t.expression()).endsWith("(seed 004, Proposed SLOs: Voucher preview spike)");
+    assertThat(f.waba().minPerMinute()).isEqualTo(120);
+    assertThat(f.waba().maxRefusedShare()).isEqualTo(0.05);
+    assertThat(f.waba().minSent()).as("not judged unless given").isZero();
+    assertThat(error(base + "  http_req_duration: [\"p(95)<=1000(no space)\"]\n"))
+        .contains("not in k6's grammar");
+    assertThat(error(base + "  checks: [rate>0.9]\nwaba: {maxRefusedShare: 2}\n"))
+        .contains("maxRefusedShare within 0..1");
+    assertThat(error(base + "  checks: [rate>0.9]\nwaba: {minPerMin: 2}\n"))
+        .contains("unknown field \"minPerMin\"");
   }
 
   @Test

@@ -20,6 +20,9 @@ import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Template;
 import dev.critpath.http.scenario.Threshold;
+import dev.critpath.http.scenario.WabaSpec;
+import dev.critpath.http.waba.WabaCompliance;
+import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.ShapingProxy;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintWriter;
@@ -56,9 +59,15 @@ public final class FileRunner {
    *
    * @param db the database SQL data sets read, or null
    * @param baseDir where relative paths in the file (data files) start
+   * @param waba the WhatsApp stand-in the local functions send to, or null (remote target)
    */
   public record Settings(
-      HttpEngine engine, Credentials credentials, Database db, Path baseDir, PrintWriter out) {}
+      HttpEngine engine,
+      Credentials credentials,
+      Database db,
+      Path baseDir,
+      PrintWriter out,
+      WabaStandIn waba) {}
 
   private final ScenarioFile file;
   private final Settings settings;
@@ -80,6 +89,13 @@ public final class FileRunner {
     boolean sql = !file.setup().isEmpty() || !file.teardown().isEmpty();
     if (sql && settings.db() == null) {
       warn("no database given: setup and teardown SQL skipped, the scenario's writes stay");
+    }
+    if (file.waba() != null) {
+      if (settings.waba() == null) {
+        warn("no WhatsApp stand-in (remote target): channel compliance not measured");
+      } else {
+        settings.waba().reset();
+      }
     }
     if (settings.db() != null) {
       executeSql(file.setup(), "setup");
@@ -144,7 +160,8 @@ public final class FileRunner {
           List.of(),
           "functional validation failed",
           warnings.isEmpty() ? null : List.copyOf(warnings),
-          HttpResult.FAIL);
+          HttpResult.FAIL,
+          null);
     }
 
     long t0 = System.nanoTime();
@@ -211,7 +228,12 @@ public final class FileRunner {
     for (ScenarioRun run : runs) {
       scenarios.add(registry.summarize(run.spec, metricsOf.get(run), config(run.spec)));
     }
-    List<ThresholdResult> thresholds = registry.thresholds(file.thresholds());
+    List<ThresholdResult> thresholds = new ArrayList<>(registry.thresholds(file.thresholds()));
+    WabaCompliance waba = null;
+    if (file.waba() != null && settings.waba() != null) {
+      waba = settings.waba().compliance();
+      thresholds.addAll(wabaThresholds(file.waba(), waba));
+    }
     // a scenario that sent nothing measured nothing: never a pass, whatever the thresholds say
     boolean silent = false;
     for (ScenarioResult s : scenarios) {
@@ -239,7 +261,56 @@ public final class FileRunner {
         thresholds,
         abort.get(),
         warnings.isEmpty() ? null : List.copyOf(warnings),
-        passed ? HttpResult.PASS : HttpResult.FAIL);
+        passed ? HttpResult.PASS : HttpResult.FAIL,
+        waba);
+  }
+
+  /**
+   * The stand-in's log as thresholds, so every report shows them beside the file's own: the
+   * compliance proof, the 429 share and the campaign's pace.
+   */
+  private static List<ThresholdResult> wabaThresholds(WabaSpec spec, WabaCompliance w) {
+    int most = w.channels().stream().mapToInt(WabaCompliance.Channel::maxInWindow).max().orElse(0);
+    List<ThresholdResult> out = new ArrayList<>();
+    if (spec.minSent() > 0) {
+      long sent = w.attempts() - w.refused();
+      out.add(
+          new ThresholdResult(
+              "waba_sent",
+              "count>=" + spec.minSent(),
+              (double) sent,
+              sent >= spec.minSent(),
+              false,
+              "sends the stand-in accepted, of " + w.attempts() + " received"));
+    }
+    out.addAll(
+        List.of(
+            new ThresholdResult(
+                "waba_sends_per_channel_window",
+                "max<=" + w.limitPerWindow() + " per " + w.windowSeconds() + "s",
+                (double) most,
+                w.compliant(),
+                false,
+                "the most sends any channel's stand-in received within "
+                    + w.windowSeconds()
+                    + " s, over "
+                    + w.channels().size()
+                    + " channel(s)"),
+            new ThresholdResult(
+                "waba_refused_share",
+                "rate<=" + spec.maxRefusedShare(),
+                w.refusedShare(),
+                w.refusedShare() <= spec.maxRefusedShare(),
+                false,
+                w.refused() + " of " + w.attempts() + " sends answered 429"),
+            new ThresholdResult(
+                "waba_sent_per_minute",
+                "rate>=" + spec.minPerMinute(),
+                w.sentPerMinute(),
+                w.sentPerMinute() >= spec.minPerMinute(),
+                false,
+                "accepted sends per minute, first to last request received")));
+    return out;
   }
 
   private void awaitAll(List<ScenarioRun> runs) {

@@ -59,6 +59,17 @@ public final class LocalFunctionsServer implements AutoCloseable {
    */
   public static LocalFunctionsServer start(
       FunctionsLayout layout, ConnectionSpec db, String jwtSecret, Duration idle, Path log) {
+    return start(layout, db, jwtSecret, idle, log, Map.of());
+  }
+
+  /** Starts the server with {@code extraEnv} (e.g. WABA_API_URL) in the functions' environment. */
+  public static LocalFunctionsServer start(
+      FunctionsLayout layout,
+      ConnectionSpec db,
+      String jwtSecret,
+      Duration idle,
+      Path log,
+      Map<String, String> extraEnv) {
     Secrets.register(jwtSecret);
     List<String> cmd = new ArrayList<>();
     cmd.add(layout.deno().toString());
@@ -78,6 +89,7 @@ public final class LocalFunctionsServer implements AutoCloseable {
     // postgres.js names its statements unless told not to, as pgjdbc does: both off together
     env.put("DB_PREPARE", Boolean.toString(!"0".equals(db.params().get("prepareThreshold"))));
     env.put("JWT_SECRET", jwtSecret);
+    env.putAll(extraEnv);
     env.put("PORT", "0");
     env.put("HOST", "127.0.0.1");
     env.put("FUNCTION_IDLE_MS", Long.toString(idle.toMillis()));

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param setup SQL run against the benchmark database before the first request (e.g. saving what
  *     the scenario's writes will change)
  * @param teardown SQL run after the last one, also when the run failed (undoing those writes)
+ * @param waba judge the WhatsApp stand-in's receive log too; null when the file sends no messages
  */
 public record ScenarioFile(
     String name,
@@ -23,7 +24,8 @@ public record ScenarioFile(
     List<Threshold> thresholds,
     Map<String, MetricKind> customMetrics,
     List<String> setup,
-    List<String> teardown) {
+    List<String> teardown,
+    WabaSpec waba) {
 
   /** The requests any scenario sends, in file order (functional validation calls each once). */
   public List<RequestSpec> usedRequests() {
@@ -47,6 +49,7 @@ public record ScenarioFile(
         thresholds,
         customMetrics,
         setup,
-        teardown);
+        teardown,
+        waba);
   }
 }

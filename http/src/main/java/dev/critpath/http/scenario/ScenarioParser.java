@@ -37,7 +37,9 @@ public final class ScenarioParser {
           "thresholds",
           "setup",
           "teardown",
-          "network");
+          "network",
+          "waba");
+  private static final Set<String> WABA = Set.of("minPerMinute", "maxRefusedShare", "minSent");
   private static final Set<String> DEFAULTS =
       Set.of("headers", "timeout", "auth", "expectedStatuses");
   private static final Set<String> AUTH = Set.of("role", "aud", "ttl", "pool");
@@ -170,7 +172,21 @@ public final class ScenarioParser {
         thresholds,
         customMetrics,
         sql(root.get("setup")),
-        sql(root.get("teardown")));
+        sql(root.get("teardown")),
+        waba(root.get("waba")));
+  }
+
+  private static WabaSpec waba(YamlNode node) {
+    if (node.isMissing()) {
+      return null;
+    }
+    node.allowOnly(WABA, "waba");
+    double min = node.get("minPerMinute").number(WabaSpec.SEED_MIN_PER_MINUTE);
+    double share = node.get("maxRefusedShare").number(WabaSpec.SEED_MAX_REFUSED_SHARE);
+    if (min < 0 || share < 0 || share > 1) {
+      throw node.error("waba: minPerMinute must be >= 0 and maxRefusedShare within 0..1");
+    }
+    return new WabaSpec(min, share, node.get("minSent").integer(0, 0));
   }
 
   private static List<String> sql(YamlNode node) {

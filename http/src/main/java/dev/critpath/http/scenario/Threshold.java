@@ -22,6 +22,8 @@ public record Threshold(
     String expression,
     int line) {
 
+  private static final Pattern ORIGIN = Pattern.compile("\\s+\\([^()]*\\)\\s*$");
+
   private static final Pattern EXPRESSION =
       Pattern.compile(
           "\\s*(avg|min|max|med|count|rate|value|p\\(\\s*(\\d+(?:\\.\\d+)?)\\s*\\))\\s*(===|==|!=|>=|<=|>|<)\\s*(-?\\d+(?:\\.\\d+)?)\\s*");
@@ -86,7 +88,9 @@ public record Threshold(
       boolean abortOnFail,
       Duration delayAbortEval,
       int line) {
-    Matcher m = EXPRESSION.matcher(expression);
+    // A note after the expression names where the number comes from ("p(95)<2000 (seed 002,
+    // Success Metrics: Storage Upload)"); it stays in the expression every report shows.
+    Matcher m = EXPRESSION.matcher(ORIGIN.matcher(expression).replaceFirst(""));
     if (!m.matches()) {
       throw new IllegalArgumentException(
           "threshold \""

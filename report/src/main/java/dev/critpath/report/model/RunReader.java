@@ -121,6 +121,7 @@ public final class RunReader {
         http,
         RealtimeReader.read(sections.get("realtime")),
         RlsReader.read(sections.get("rls")),
+        InDatabaseRow.read(sections.get("inDatabase")),
         jmh,
         facts(sections),
         sectionNames,

@@ -18,6 +18,7 @@ import java.util.Locale;
  *     target), label to value
  * @param realtime the realtime scenarios, empty when the run measured none
  * @param rls the tenant-boundary check of every read path, null when the run did not check
+ * @param inDatabase critpath.run_performance_tests()'s numbers, empty when the run has none
  * @param sections the section names run.json holds, in file order
  * @param notes things the reader noticed (missing sections, unreadable plan files)
  */
@@ -36,6 +37,7 @@ public record RunView(
     List<HttpFile> http,
     List<RealtimeScenario> realtime,
     RlsView rls,
+    List<InDatabaseRow> inDatabase,
     @JsonIgnore List<JmhResult> jmh,
     java.util.Map<String, String> facts,
     List<String> sections,

@@ -78,6 +78,9 @@ final class HtmlWriter implements ReportWriter {
       h.append("<p class=\"empty\">This run holds no query results.</p>\n");
     }
     indexHealth(h, run.indexFindings());
+    if (!run.inDatabase().isEmpty()) {
+      InDatabaseSection.html(h, run);
+    }
     ArrayNode httpData = data.putArray("http");
     if (!run.http().isEmpty()) {
       h.append("<section id=\"http\"><h2>HTTP scenarios</h2>\n");

@@ -50,6 +50,9 @@ final class MarkdownWriter implements ReportWriter {
     if (!run.queries().isEmpty()) {
       queries(md, run);
     }
+    if (!run.inDatabase().isEmpty()) {
+      InDatabaseSection.markdown(md, run);
+    }
     failedChecks(md, run);
     allChecks(md, run);
     planWarnings(md, run.queries());

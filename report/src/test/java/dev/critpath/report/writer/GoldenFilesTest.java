@@ -17,6 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>real-bench-connection-errors is the real-bench run with connection errors added to
  * message_fetch's rls_on variant as the bench stage writes them (a crash-restart during its
  * 2-thread throughput measurement, the first reason as a real one read).
+ *
+ * <p>real-in-database is the real-bench run with the inDatabase section of a real default-suite run
+ * (critpath.run_performance_tests(30) on the small dataset) for the queries both measured, plus
+ * voucher_issue_5000 (no JMH numbers in real-bench) and a query that cannot run, with the error
+ * InDatabaseRunnerTest's missing table produces.
  */
 class GoldenFilesTest {
   static final Path RUNS = Path.of("src/test/resources/runs");
@@ -33,7 +38,8 @@ class GoldenFilesTest {
     "real-rls, MARKDOWN, real-rls.md",
     "real-rls, JUNIT, real-rls.junit.xml",
     "real-bench-connection-errors, MARKDOWN, real-bench-connection-errors.md",
-    "real-bench-connection-errors, JUNIT, real-bench-connection-errors.junit.xml"
+    "real-bench-connection-errors, JUNIT, real-bench-connection-errors.junit.xml",
+    "real-in-database, MARKDOWN, real-in-database.md"
   })
   void outputMatchesGoldenFile(String run, ReportFormat format, String golden) throws Exception {
     RunView view = RunReader.read(RUNS.resolve(run));

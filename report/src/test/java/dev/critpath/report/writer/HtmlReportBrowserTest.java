@@ -152,6 +152,33 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void inDatabaseRunnerSitsBesideTheJmhNumbers(@TempDir Path dir) throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("real-in-database"));
+    Path html = dir.resolve("report.html");
+    Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
+
+    browser.load(html);
+
+    assertThat(browser.errors()).isEmpty();
+    assertThat(browser.eval("document.querySelectorAll('#in-database tbody tr').length").asInt())
+        .isEqualTo(run.inDatabase().size());
+    assertThat(
+            browser
+                .eval(
+                    "Array.from(document.querySelector('#in-database tr[data-query=message_fetch]')"
+                        + ".cells).map(c => c.textContent).join('|')")
+                .asText())
+        .isEqualTo(
+            "message_fetch|0.171 ms|7.99 ms|18.7 ms|50.5 ms|6.31x|p95 < 50ms (seed 002, Success"
+                + " Metrics: Message Fetch, query time < 50ms)|pass");
+    assertThat(
+            texts(
+                browser.eval(
+                    "Array.from(document.querySelectorAll('#in-database tbody tr.fail')).map(r => r.dataset.query)")))
+        .containsExactly("broken");
+  }
+
+  @Test
   void rlsRunShowsEveryProbeAndMarksTheLeaks(@TempDir Path dir) throws Exception {
     RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("real-rls"));
     Path html = dir.resolve("report.html");
