@@ -167,12 +167,14 @@ export class ChangeFeed {
     });
     for (const c of changes) await this.tableInfo(c.relation);
     const hidden = await this.rlsHidden(changes, wanted);
+    // A role without SELECT on the table gets nothing (Realtime sends it an "Error 401" instead).
     let delivered = 0;
     for (let i = 0; i < changes.length; i++) {
       const change = changes[i];
       for (const [s, ids] of wanted[i]) {
         if (hidden.has(`${i}|${s.role}|${s.claimsJson}`)) continue;
         const columns = await this.columnsFor(change.relation, s.role);
+        if (columns.size === 0) continue;
         const key = `${i}|${s.topic}|${ids.join(",")}|${s.role}`;
         s.push("postgres_changes", { ids, data: this.data(change, columns) }, key);
         delivered++;
@@ -239,6 +241,7 @@ export class ChangeFeed {
       );
       for (const i of group.changes) {
         const r = changes[i].relation;
+        if ((await this.columnsFor(r, group.role)).size === 0) continue; // no SELECT at all: hidden
         const types = this.tables.get(r.oid)!.types;
         const keys = r.columns.map((c, j) => [c, j] as const).filter(([c]) => c.key);
         const where = keys.map(([c, j]) =>

@@ -194,10 +194,13 @@ async function realtime(req: Request, url: URL): Promise<Response> {
   socket.binaryType = "arraybuffer";
   socket.onmessage = (e) => upstream.readyState === WebSocket.OPEN && upstream.send(e.data);
   upstream.onmessage = (e) => socket.readyState === WebSocket.OPEN && socket.send(e.data);
+  // A WebSocket may only be closed with 1000 or 3000-4999: other codes (1013 for a subscriber
+  // falling behind) pass on as 1000 with their reason.
   const closeBoth = (code: number, reason: string) => {
+    const passable = code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
     for (const s of [socket, upstream]) {
       if (s.readyState === WebSocket.OPEN) {
-        s.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+        s.close(passable, reason);
       }
     }
   };
