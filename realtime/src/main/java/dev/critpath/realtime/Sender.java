@@ -23,6 +23,17 @@ final class Sender {
   private static final String SEND =
       "SELECT message_id::text, created_at FROM send_message(?, ?, 'text', ?)";
 
+  /**
+   * Broadcast from the database as Supabase's docs describe it, in the sending transaction:
+   * realtime.broadcast_changes() with the new row to the private topic conversation:&lt;id&gt;,
+   * what an AFTER INSERT trigger on messages would call (one is not installed on the workload's
+   * table: every other benchmark's send_message would pay for it).
+   */
+  private static final String SEND_AND_BROADCAST =
+      "SELECT m.message_id::text, m.created_at, realtime.broadcast_changes('conversation:' ||"
+          + " msg.conversation_id, 'INSERT', 'INSERT', 'messages', 'public', msg, NULL)"
+          + " FROM send_message(?, ?, 'text', ?) m JOIN messages msg ON msg.id = m.message_id";
+
   private final Database db;
   private final Fixture fixture;
   private final MessageLog log;
@@ -34,7 +45,15 @@ final class Sender {
   private int late;
   private String firstError;
 
+  private final String sql;
+
   Sender(Database db, Fixture fixture, MessageLog log, double ratePerSecond) {
+    this(db, fixture, log, ratePerSecond, false);
+  }
+
+  /** {@code broadcast}: also broadcast each message from the database (realtime.messages). */
+  Sender(Database db, Fixture fixture, MessageLog log, double ratePerSecond, boolean broadcast) {
+    this.sql = broadcast ? SEND_AND_BROADCAST : SEND;
     this.db = db;
     this.fixture = fixture;
     this.log = log;
@@ -54,7 +73,7 @@ final class Sender {
     long end = start + duration.toNanos();
     try (Connection c = db.connect();
         PreparedStatement ctx = c.prepareStatement(RequestContext.sql());
-        PreparedStatement send = c.prepareStatement(SEND)) {
+        PreparedStatement send = c.prepareStatement(sql)) {
       c.setAutoCommit(false);
       for (int i = 0; !stop; i++) {
         long due = start + i * period;

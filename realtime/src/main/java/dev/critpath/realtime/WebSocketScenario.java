@@ -122,7 +122,11 @@ final class WebSocketScenario {
       }
       URI uri =
           URI.create(
-              base + "?apikey=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8) + "&vsn=1.0.0");
+              base
+                  + "?apikey="
+                  + URLEncoder.encode(apiKey, StandardCharsets.UTF_8)
+                  + "&vsn="
+                  + s.vsn().wire);
       sockets = new WebSockets(uri, tunnel, TIMEOUT, IO_THREADS);
       if (s.remote() != null && s.remote().restUrl() != null) {
         catchUp = new RestCatchUp(clients.build(), s.remote().restUrl(), apiKey);
@@ -153,7 +157,14 @@ final class WebSocketScenario {
       boolean measured = subscribers.stream().anyMatch(PhoenixSubscriber::joined);
       try (MachineLoad load = new MachineLoad()) {
         if (measured) {
-          sent = new Sender(db, fixture, log, s.ratePerSecond()).run(s.duration());
+          sent =
+              new Sender(
+                      db,
+                      fixture,
+                      log,
+                      s.ratePerSecond(),
+                      s.event() == RealtimeSettings.EventKind.BROADCAST)
+                  .run(s.duration());
         } else {
           sent = Sender.Result.NONE;
           notes.add("no subscriber could join: nothing was sent or measured");
@@ -222,6 +233,7 @@ final class WebSocketScenario {
               fixture.conversation(fixture.conversationOf(i)),
               jwt == null ? apiKey : jwt.user(user),
               s.event(),
+              s.vsn(),
               sockets,
               tally,
               TIMEOUT,
