@@ -181,6 +181,7 @@ export class ChangeFeed {
       return subs;
     });
     for (const c of changes) await this.tableInfo(c.relation);
+    await this.untilVisible(changes);
     const rlsStarted = performance.now();
     const hidden = await this.rlsHidden(changes, wanted);
     this.stats.rlsMs += performance.now() - rlsStarted;
@@ -295,6 +296,21 @@ export class ChangeFeed {
       if (!seen.has(`${k}|${key}`)) hidden.add(`${i}|${k}`);
     }
     return hidden;
+  }
+
+  /**
+   * A commit reaches the WAL, and so the slot, a moment before other sessions' snapshots see it:
+   * reading the row under RLS in that moment would hide it. Waits (at most 1 s) until none of the
+   * changes' transactions still holds its transaction lock, which it drops once it is visible.
+   */
+  private async untilVisible(changes: Change[]) {
+    const xids = [...new Set(changes.map((c) => c.xid))];
+    for (let waited = 0; waited < 1000; waited += 2) {
+      const [{ n }] = await this.sql`select count(*)::int as n from pg_locks
+        where locktype = 'transactionid' and transactionid::text::bigint = any(${xids}::bigint[])`;
+      if (n === 0) return;
+      await new Promise((r) => setTimeout(r, 2));
+    }
   }
 
   private async tableInfo(r: Relation): Promise<void> {

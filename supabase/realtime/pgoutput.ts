@@ -16,6 +16,8 @@ export type Change = {
   old: Tuple | null;
   /** when its transaction committed */
   commitTime: Date;
+  /** its transaction's id */
+  xid: number;
 };
 
 /** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
@@ -63,6 +65,7 @@ export class PgOutputDecoder {
   /** Relations stay known across polls: pgoutput sends each one once per decoding session. */
   private readonly relations = new Map<number, Relation>();
   private commitTime = new Date(0);
+  private xid = 0;
 
   /** The change one message holds, or null for messages that carry none. */
   decode(message: Uint8Array): Change | null {
@@ -73,6 +76,7 @@ export class PgOutputDecoder {
         r.i64(); // final LSN
         const us = r.i64() + PG_EPOCH_US;
         this.commitTime = new Date(Number(us / 1000n));
+        this.xid = r.i32() >>> 0;
         return null;
       }
       case "R": {
@@ -95,7 +99,7 @@ export class PgOutputDecoder {
       case "I": {
         const relation = this.relation(r.i32());
         r.u8(); // 'N'
-        return { type: "INSERT", relation, record: tuple(r), old: null, commitTime: this.commitTime };
+        return { type: "INSERT", relation, record: tuple(r), old: null, commitTime: this.commitTime, xid: this.xid };
       }
       case "U": {
         const relation = this.relation(r.i32());
@@ -105,12 +109,12 @@ export class PgOutputDecoder {
           old = tuple(r);
           r.u8(); // 'N'
         }
-        return { type: "UPDATE", relation, record: tuple(r), old, commitTime: this.commitTime };
+        return { type: "UPDATE", relation, record: tuple(r), old, commitTime: this.commitTime, xid: this.xid };
       }
       case "D": {
         const relation = this.relation(r.i32());
         r.u8(); // 'K' or 'O'
-        return { type: "DELETE", relation, record: null, old: tuple(r), commitTime: this.commitTime };
+        return { type: "DELETE", relation, record: null, old: tuple(r), commitTime: this.commitTime, xid: this.xid };
       }
       default:
         return null; // Commit, Origin, Type, Truncate, Message

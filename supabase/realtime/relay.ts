@@ -109,7 +109,8 @@ async function prepareDatabase(): Promise<{ slotSql: postgres.ReservedSql; slot:
   // Slots are temporary (they end with our session), but a slot a killed run made persistent or
   // an older critpath left behind keeps WAL forever: name it and drop it.
   for (const old of await sql`select slot_name from pg_replication_slots
-      where slot_name like ${SLOT_PREFIX + "%"} and not active and not temporary`) {
+      where slot_name like ${SLOT_PREFIX + "%"} and database = current_database()
+        and not active and not temporary`) {
     await sql`select pg_drop_replication_slot(${old.slot_name})`;
     console.error(`critpath relay: dropped replication slot ${old.slot_name} left behind by an earlier run`);
   }

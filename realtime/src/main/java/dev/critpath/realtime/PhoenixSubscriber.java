@@ -242,6 +242,7 @@ final class PhoenixSubscriber {
           if (f.recordId() == null) {
             tally.error(tally.protocolErrors, f.event() + " event without a record id");
           } else {
+            tally.frame(length);
             tally.delivered(receipts, f.recordId(), receivedNanos);
           }
           break;
@@ -268,6 +269,7 @@ final class PhoenixSubscriber {
         if (f.recordId() == null) {
           tally.error(tally.protocolErrors, "binary broadcast without a record id");
         } else {
+          tally.frame(length);
           tally.delivered(receipts, f.recordId(), receivedNanos);
         }
       } catch (IOException e) {

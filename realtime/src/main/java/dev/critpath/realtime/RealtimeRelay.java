@@ -41,6 +41,14 @@ final class RealtimeRelay implements AutoCloseable {
   private static final Duration NPM_TIMEOUT = Duration.ofMinutes(10);
   private static final String RELAY = "relay.ts";
 
+  /** Supabase Realtime's poll_interval_ms, which the relay keeps. */
+  static final int POLL_INTERVAL_MS = 100;
+
+  /** What a local run does not pay for that a project's users do. */
+  static final String ABSENT_COSTS =
+      "local relay: not present: the internet path and TLS, Supabase's API gateway hop,"
+          + " Realtime's cluster fan-out and rate limits, wal2json decoding inside the database";
+
   /** The relay's exit code for a database it cannot serve, after one line saying why. */
   private static final int UNUSABLE_DATABASE = 2;
 
@@ -48,7 +56,7 @@ final class RealtimeRelay implements AutoCloseable {
   private static final List<String> DENO_IN_FUNCTIONS =
       List.of("node_modules/@deno/linux-x64-glibc/deno", "node_modules/.bin/deno");
 
-  private final Process process;
+  final Process process;
   private final int port;
   private final Path logFile;
 
@@ -123,6 +131,21 @@ final class RealtimeRelay implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /**
+   * What the relay said at start that a run should report: replication slots left behind by an
+   * earlier run, named, which it dropped.
+   */
+  List<String> notices() {
+    try {
+      return Files.readAllLines(logFile, StandardCharsets.UTF_8).stream()
+          .filter(l -> l.startsWith("critpath relay: dropped replication slot"))
+          .map(l -> l.substring("critpath relay: ".length()))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   String websocketUrl() {
