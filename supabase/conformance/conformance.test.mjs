@@ -238,6 +238,23 @@ describe("Supabase's clients against the endpoint", { skip }, () => {
       assert.deepEqual(got.map((m) => m.payload), [{ via: "http" }]);
     });
 
+    test("broadcast over HTTP (POST /realtime/v1/api/broadcast, the REST fallback of send())", async () => {
+      const topic = `rest-${randomUUID()}`;
+      const listener = await make(userToken(A.user));
+      const got = [];
+      const ch = listener.channel(topic).on("broadcast", { event: "pong" }, (m) => got.push(m));
+      await subscribed(ch);
+      const r = await fetch(`${env.SUPABASE_URL}/realtime/v1/api/broadcast`, {
+        method: "POST",
+        headers: { apikey: env.SUPABASE_ANON_KEY, authorization: `Bearer ${userToken(B.user)}`, "content-type": "application/json" },
+        body: JSON.stringify({ messages: [{ topic, event: "pong", payload: { via: "rest" } }] }),
+      });
+      assert.equal(r.status, 202);
+      await r.body?.cancel();
+      for (let i = 0; i < 50 && got.length === 0; i++) await sleep(100);
+      assert.deepEqual(got.map((m) => m.payload), [{ via: "rest" }]);
+    });
+
     test("presence: track, sync, untrack", async () => {
       const topic = `presence-${randomUUID()}`;
       const a = (await make(userToken(A.user))).channel(topic, { config: { presence: { key: "alice" } } });
@@ -266,6 +283,21 @@ describe("Supabase's clients against the endpoint", { skip }, () => {
       const expired = system.find((m) => m.status === "error");
       assert.ok(expired, `no system error, got ${JSON.stringify(system)}`);
       assert.match(expired.message, /^Token has expired \d+ seconds ago$/);
+    });
+
+    test("an access_token refresh is checked and keeps the channel past the first token's expiry", async () => {
+      const supabase = await make(userToken(A.user, 3));
+      const system = [];
+      const ch = supabase.channel(`refresh-${randomUUID()}`).on("system", {}, (m) => system.push(m));
+      await subscribed(ch);
+      await supabase.realtime.setAuth(userToken(A.user, 3600)); // pushes access_token to the channel
+      await sleep(4500);
+      assert.deepEqual(system.filter((m) => m.status === "error"), []);
+      assert.equal(ch.state, "joined");
+      await supabase.realtime.setAuth(token({ sub: A.user, role: "authenticated" })); // no exp
+      for (let i = 0; i < 50 && ch.state === "joined"; i++) await sleep(100);
+      assert.match(system.at(-1)?.message ?? "", /Fields `role` and `exp` are required in JWT/);
+      assert.equal(ch.state, "closed");
     });
 
     test("a join without exp is refused", async () => {
