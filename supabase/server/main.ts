@@ -5,7 +5,13 @@
 // after FUNCTION_IDLE_MS without calls, so cold starts are real; responses that paid for one
 // carry `x-critpath-cold-start: true`, and every response a Server-Timing header.
 //
+// Like `supabase start`, it is the project's one base URL: /realtime/v1/* (the WebSocket and the
+// HTTP broadcast endpoint) is passed through to the realtime relay at REALTIME_URL when that is
+// set, as Supabase's API gateway passes it to Realtime. CORS as the Supabase CLI serves functions:
+// a preflight (OPTIONS) is answered without a JWT and every response carries Access-Control-Allow-*.
+//
 // Environment: SUPABASE_DB_URL (for the functions), JWT_SECRET, PORT (0 = any free port),
+// REALTIME_URL (http://host:port of supabase/realtime/relay.ts; unset = no /realtime/v1),
 // HOST (127.0.0.1), FUNCTION_IDLE_MS (60000), MAX_BODY_BYTES (8 MiB), EXIT_ON_STDIN_EOF (1 = stop
 // when the parent closes our stdin, so the server never outlives the toolkit that started it).
 import { JwtVerifier } from "./jwt.ts";
@@ -15,6 +21,13 @@ const WORKER = new URL("./worker.ts", import.meta.url);
 const IDLE_MS = Number(Deno.env.get("FUNCTION_IDLE_MS") ?? "60000");
 const MAX_BODY_BYTES = Number(Deno.env.get("MAX_BODY_BYTES") ?? String(8 * 1024 * 1024));
 const ROUTE = /^\/functions\/v1\/([A-Za-z0-9_-]+)(?:\/.*)?$/;
+const REALTIME_URL = Deno.env.get("REALTIME_URL");
+// The headers supabase-js sends; the CLI's functions answer preflights with these.
+const CORS: [string, string][] = [
+  ["access-control-allow-origin", "*"],
+  ["access-control-allow-headers", "authorization, x-client-info, apikey, content-type, x-region"],
+  ["access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS"],
+];
 
 const secret = Deno.env.get("JWT_SECRET");
 if (!secret) {
@@ -142,10 +155,73 @@ function gatewayError(status: number, message: string): Response {
   });
 }
 
+/** Adds the CORS headers a response lacks (a function that sets its own keeps them). */
+function withCors(response: Response): Response {
+  if (response.status === 101) {
+    return response; // a WebSocket upgrade's headers are not ours to change
+  }
+  for (const [name, value] of CORS) {
+    if (!response.headers.has(name)) {
+      response.headers.set(name, value);
+    }
+  }
+  return response;
+}
+
+const mutable = (r: Response) => new Response(r.body, { status: r.status, headers: r.headers });
+
+/** /realtime/v1/*: the relay's WebSocket piped frame by frame, or its HTTP endpoints proxied. */
+async function realtime(req: Request, url: URL): Promise<Response> {
+  if (!REALTIME_URL) {
+    return gatewayError(404, "no realtime server behind this gateway (REALTIME_URL is not set)");
+  }
+  const target = new URL(url.pathname + url.search, REALTIME_URL);
+  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    return mutable(await fetch(target, { method: req.method, headers: req.headers, body: req.body }));
+  }
+  target.protocol = target.protocol === "https:" ? "wss:" : "ws:";
+  const upstream = new WebSocket(target);
+  upstream.binaryType = "arraybuffer";
+  await new Promise<void>((resolve, reject) => {
+    upstream.onopen = () => resolve();
+    upstream.onerror = () => reject(new Error("realtime relay refused the WebSocket"));
+  }).catch(async () => {
+    // the relay answers a bad apikey or vsn over HTTP: pass that answer on
+    upstream.close();
+    throw mutable(await fetch(target.href.replace(/^ws/, "http"), { headers: req.headers }));
+  });
+  const { socket, response } = Deno.upgradeWebSocket(req);
+  socket.binaryType = "arraybuffer";
+  socket.onmessage = (e) => upstream.readyState === WebSocket.OPEN && upstream.send(e.data);
+  upstream.onmessage = (e) => socket.readyState === WebSocket.OPEN && socket.send(e.data);
+  // A WebSocket may only be closed with 1000 or 3000-4999: other codes (1013 for a subscriber
+  // falling behind) pass on as 1000 with their reason.
+  const closeBoth = (code: number, reason: string) => {
+    const passable = code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
+    for (const s of [socket, upstream]) {
+      if (s.readyState === WebSocket.OPEN) {
+        s.close(passable, reason);
+      }
+    }
+  };
+  socket.onclose = (e) => closeBoth(e.code, e.reason);
+  upstream.onclose = (e) => closeBoth(e.code, e.reason);
+  return response;
+}
+
 async function handle(req: Request): Promise<Response> {
   const url = new URL(req.url);
   if (url.pathname === "/_critpath/health") {
     return new Response("ok");
+  }
+  if (url.pathname.startsWith("/realtime/v1/")) {
+    return await realtime(req, url).catch((refused) => {
+      if (refused instanceof Response) return refused;
+      throw refused;
+    });
+  }
+  if (req.method === "OPTIONS") {
+    return new Response("ok"); // preflight: no JWT, as the CLI serves functions
   }
   const route = ROUTE.exec(url.pathname);
   if (!route || !FUNCTIONS.has(route[1])) {
@@ -204,9 +280,9 @@ Deno.serve({
   onListen: ({ port }) => console.log(JSON.stringify({ event: "listening", port })),
 }, async (req) => {
   try {
-    return await handle(req);
+    return withCors(await handle(req));
   } catch (e) {
     console.error(`gateway error: ${e instanceof Error ? e.stack ?? e.message : e}`);
-    return gatewayError(500, "Internal gateway error");
+    return withCors(gatewayError(500, "Internal gateway error"));
   }
 });

@@ -124,7 +124,7 @@ class BenchTest {
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'messages'")) {
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = 'messages'")) {
       rs.next();
       return rs.getLong(1);
     }

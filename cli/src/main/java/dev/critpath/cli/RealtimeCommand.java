@@ -9,6 +9,7 @@ import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
 import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.RemoteRealtime;
+import dev.critpath.realtime.Vsn;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.Migrator;
 import java.io.PrintWriter;
@@ -98,6 +99,15 @@ final class RealtimeCommand implements Callable<Integer> {
   String event;
 
   @Option(
+      names = "--vsn",
+      paramLabel = "VERSION",
+      defaultValue = "2.0.0",
+      description =
+          "Realtime protocol the WebSocket subscribers speak: 2.0.0 (array frames, binary"
+              + " broadcasts; realtime-js's default) or 1.0.0. Default: ${DEFAULT-VALUE}.")
+  String vsnOption;
+
+  @Option(
       names = "--reconnects",
       paramLabel = "K",
       description =
@@ -185,6 +195,7 @@ final class RealtimeCommand implements Callable<Integer> {
   RealtimeSettings settings(Map<String, String> env) {
     RealtimeSettings.Level lvl = parseEnum(RealtimeSettings.Level.class, level, "--level");
     RealtimeSettings.EventKind kind = parseEnum(RealtimeSettings.EventKind.class, event, "--event");
+    Vsn vsn = Vsn.parse(vsnOption);
     NetworkProfile profile = NetworkProfile.parse(network);
     String url = realtimeUrl != null ? realtimeUrl : env.get("SUPABASE_URL");
     RemoteRealtime remote = null;
@@ -216,7 +227,8 @@ final class RealtimeCommand implements Callable<Integer> {
         cut,
         Duration.ofSeconds(offline),
         Duration.ofSeconds(drainSeconds),
-        remote);
+        remote,
+        vsn);
   }
 
   private static <E extends Enum<E>> E parseEnum(Class<E> type, String text, String option) {

@@ -2,6 +2,7 @@ package dev.critpath.cli;
 
 import dev.critpath.bench.BenchSettings;
 import dev.critpath.realtime.RealtimeSettings;
+import dev.critpath.realtime.Vsn;
 import dev.critpath.seed.Profile;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +67,8 @@ record SuiteSettings(
             1,
             Duration.ofSeconds(1),
             Duration.ofSeconds(2),
-            null);
+            null,
+            Vsn.V2);
     return new SuiteSettings(
         dataset,
         BenchSettings.of(BENCH_PROFILE).withJmhArgs(SMOKE_JMH).withThreads(SMOKE_THREADS),

@@ -23,6 +23,7 @@ class RealtimeCommandTest {
         "--network 6g|unknown network profile '6g'",
         "--level sideways|--level must be one of listen, websocket, both",
         "--event presence|--event must be one of postgres_changes, broadcast",
+        "--vsn 3.0.0|unknown --vsn 3.0.0: Supabase Realtime speaks 1.0.0 or 2.0.0",
         "--subscribers 0|--subscribers must be 1..",
         "--conversations 5 --subscribers 2|--conversations must be 1..subscribers",
         "--duration 4 --offline 5|--offline (5 s) must be at most half of --duration",
@@ -120,6 +121,9 @@ class RealtimeCommandTest {
         assertThat(scenario.path("thresholds").size()).isGreaterThanOrEqualTo(3);
       }
       assertThat(realtime.path("passed").isBoolean()).isTrue();
+      assertThat(realtime.path("scenarios").get(1).path("notes").toString())
+          .contains("delivery path: postgres_changes from logical decoding")
+          .contains("vsn 2.0.0");
     }
   }
 }

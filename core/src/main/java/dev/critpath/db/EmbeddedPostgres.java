@@ -58,6 +58,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
           Map.entry("listen_addresses", "127.0.0.1"),
           Map.entry("unix_socket_directories", ""),
           Map.entry("max_connections", "200"),
+          // Realtime's postgres_changes read a logical replication slot (supabase/realtime).
+          Map.entry("wal_level", "logical"),
           Map.entry("shared_buffers", "512MB"),
           Map.entry("work_mem", "16MB"),
           Map.entry("maintenance_work_mem", "512MB"),

@@ -80,6 +80,7 @@ public final class Doctor {
     checks.add(trigram());
     checks.add(autoExplain());
     checks.add(hypopg());
+    checks.add(logicalDecoding());
     checks.add(statsVisibility());
     checks.add(createPrivilege());
     checks.add(apiRoles());
@@ -180,6 +181,19 @@ public final class Doctor {
         "auto_explain",
         "not preloaded and not superuser: plans inside functions are not captured",
         "add auto_explain to shared_preload_libraries or session_preload_libraries");
+  }
+
+  private Check logicalDecoding() throws SQLException {
+    String level = value("SHOW wal_level");
+    if ("logical".equals(level)) {
+      return Check.ok("wal_level", "logical: the realtime relay can read postgres_changes");
+    }
+    return Check.warn(
+        "wal_level",
+        level
+            + ": the realtime websocket level cannot run (its relay reads postgres_changes from a"
+            + " logical replication slot, as Supabase Realtime does)",
+        "ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL");
   }
 
   private Check hypopg() throws SQLException {

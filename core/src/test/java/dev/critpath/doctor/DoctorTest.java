@@ -62,6 +62,32 @@ class DoctorTest {
     }
   }
 
+  @Test
+  void walLevelSaysWhetherTheRealtimeRelayCanRun() throws Exception {
+    try (Database db = TestDatabases.empty("doctor_wal");
+        Connection c = db.connect()) {
+      assertThat(status(Doctor.examine(c), "wal_level")).isEqualTo(Check.Status.OK);
+    }
+    ConnectionSpec local = TestDatabases.localServer();
+    assumeTrue(local != null, "no PostgreSQL at 127.0.0.1:5432");
+    try (Database db = TestDatabases.open(local);
+        Connection c = db.connect()) {
+      String level;
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SHOW wal_level")) {
+        rs.next();
+        level = rs.getString(1);
+      }
+      Check check = find(Doctor.examine(c), "wal_level");
+      assertThat(check.status())
+          .isEqualTo("logical".equals(level) ? Check.Status.OK : Check.Status.WARN);
+      if (!"logical".equals(level)) {
+        assertThat(check.fix())
+            .isEqualTo("ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL");
+      }
+    }
+  }
+
   private static Check.Status status(List<Check> checks, String name) {
     return find(checks, name).status();
   }

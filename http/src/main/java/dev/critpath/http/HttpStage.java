@@ -142,7 +142,8 @@ public final class HttpStage {
                 secret,
                 options.functionIdle,
                 log,
-                Map.of("WABA_API_URL", waba.url()))) {
+                Map.of("WABA_API_URL", waba.url()),
+                null)) {
       Target target = Target.parse(server.baseUrl());
       out.println(
           "http: functions at "

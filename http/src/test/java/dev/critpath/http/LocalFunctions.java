@@ -40,7 +40,7 @@ final class LocalFunctions implements AutoCloseable {
     FunctionsLayout layout =
         FunctionsLayout.locate(null, System.getenv(), new PrintWriter(System.out, true));
     Path log = Files.createTempFile("functions-" + purpose, ".log");
-    server = LocalFunctionsServer.start(layout, db.spec(), SECRET, idle, log, env);
+    server = LocalFunctionsServer.start(layout, db.spec(), SECRET, idle, log, env, null);
   }
 
   static void loadFixtures(Database db) throws IOException, SQLException {

@@ -13,10 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One Supabase Realtime client: a WebSocket speaking Phoenix channels (vsn 1.0.0), joined to one
- * topic with postgres_changes or broadcast, answering nothing but sending heartbeats, recording
- * every message it is handed into its {@link Receipts}. Each connection attempt gets its own
- * listener, so callbacks of a socket already given up never mix with the current one's.
+ * One Supabase Realtime client: a WebSocket speaking Phoenix channels (vsn 2.0.0 as realtime-js
+ * does by default: array frames and binary user broadcasts, or 1.0.0 objects), joined to one topic
+ * with postgres_changes or broadcast, answering nothing but sending heartbeats, recording every
+ * message it is handed into its {@link Receipts}. Each connection attempt gets its own listener, so
+ * callbacks of a socket already given up never mix with the current one's.
  */
 final class PhoenixSubscriber {
   /** Told when a joined connection ends without anyone asking for it. */
@@ -49,6 +50,7 @@ final class PhoenixSubscriber {
   final Receipts receipts = new Receipts();
   private final String topic;
   private final String joinPayload;
+  private final Vsn vsn;
   private final WebSockets sockets;
   private final Tally tally;
   private final Duration timeout;
@@ -62,6 +64,7 @@ final class PhoenixSubscriber {
       UUID conversation,
       String accessToken,
       RealtimeSettings.EventKind kind,
+      Vsn vsn,
       WebSockets sockets,
       Tally tally,
       Duration timeout,
@@ -72,6 +75,7 @@ final class PhoenixSubscriber {
     this.accessToken = accessToken;
     this.topic = "realtime:conversation:" + conversation;
     this.joinPayload = joinPayload(kind, conversation, accessToken);
+    this.vsn = vsn;
     this.sockets = sockets;
     this.tally = tally;
     this.timeout = timeout;
@@ -156,8 +160,17 @@ final class PhoenixSubscriber {
     return Integer.toString(refs.incrementAndGet());
   }
 
-  private static String frame(
-      String topic, String event, String payloadJson, String ref, String joinRef) {
+  private String frame(String topic, String event, String payloadJson, String ref, String joinRef) {
+    if (vsn == Vsn.V2) {
+      var f = Json.mapper().createArrayNode();
+      f.add(joinRef).add(ref).add(topic).add(event);
+      try {
+        f.add(Json.mapper().readTree(payloadJson));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(e);
+      }
+      return f.toString();
+    }
     ObjectNode f = Json.mapper().createObjectNode();
     f.put("topic", topic);
     f.put("event", event);
@@ -229,6 +242,7 @@ final class PhoenixSubscriber {
           if (f.recordId() == null) {
             tally.error(tally.protocolErrors, f.event() + " event without a record id");
           } else {
+            tally.frame(length);
             tally.delivered(receipts, f.recordId(), receivedNanos);
           }
           break;
@@ -242,6 +256,24 @@ final class PhoenixSubscriber {
         default:
           handle(new String(utf8, offset, length, StandardCharsets.UTF_8));
           break;
+      }
+    }
+
+    @Override
+    public void binary(byte[] bytes, int offset, int length, long receivedNanos) {
+      if (aborted || current != this) {
+        return;
+      }
+      try {
+        PhoenixFrame f = PhoenixFrame.scanBinary(bytes, offset, length);
+        if (f.recordId() == null) {
+          tally.error(tally.protocolErrors, "binary broadcast without a record id");
+        } else {
+          tally.frame(length);
+          tally.delivered(receipts, f.recordId(), receivedNanos);
+        }
+      } catch (IOException e) {
+        tally.error(tally.protocolErrors, "binary frame: " + e.getMessage());
       }
     }
 
@@ -262,7 +294,7 @@ final class PhoenixSubscriber {
     private void handle(String text) {
       JsonNode m;
       try {
-        m = Json.mapper().readTree(text);
+        m = asObject(Json.mapper().readTree(text));
       } catch (IOException e) {
         tally.error(tally.protocolErrors, "not JSON: " + abbreviate(text));
         return;
@@ -315,6 +347,20 @@ final class PhoenixSubscriber {
         onDrop.dropped(PhoenixSubscriber.this, why);
       }
     }
+  }
+
+  /** A vsn 2.0.0 frame [join_ref, ref, topic, event, payload] as the 1.0.0 object. */
+  private static JsonNode asObject(JsonNode frame) {
+    if (!frame.isArray()) {
+      return frame;
+    }
+    ObjectNode o = Json.mapper().createObjectNode();
+    o.set("join_ref", frame.path(0));
+    o.set("ref", frame.path(1));
+    o.set("topic", frame.path(2));
+    o.set("event", frame.path(3));
+    o.set("payload", frame.path(4));
+    return o;
   }
 
   private static String abbreviate(String text) {

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The local realtime endpoint: {@code supabase/realtime/relay.ts} run by Deno, the runtime the Edge
  * Functions server uses too (installed from npm into {@code supabase/functions/node_modules}, or
- * {@code deno} on PATH, or {@code CRITPATH_DENO}). It listens on the database itself, like Supabase
- * Realtime does, and stops with critpath (it exits when its stdin closes).
+ * {@code deno} on PATH, or {@code CRITPATH_DENO}). Like Supabase Realtime it reads postgres_changes
+ * from a temporary logical replication slot, polled every 100 ms, and stops with critpath (it exits
+ * when its stdin closes; the slot ends with its session even when it is killed).
  */
 final class RealtimeRelay implements AutoCloseable {
   static final String SUPABASE_DIR_ENV = "CRITPATH_SUPABASE_DIR";
@@ -40,11 +41,22 @@ final class RealtimeRelay implements AutoCloseable {
   private static final Duration NPM_TIMEOUT = Duration.ofMinutes(10);
   private static final String RELAY = "relay.ts";
 
+  /** Supabase Realtime's poll_interval_ms, which the relay keeps. */
+  static final int POLL_INTERVAL_MS = 100;
+
+  /** What a local run does not pay for that a project's users do. */
+  static final String ABSENT_COSTS =
+      "local relay: not present: the internet path and TLS, Supabase's API gateway hop,"
+          + " Realtime's cluster fan-out and rate limits, wal2json decoding inside the database";
+
+  /** The relay's exit code for a database it cannot serve, after one line saying why. */
+  private static final int UNUSABLE_DATABASE = 2;
+
   /** Where npm puts Deno's binary: the platform package, or the deno package's bin link. */
   private static final List<String> DENO_IN_FUNCTIONS =
       List.of("node_modules/@deno/linux-x64-glibc/deno", "node_modules/.bin/deno");
 
-  private final Process process;
+  final Process process;
   private final int port;
   private final Path logFile;
 
@@ -102,6 +114,10 @@ final class RealtimeRelay implements AutoCloseable {
       throw new UserError("interrupted while starting the realtime relay");
     } catch (ExecutionException | TimeoutException e) {
       p.destroyForcibly();
+      if (e instanceof ExecutionException && exitedWith(p, UNUSABLE_DATABASE)) {
+        // the relay's one line names the cause (wal_level, REPLICATION privilege, publication)
+        throw new UserError(Secrets.redact(lastLine(tail(log).replace(" | ", "\n"))));
+      }
       throw new UserError(
           "the realtime relay did not start within "
               + START_TIMEOUT.toSeconds()
@@ -115,6 +131,21 @@ final class RealtimeRelay implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /**
+   * What the relay said at start that a run should report: replication slots left behind by an
+   * earlier run, named, which it dropped.
+   */
+  List<String> notices() {
+    try {
+      return Files.readAllLines(logFile, StandardCharsets.UTF_8).stream()
+          .filter(l -> l.startsWith("critpath relay: dropped replication slot"))
+          .map(l -> l.substring("critpath relay: ".length()))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   String websocketUrl() {
@@ -350,6 +381,15 @@ final class RealtimeRelay implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserError("interrupted while running npm ci in " + dir);
+    }
+  }
+
+  private static boolean exitedWith(Process p, int code) {
+    try {
+      return p.waitFor(3, TimeUnit.SECONDS) && p.exitValue() == code;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -20,6 +20,7 @@ import java.time.Duration;
  *     {@code offline}, then reconnect and catch up
  * @param drain how long to wait after the last send for deliveries still under way
  * @param remote a Supabase project's realtime endpoint, or null for the local relay
+ * @param vsn the protocol version the WebSocket subscribers speak (realtime-js's default: 2.0.0)
  */
 public record RealtimeSettings(
     Level level,
@@ -32,7 +33,8 @@ public record RealtimeSettings(
     int reconnects,
     Duration offline,
     Duration drain,
-    RemoteRealtime remote) {
+    RemoteRealtime remote,
+    Vsn vsn) {
 
   public static final int DEFAULT_SUBSCRIBERS = 100;
   public static final double DEFAULT_RATE = 50;
@@ -115,7 +117,8 @@ public record RealtimeSettings(
         defaultReconnects(DEFAULT_SUBSCRIBERS),
         DEFAULT_OFFLINE,
         DEFAULT_DRAIN,
-        null);
+        null,
+        Vsn.V2);
   }
 
   /**
@@ -134,7 +137,8 @@ public record RealtimeSettings(
         5,
         Duration.ofSeconds(2),
         DEFAULT_DRAIN,
-        null);
+        null,
+        Vsn.V2);
   }
 
   /** One subscriber in ten, at most 20: enough reconnects for a distribution. */

@@ -23,6 +23,17 @@ final class Sender {
   private static final String SEND =
       "SELECT message_id::text, created_at FROM send_message(?, ?, 'text', ?)";
 
+  /**
+   * Broadcast from the database as Supabase's docs describe it, in the sending transaction after
+   * send_message (the new row is visible to the next statement, not to the one that inserted it):
+   * realtime.broadcast_changes() with the row to the private topic conversation:&lt;id&gt;, what an
+   * AFTER INSERT trigger on messages would call (one is not installed on the workload's table:
+   * every other benchmark's send_message would pay for it).
+   */
+  private static final String BROADCAST =
+      "SELECT realtime.broadcast_changes('conversation:' || msg.conversation_id, 'INSERT',"
+          + " 'INSERT', 'messages', 'public', msg, NULL) FROM messages msg WHERE msg.id = ?::uuid";
+
   private final Database db;
   private final Fixture fixture;
   private final MessageLog log;
@@ -34,7 +45,15 @@ final class Sender {
   private int late;
   private String firstError;
 
+  private final boolean broadcast;
+
   Sender(Database db, Fixture fixture, MessageLog log, double ratePerSecond) {
+    this(db, fixture, log, ratePerSecond, false);
+  }
+
+  /** {@code broadcast}: also broadcast each message from the database (realtime.messages). */
+  Sender(Database db, Fixture fixture, MessageLog log, double ratePerSecond, boolean broadcast) {
+    this.broadcast = broadcast;
     this.db = db;
     this.fixture = fixture;
     this.log = log;
@@ -54,7 +73,8 @@ final class Sender {
     long end = start + duration.toNanos();
     try (Connection c = db.connect();
         PreparedStatement ctx = c.prepareStatement(RequestContext.sql());
-        PreparedStatement send = c.prepareStatement(SEND)) {
+        PreparedStatement send = c.prepareStatement(SEND);
+        PreparedStatement fanOut = c.prepareStatement(BROADCAST)) {
       c.setAutoCommit(false);
       for (int i = 0; !stop; i++) {
         long due = start + i * period;
@@ -67,7 +87,7 @@ final class Sender {
         } else if (-wait > period) {
           late++;
         }
-        sendOne(c, ctx, send, i);
+        sendOne(c, ctx, send, fanOut, i);
       }
     }
     return new Result(sent, failed, late, commit.summary(), firstError);
@@ -77,7 +97,12 @@ final class Sender {
     stop = true;
   }
 
-  private void sendOne(Connection c, PreparedStatement ctx, PreparedStatement send, int seq) {
+  private void sendOne(
+      Connection c,
+      PreparedStatement ctx,
+      PreparedStatement send,
+      PreparedStatement fanOut,
+      int seq) {
     int conversation = seq % fixture.conversationCount();
     String id = null;
     try {
@@ -91,6 +116,10 @@ final class Sender {
         rs.next();
         id = rs.getString(1);
         createdAt = rs.getObject(2, OffsetDateTime.class);
+      }
+      if (broadcast) {
+        fanOut.setString(1, id);
+        fanOut.execute();
       }
       MessageLog.Sent entry = new MessageLog.Sent(seq, conversation, createdAt, System.nanoTime());
       log.sending(id, entry);

@@ -22,10 +22,18 @@ final class Tally {
   final AtomicLong unexpectedDisconnects = new AtomicLong();
   final AtomicLong reconnected = new AtomicLong();
   final AtomicLong reconnectFailed = new AtomicLong();
+  final AtomicLong frames = new AtomicLong();
+  final AtomicLong frameBytes = new AtomicLong();
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
   Tally(MessageLog log) {
     this.log = log;
+  }
+
+  /** The size of one frame that carried a delivery (WebSocket payload bytes). */
+  void frame(int bytes) {
+    frames.incrementAndGet();
+    frameBytes.addAndGet(bytes);
   }
 
   /** A live delivery of message {@code id} received at {@code nowNanos}. */

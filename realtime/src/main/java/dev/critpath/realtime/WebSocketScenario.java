@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -61,6 +62,20 @@ final class WebSocketScenario {
       Executors.newFixedThreadPool(CALLBACK_THREADS, daemon("critpath-ws-callbacks"));
   private final AtomicInteger reconnectsInFlight = new AtomicInteger();
   private final List<String> notes = new ArrayList<>();
+
+  /** What carries a message from COMMIT to the subscribers of the local relay. */
+  static String deliveryPath(RealtimeSettings.EventKind event) {
+    return event == RealtimeSettings.EventKind.BROADCAST
+        ? "delivery path: broadcast from the database (realtime.broadcast_changes() in the"
+            + " sending transaction, realtime.messages streamed over logical replication; private"
+            + " channels authorised at join), as Supabase Realtime"
+        : "delivery path: postgres_changes from logical decoding (a temporary pgoutput slot polled"
+            + " every "
+            + RealtimeRelay.POLL_INTERVAL_MS
+            + " ms, at once after deliveries, 5x slower when idle; RLS read per change and"
+            + " subscriber's claims), as Supabase Realtime";
+  }
+
   private CatchUp catchUp;
   private volatile boolean running = true;
 
@@ -93,7 +108,11 @@ final class WebSocketScenario {
         relay = RealtimeRelay.start(db.spec(), secret);
         base = relay.websocketUrl();
         apiKey = jwt.anonKey();
+        notes.add(deliveryPath(s.event()));
+        notes.add(RealtimeRelay.ABSENT_COSTS);
+        notes.addAll(relay.notices());
       } else {
+        notes.add("delivery path: the project's Supabase Realtime");
         base = s.remote().websocketUrl();
         apiKey = s.remote().apiKey();
         jwt =
@@ -122,7 +141,11 @@ final class WebSocketScenario {
       }
       URI uri =
           URI.create(
-              base + "?apikey=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8) + "&vsn=1.0.0");
+              base
+                  + "?apikey="
+                  + URLEncoder.encode(apiKey, StandardCharsets.UTF_8)
+                  + "&vsn="
+                  + s.vsn().wire);
       sockets = new WebSockets(uri, tunnel, TIMEOUT, IO_THREADS);
       if (s.remote() != null && s.remote().restUrl() != null) {
         catchUp = new RestCatchUp(clients.build(), s.remote().restUrl(), apiKey);
@@ -153,7 +176,14 @@ final class WebSocketScenario {
       boolean measured = subscribers.stream().anyMatch(PhoenixSubscriber::joined);
       try (MachineLoad load = new MachineLoad()) {
         if (measured) {
-          sent = new Sender(db, fixture, log, s.ratePerSecond()).run(s.duration());
+          sent =
+              new Sender(
+                      db,
+                      fixture,
+                      log,
+                      s.ratePerSecond(),
+                      s.event() == RealtimeSettings.EventKind.BROADCAST)
+                  .run(s.duration());
         } else {
           sent = Sender.Result.NONE;
           notes.add("no subscriber could join: nothing was sent or measured");
@@ -165,6 +195,18 @@ final class WebSocketScenario {
         if (measured) {
           drain(receipts, expected);
           notes.add(load.note());
+          long frames = tally.frames.get();
+          if (frames > 0) {
+            notes.add(
+                String.format(
+                    Locale.ROOT,
+                    "delivery frames: %d bytes on average (vsn %s, %s frames)",
+                    tally.frameBytes.get() / frames,
+                    s.vsn().wire,
+                    s.vsn() == Vsn.V2 && s.event() == RealtimeSettings.EventKind.BROADCAST
+                        ? "binary"
+                        : "text"));
+          }
         }
       }
       running = false;
@@ -222,6 +264,7 @@ final class WebSocketScenario {
               fixture.conversation(fixture.conversationOf(i)),
               jwt == null ? apiKey : jwt.user(user),
               s.event(),
+              s.vsn(),
               sockets,
               tally,
               TIMEOUT,

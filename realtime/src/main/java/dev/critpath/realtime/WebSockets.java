@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -53,6 +54,9 @@ final class WebSockets implements AutoCloseable {
 
     /** One complete text message (UTF-8), with the instant its last frame was read. */
     void text(byte[] utf8, int offset, int length, long receivedNanos);
+
+    /** One complete binary message (Supabase's vsn 2.0.0 user broadcasts). */
+    void binary(byte[] bytes, int offset, int length, long receivedNanos);
 
     /** The connection could not be opened (TCP, proxy, TLS, upgrade refused or timed out). */
     void failed(Throwable cause);
@@ -217,6 +221,9 @@ final class WebSockets implements AutoCloseable {
           byte[] copy = ByteBufUtil.getBytes(content);
           listener.text(copy, 0, copy.length, now);
         }
+      } else if (frame instanceof BinaryWebSocketFrame) {
+        byte[] copy = ByteBufUtil.getBytes(frame.content());
+        listener.binary(copy, 0, copy.length, now);
       } else if (frame instanceof CloseWebSocketFrame close) {
         closeReason =
             "closed by the server ("

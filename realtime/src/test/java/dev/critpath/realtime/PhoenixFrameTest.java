@@ -56,6 +56,46 @@ class PhoenixFrameTest {
   }
 
   @Test
+  void vsn2ArrayFrames() throws IOException {
+    PhoenixFrame change =
+        scan(
+            "[null,null,\"realtime:x\",\"postgres_changes\",{\"ids\":[3],\"data\":{\"record\":"
+                + "{\"id\":\"m3\",\"content\":\"hi\"},\"type\":\"INSERT\"}}]");
+    assertThat(change.event()).isEqualTo("postgres_changes");
+    assertThat(change.recordId()).isEqualTo("m3");
+    PhoenixFrame reply =
+        scan("[\"1\",\"4\",\"phoenix\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
+    assertThat(reply.event()).isEqualTo("phx_reply");
+    assertThat(reply.ref()).isEqualTo("4");
+    assertThat(reply.status()).isEqualTo("ok");
+    assertThatThrownBy(() -> scan("[null,null,\"t\",\"e\"]")).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void vsn2BinaryUserBroadcast() throws IOException {
+    // kind 4, topic/event/metadata sizes, JSON encoding, then topic, event, metadata, payload
+    byte[] topic = "realtime:conversation:c".getBytes(StandardCharsets.UTF_8);
+    byte[] event = "INSERT".getBytes(StandardCharsets.UTF_8);
+    byte[] meta = "{\"id\":\"op\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"operation\":\"INSERT\",\"record\":{\"id\":\"m4\",\"n\":[1,2]},\"old_record\":null}"
+            .getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(new byte[] {4, (byte) topic.length, (byte) event.length, (byte) meta.length, 1});
+    out.writeBytes(topic);
+    out.writeBytes(event);
+    out.writeBytes(meta);
+    out.writeBytes(body);
+    byte[] frame = out.toByteArray();
+    PhoenixFrame f = PhoenixFrame.scanBinary(frame, 0, frame.length);
+    assertThat(f.event()).isEqualTo("broadcast");
+    assertThat(f.recordId()).isEqualTo("m4");
+    frame[0] = 3;
+    assertThatThrownBy(() -> PhoenixFrame.scanBinary(frame, 0, frame.length))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
   void garbageIsRefused() {
     assertThatThrownBy(() -> scan("<html>")).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> scan("{\"topic\":\"x\"}")).isInstanceOf(IOException.class);

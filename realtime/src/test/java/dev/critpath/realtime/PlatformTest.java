@@ -56,7 +56,8 @@ class PlatformTest {
                     0,
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(1),
-                    null))
+                    null,
+                    Vsn.V2))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("--rate");
     assertThat(RealtimeSettings.defaultReconnects(1000)).isEqualTo(20);

@@ -118,7 +118,7 @@ class RealtimeErrorsTest {
       ScenarioResult r = run(relay.websocketUrl(), apiKey, Jwt.randomSecret());
       assertThat(r.errors().connectFailures()).isZero();
       assertThat(r.errors().joinFailures()).isEqualTo(SUBSCRIBERS);
-      assertThat(r.errors().firstError()).contains("invalid or expired access_token");
+      assertThat(r.errors().firstError()).contains("Failed to validate JWT signature");
     }
   }
 

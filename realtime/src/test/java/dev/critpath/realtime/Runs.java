@@ -25,7 +25,8 @@ final class Runs {
         reconnects,
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),
-        null);
+        null,
+        Vsn.V2);
   }
 
   static RealtimeSettings with(RealtimeSettings s, RealtimeSettings.EventKind event) {
@@ -40,7 +41,8 @@ final class Runs {
         s.reconnects(),
         s.offline(),
         s.drain(),
-        s.remote());
+        s.remote(),
+        s.vsn());
   }
 
   static RealtimeSettings with(RealtimeSettings s, RemoteRealtime remote) {
@@ -55,7 +57,8 @@ final class Runs {
         s.reconnects(),
         s.offline(),
         Duration.ofSeconds(2),
-        remote);
+        remote,
+        Vsn.V2);
   }
 
   static RealtimeSettings listen(int listeners, double rate, int seconds, NetworkProfile network) {
@@ -70,6 +73,7 @@ final class Runs {
         0,
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),
-        null);
+        null,
+        Vsn.V2);
   }
 }

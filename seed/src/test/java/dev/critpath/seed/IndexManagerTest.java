@@ -63,7 +63,8 @@ class IndexManagerTest {
               "foreign key message_read_receipts_message_id_fkey",
               "trigger messages_search_sync");
       IndexManager.drop(c, dropped);
-      assertThat(count(st, "pg_indexes WHERE tablename = 'messages'")).isZero();
+      assertThat(count(st, "pg_indexes WHERE schemaname = 'public' AND tablename = 'messages'"))
+          .isZero();
       assertThat(count(st, "pg_trigger WHERE tgrelid = 'messages'::regclass")).isZero();
       // Replayed in recipe-name order, this foreign key would come before the key it needs.
       assertThat(IndexManager.pending(c))

@@ -484,7 +484,10 @@ class SeederTest {
         IndexManager.ensurePendingTable(c);
         IndexManager.drop(c, IndexManager.droppable(c));
       }
-      assertThat(single(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages'"))
+      assertThat(
+              single(
+                  db,
+                  "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'messages'"))
           .isZero();
       assertThat(
               single(
@@ -560,7 +563,10 @@ class SeederTest {
             .hasMessageContaining("may CREATE in schema public")
             .hasMessageContaining("Connect as the user that ran migrate");
       }
-      assertThat(single(db, "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages'"))
+      assertThat(
+              single(
+                  db,
+                  "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'messages'"))
           .as("nothing was dropped")
           .isEqualTo(7);
       execute(

@@ -59,17 +59,23 @@ public final class LocalFunctionsServer implements AutoCloseable {
    */
   public static LocalFunctionsServer start(
       FunctionsLayout layout, ConnectionSpec db, String jwtSecret, Duration idle, Path log) {
-    return start(layout, db, jwtSecret, idle, log, Map.of());
+    return start(layout, db, jwtSecret, idle, log, Map.of(), null);
   }
 
-  /** Starts the server with {@code extraEnv} (e.g. WABA_API_URL) in the functions' environment. */
+  /**
+   * As {@link #start(FunctionsLayout, ConnectionSpec, String, Duration, Path)}, with {@code
+   * extraEnv} (e.g. WABA_API_URL) in the functions' environment and, unless {@code realtimeUrl} is
+   * null, {@code /realtime/v1} passed through to the realtime relay at {@code realtimeUrl}
+   * (http://host:port), so one base URL serves both, as {@code supabase start} does.
+   */
   public static LocalFunctionsServer start(
       FunctionsLayout layout,
       ConnectionSpec db,
       String jwtSecret,
       Duration idle,
       Path log,
-      Map<String, String> extraEnv) {
+      Map<String, String> extraEnv,
+      String realtimeUrl) {
     Secrets.register(jwtSecret);
     List<String> cmd = new ArrayList<>();
     cmd.add(layout.deno().toString());
@@ -96,6 +102,9 @@ public final class LocalFunctionsServer implements AutoCloseable {
     env.put("EXIT_ON_STDIN_EOF", "1");
     env.put("NO_COLOR", "1");
     env.put("DENO_NO_UPDATE_CHECK", "1");
+    if (realtimeUrl != null) {
+      env.put("REALTIME_URL", realtimeUrl);
+    }
     Process p;
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
