@@ -126,7 +126,7 @@ class BenchFaultsTest {
     // fast for the preflight and JMH's first calls, then hangs
     Files.writeString(
         catalog.resolve("hangs.sql"),
-        "-- name: hangs\nSELECT pg_sleep(CASE WHEN nextval('hang_calls') > 3 THEN 10 ELSE 0"
+        "-- name: hangs\n-- write: rollback\nSELECT pg_sleep(CASE WHEN nextval('hang_calls') > 3 THEN 10 ELSE 0"
             + " END)\n");
     try (Database impatient =
         Database.open(
