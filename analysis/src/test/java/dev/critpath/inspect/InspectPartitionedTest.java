@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -212,9 +211,7 @@ class InspectPartitionedTest {
 
   @Test
   void everyFixRunsOnPostgres15Too() throws SQLException {
-    ConnectionSpec local = TestDatabases.localServer();
-    Assumptions.assumeTrue(
-        local != null, "no PostgreSQL at 127.0.0.1:5432 (or CRITPATH_TEST_LOCAL_URL): skipped");
+    ConnectionSpec local = LocalServer.require();
     String name = TestDatabases.uniqueName("inspect_parts_pg15");
     ConnectionSpec spec = TestDatabases.createDatabase(local, name);
     ConnectionSpec copy = null;
