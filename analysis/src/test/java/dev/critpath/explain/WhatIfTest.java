@@ -61,6 +61,30 @@ class WhatIfTest {
   }
 
   @Test
+  void aTableAnotherSessionWritesIsReportedNotWaitedFor() throws SQLException {
+    try (Database db = TestDatabases.migrated("whatif_locked")) {
+      breakIndexes(db);
+      try (Connection writer = db.connect();
+          Statement st = writer.createStatement()) {
+        // an open write transaction: CREATE INDEX (SHARE) and DROP INDEX wait for it
+        writer.setAutoCommit(false);
+        st.execute("LOCK TABLE messages IN ROW EXCLUSIVE MODE");
+        long start = System.nanoTime();
+        ExplainResult r = run(db, List.of("message_fetch"));
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        writer.rollback();
+        assertThat(hiddenVerdict(r, "public.messages_conversation_idx"))
+            .startsWith("could not hide it: canceling statement due to lock timeout");
+        assertThat(suggestion(r.query("message_fetch")).verdict())
+            .startsWith("could not try them: ")
+            .contains("lock timeout");
+        assertThat(seconds).as("what-if waited for the lock").isLessThan(30);
+      }
+      assertRolledBack(db);
+    }
+  }
+
+  @Test
   void hypotheticalIndexFixesAMissingOneAndHiddenIndexesAreJudged() throws SQLException {
     ConnectionSpec local = TestDatabases.localServer();
     Assumptions.assumeTrue(local != null, "no PostgreSQL at 127.0.0.1:5432: skipped");

@@ -36,12 +36,18 @@ final class FixesOnACopy {
     return fix != null && !fix.isEmpty() && fix.lines().allMatch(l -> l.endsWith(";"));
   }
 
-  /**
-   * Applies the fixes to a copy of {@code source} (no other session may be connected to it) and
-   * returns the copy's spec; drop it with {@link TestDatabases#dropDatabase}.
-   */
+  /** {@link #apply(Database, InspectResult, ConnectionSpec)} on the embedded server. */
   static ConnectionSpec apply(Database source, InspectResult result) throws SQLException {
-    ConnectionSpec admin = TestDatabases.embedded().spec();
+    return apply(source, result, TestDatabases.embedded().spec());
+  }
+
+  /**
+   * Applies the fixes to a copy of {@code source} (no other session may be connected to it), made
+   * through {@code admin} on the same server, and returns the copy's spec; drop it with {@link
+   * TestDatabases#dropDatabase}.
+   */
+  static ConnectionSpec apply(Database source, InspectResult result, ConnectionSpec admin)
+      throws SQLException {
     String name = TestDatabases.uniqueName("fixes");
     ConnectionSpec copy = TestDatabases.createDatabase(admin, name, source.spec().database());
     try (Connection c = DriverManager.getConnection(copy.jdbcUrl(), copy.credentials());

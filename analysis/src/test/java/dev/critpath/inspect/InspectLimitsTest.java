@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** inspect where it is hard: a role without statistics, PostgreSQL 15, thousands of indexes. */
@@ -70,9 +69,7 @@ class InspectLimitsTest {
 
   @Test
   void worksOnTheLocalPostgres15() throws SQLException {
-    ConnectionSpec local = TestDatabases.localServer();
-    Assumptions.assumeTrue(
-        local != null, "no PostgreSQL at 127.0.0.1:5432 (or CRITPATH_TEST_LOCAL_URL): skipped");
+    ConnectionSpec local = LocalServer.require();
     String name = TestDatabases.uniqueName("inspect_pg15");
     ConnectionSpec spec = TestDatabases.createDatabase(local, name);
     try (Database db = TestDatabases.open(spec)) {

@@ -30,7 +30,13 @@ class InspectPartitionedTest {
   @BeforeAll
   static void setUp() throws SQLException {
     db = TestDatabases.empty("inspect_parts");
+    result = build(db);
+  }
+
+  /** Loads the fixture into {@code target}, uses the NULL-heavy index, inspects. */
+  private static InspectResult build(Database target) throws SQLException {
     exec(
+        target,
         "CREATE TABLE accounts (id int PRIMARY KEY, name text NOT NULL)",
         "INSERT INTO accounts SELECT g, 'a' || g FROM generate_series(1, 1000) g",
         "ALTER TABLE accounts ADD CONSTRAINT accounts_name_check CHECK (name <> '') NOT VALID",
@@ -68,7 +74,7 @@ class InspectPartitionedTest {
         "DELETE FROM readings WHERE id % 5 <> 0",
         "VACUUM ANALYZE readings",
         "ANALYZE readings_kept");
-    try (Connection c = db.connect();
+    try (Connection c = target.connect();
         Statement st = c.createStatement()) {
       // the NULL-heavy index is in use (so it is replaced, not dropped): 2 partitions per query
       st.execute("SET enable_seqscan = off");
@@ -78,8 +84,8 @@ class InspectPartitionedTest {
       // this backend's counters reach the shared statistics before it goes
       StatsSnapshot.flush(c);
     }
-    try (Connection c = db.connect()) {
-      result = Inspector.inspect(c, Inspector.Options.defaults());
+    try (Connection c = target.connect()) {
+      return Inspector.inspect(c, Inspector.Options.defaults());
     }
   }
 
@@ -203,6 +209,27 @@ class InspectPartitionedTest {
     }
   }
 
+  @Test
+  void everyFixRunsOnPostgres15Too() throws SQLException {
+    ConnectionSpec local = LocalServer.require();
+    String name = TestDatabases.uniqueName("inspect_parts_pg15");
+    ConnectionSpec spec = TestDatabases.createDatabase(local, name);
+    ConnectionSpec copy = null;
+    try (Database pg15 = TestDatabases.open(spec)) {
+      InspectResult r = build(pg15);
+      assertThat(r.serverVersion()).startsWith("15");
+      assertThat(r.findings(Checks.FK_WITHOUT_INDEX))
+          .extracting(Finding::fix)
+          .anyMatch(fix -> fix.contains("ON ONLY public.events"));
+      copy = FixesOnACopy.apply(pg15, r, local);
+    } finally {
+      if (copy != null) {
+        TestDatabases.dropDatabase(local, copy.database());
+      }
+      TestDatabases.dropDatabase(local, name);
+    }
+  }
+
   private static InspectResult.IndexRow row(String index) {
     return result.indexes().stream().filter(r -> r.index().equals(index)).findFirst().orElseThrow();
   }
@@ -219,8 +246,8 @@ class InspectPartitionedTest {
             () -> new AssertionError(check + " " + object + " not in " + result.findings()));
   }
 
-  private static void exec(String... sqls) throws SQLException {
-    try (Connection c = db.connect();
+  private static void exec(Database target, String... sqls) throws SQLException {
+    try (Connection c = target.connect();
         Statement st = c.createStatement()) {
       for (String sql : sqls) {
         st.execute(sql);
