@@ -94,7 +94,7 @@ CREATE OR REPLACE FUNCTION critpath.perf_measure(
 RETURNS critpath.performance_test_results
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_stmt   text := 'critpath_perf_' || p_query;
+  v_stmt   text := 'critpath_perf_' || md5(p_query);  -- fits 63 bytes whatever the name
   v_values text[];
   v_args   text;
   v_claims text;
