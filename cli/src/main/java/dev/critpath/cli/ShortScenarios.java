@@ -13,14 +13,18 @@ import java.util.regex.Pattern;
 /**
  * The bundled HTTP scenario files with every phase shortened by a factor, for the smoke suite:
  * written into a directory and run by the HTTP stage like any scenario file. Only how long things
- * last changes (durations, start times, think times, grace periods); rates, VUs, requests, checks
- * and thresholds stay as bundled, and so does {@code timeUnit} (the period a rate counts in).
+ * last changes (durations, start times, think times, grace periods), and with it a count the whole
+ * run must reach ({@code minSent}); rates, VUs, requests, checks and the other thresholds stay as
+ * bundled, and so does {@code timeUnit} (the period a rate counts in).
  */
 final class ShortScenarios {
   private static final Pattern TIMING =
       Pattern.compile(
           "\\b(duration|startTime|thinkTime|maxDuration|gracefulStop|gracefulRampDown)"
               + "(\\s*:\\s*)([0-9][0-9.a-zµ]*)");
+
+  /** A count the whole run must reach (the dispatch scenario's sends): a shorter run reaches less. */
+  private static final Pattern COUNT_IN_TIME = Pattern.compile("\\b(minSent)(\\s*:\\s*)([0-9]+)");
 
   /** Shorter than this, a phase has no time to start its VUs at all. */
   private static final Duration SHORTEST = Duration.ofMillis(50);
@@ -40,7 +44,10 @@ final class ShortScenarios {
     return files;
   }
 
-  /** The scenario text with each timing value multiplied by {@code factor}. */
+  /**
+   * The scenario text with each timing value multiplied by {@code factor}, and each count a run
+   * must reach in its time ({@code minSent}) with it.
+   */
   static String scale(String yaml, double factor) {
     Matcher m = TIMING.matcher(yaml);
     StringBuilder out = new StringBuilder();
@@ -49,7 +56,14 @@ final class ShortScenarios {
           out, Matcher.quoteReplacement(m.group(1) + m.group(2) + scaleValue(m.group(3), factor)));
     }
     m.appendTail(out);
-    return out.toString();
+    Matcher c = COUNT_IN_TIME.matcher(out.toString());
+    StringBuilder counted = new StringBuilder();
+    while (c.find()) {
+      long scaled = Math.max(1, (long) Math.ceil(Long.parseLong(c.group(3)) * factor));
+      c.appendReplacement(counted, Matcher.quoteReplacement(c.group(1) + c.group(2) + scaled));
+    }
+    c.appendTail(counted);
+    return counted.toString();
   }
 
   /** One duration, or a think-time range {@code 200ms..600ms}. */

@@ -44,6 +44,21 @@ class ShortScenariosTest {
   }
 
   @Test
+  void aCountTheWholeRunMustReachShrinksWithIt() {
+    String yaml =
+        """
+        waba:
+          minPerMinute: 100
+          maxRefusedShare: 0.05
+          minSent: 250
+        """;
+
+    assertThat(ShortScenarios.scale(yaml, 0.1))
+        .contains("minSent: 25", "minPerMinute: 100", "maxRefusedShare: 0.05");
+    assertThat(ShortScenarios.scale("waba: {minSent: 3}", 0.1)).contains("minSent: 1");
+  }
+
+  @Test
   void everyBundledScenarioStillParsesAndLastsAboutATenth(@TempDir Path dir) {
     ScenarioParser parser = new ScenarioParser(Map.of());
     List<String> files = ShortScenarios.write(dir, 0.1);
