@@ -63,8 +63,21 @@ public final class Compare {
                       + " comparison inconclusive): nothing to compare";
       return new Result(comparison, files, ExitCode.ERROR, problem);
     }
-    ExitCode exit = comparison.regressions().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
-    return new Result(comparison, files, exit, null);
+    if (!comparison.regressions().isEmpty()) {
+      return new Result(comparison, files, ExitCode.FAILED, null);
+    }
+    long inconclusive = comparison.count(Comparison.Status.INCONCLUSIVE);
+    if (inconclusive > 0) {
+      // never a pass: the timing contradicts itself, as the headline says too
+      return new Result(
+          comparison,
+          files,
+          ExitCode.ERROR,
+          inconclusive
+              + (inconclusive == 1 ? " query" : " queries")
+              + " inconclusive (see the notes): re-run both runs on a quiet machine");
+    }
+    return new Result(comparison, files, ExitCode.OK, null);
   }
 
   /** Where the files go by default: the current run's directory. */
