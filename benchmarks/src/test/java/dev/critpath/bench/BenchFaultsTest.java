@@ -123,11 +123,12 @@ class BenchFaultsTest {
     Files.writeString(
         catalog.resolve("good.sql"),
         "-- name: good\n-- param: n = int(1, 5)\nSELECT g FROM generate_series(1, :n) g\n");
-    // fast for the preflight and JMH's first calls, then hangs
+    // fast for the preflight and JMH's first calls, then hangs; nextval writes (a read-only
+    // transaction refuses it), so the header says so
     Files.writeString(
         catalog.resolve("hangs.sql"),
-        "-- name: hangs\n-- write: rollback\nSELECT pg_sleep(CASE WHEN nextval('hang_calls') > 3 THEN 10 ELSE 0"
-            + " END)\n");
+        "-- name: hangs\n-- write: rollback\n"
+            + "SELECT pg_sleep(CASE WHEN nextval('hang_calls') > 3 THEN 10 ELSE 0 END)\n");
     try (Database impatient =
         Database.open(
             new DatabaseTarget.External(server.db().spec(), "test"), Duration.ofMillis(300))) {

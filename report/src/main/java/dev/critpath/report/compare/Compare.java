@@ -71,8 +71,23 @@ public final class Compare {
                       + " comparison inconclusive): nothing to compare";
       return new Result(comparison, files, ExitCode.ERROR, problem, List.of());
     }
-    ExitCode exit = comparison.regressions().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
-    return new Result(comparison, files, exit, null, annotations(comparison, cur));
+    List<String> annotations = annotations(comparison, cur);
+    if (!comparison.regressions().isEmpty()) {
+      return new Result(comparison, files, ExitCode.FAILED, null, annotations);
+    }
+    long inconclusive = comparison.count(Comparison.Status.INCONCLUSIVE);
+    if (inconclusive > 0) {
+      // never a pass: the timing contradicts itself, as the headline says too
+      return new Result(
+          comparison,
+          files,
+          ExitCode.ERROR,
+          inconclusive
+              + (inconclusive == 1 ? " query" : " queries")
+              + " inconclusive (see the notes): re-run both runs on a quiet machine",
+          annotations);
+    }
+    return new Result(comparison, files, ExitCode.OK, null, annotations);
   }
 
   /** A regressed query's error sits on its catalog file's first line, where its name is. */

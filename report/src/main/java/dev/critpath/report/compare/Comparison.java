@@ -36,7 +36,12 @@ public record Comparison(
     /** Only in the baseline. */
     REMOVED,
     /** In both runs but without data to compare (no replicates, no counters). */
-    NOT_COMPARED
+    NOT_COMPARED,
+    /**
+     * In both runs, with timing that contradicts the work (twice as slow or worse, same plan,
+     * buffers and rows): neither "unchanged" nor a regression can be said.
+     */
+    INCONCLUSIVE
   }
 
   /**

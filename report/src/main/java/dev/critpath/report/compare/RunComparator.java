@@ -158,14 +158,15 @@ public final class RunComparator {
     } else if (slower
         && !counters.worse
         && !counters.diffs.isEmpty()
+        && (band > 0 || contrary(series) != null)
         && maxSlowdown(series) >= FAR_BEYOND_NOISE) {
       // too large to call noise, yet the work did not change: neither verdict can be trusted
-      status = Status.NOT_COMPARED;
+      status = Status.INCONCLUSIVE;
       notes.add(
           "inconclusive: timing says "
               + Words.change(slowest(series))
-              + " while the plan, buffers and rows per call did not change; re-run both on a quiet"
-              + " machine");
+              + " while the plan, buffers and rows per call did not change; re-run both on a"
+              + " quiet machine");
     } else if (slower && band > 0 && !counters.worse && !counters.diffs.isEmpty()) {
       // noisy runs and the same work (plan, buffers, rows): timing alone is not enough
       status = Status.UNCHANGED;

@@ -13,10 +13,12 @@ final class Words {
       return "nothing compared";
     }
     long regressions = c.count(Comparison.Status.REGRESSED);
+    long inconclusive = c.count(Comparison.Status.INCONCLUSIVE);
+    String also = inconclusive == 0 ? "" : ", " + inconclusive + " inconclusive";
     if (regressions > 0) {
-      return regressions + (regressions == 1 ? " regression" : " regressions");
+      return regressions + (regressions == 1 ? " regression" : " regressions") + also;
     }
-    return "no regression";
+    return inconclusive > 0 ? inconclusive + " inconclusive" : "no regression";
   }
 
   static String status(Comparison.Status s) {
@@ -33,6 +35,8 @@ final class Words {
         return "new";
       case REMOVED:
         return "removed";
+      case INCONCLUSIVE:
+        return "inconclusive";
       default:
         return "not compared";
     }
@@ -50,6 +54,8 @@ final class Words {
         return "🆕";
       case REMOVED:
         return "🗑️";
+      case INCONCLUSIVE:
+        return "❔";
       default:
         return "✅";
     }

@@ -146,6 +146,26 @@ class CompareTest {
   }
 
   @Test
+  void tenTimesSlowerOnTheSameWorkIsInconclusiveNeverUnchanged() throws Exception {
+    // the configurations disagree as above, but one is ten times slower: not noise, and the
+    // plan, buffers and rows say the work did not change, so neither verdict holds
+    Random random = new Random(5);
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("channel_analytics").mode("avgt").median(6.2).noise(0.03, 0).counters(2100, 5);
+    base.query("channel_analytics").mode("thrpt").threads(2).median(502).noise(0.03, 0);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("channel_analytics").mode("avgt").median(5.3).noise(0.03, 0).counters(2100, 5);
+    cur.query("channel_analytics").mode("thrpt").threads(2).median(50).noise(0.03, 0);
+
+    Comparison c = compare(base, cur, random);
+    QueryDiff q = c.queries().get(0);
+
+    assertThat(q.status()).isEqualTo(Status.INCONCLUSIVE);
+    assertThat(q.notes()).anySatisfy(n -> assertThat(n).startsWith("inconclusive: timing says"));
+    assertThat(Words.headline(c)).isEqualTo("1 inconclusive");
+  }
+
+  @Test
   void aSlowdownUnderContentionAloneIsStillARegression() throws Exception {
     // 2 threads 30% slower, 1 thread unchanged: added contention, not noise
     Random random = new Random(6);
