@@ -80,7 +80,7 @@ if [ "$(id -u)" -eq 0 ]; then
   chown -R nobody "$work"; chmod 700 "$work"
   run_as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
 fi
-"${run_as[@]}" "$(command -v pgbouncer || echo /usr/sbin/pgbouncer)" "$work/pgbouncer.ini" &
+"${run_as[@]}" "$(command -v pgbouncer || echo /usr/sbin/pgbouncer)" "$work/pgbouncer.ini" >/dev/null 2>&1 &
 bouncer_pid=$!
 pooled_url="${url/@$hostport\//@127.0.0.1:$bport/}"
 [ "$pooled_url" != "$url" ] || { echo "pooling-cost: cannot rewrite $url for the pooler" >&2; exit 2; }

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.io.Json;
 import dev.critpath.testkit.ManagedServer;
+import dev.critpath.testkit.PgBouncer;
 import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +103,26 @@ class ManagedServerTest {
       assertThat(bench.exitCode()).as(bench.out() + bench.err()).isZero();
       // its own statements are readable: server time is measured, not left out
       assertThat(bench.out()).doesNotContain("server-side times are left out");
+    }
+  }
+
+  /**
+   * Through a transaction pooler a per-session LOAD 'auto_explain' would stay on one shared
+   * backend: explain does not try, and says why and what to connect to instead.
+   */
+  @Test
+  void explainThroughATransactionPoolerDoesNotLoadAutoExplainPerSession() {
+    PgBouncer.assumeInstalled();
+    try (ManagedServer server = ManagedServer.start(false);
+        PgBouncer bouncer = PgBouncer.start(server.owner(), "transaction", 2, Map.of())) {
+      String url = CliRun.dbUrl(bouncer.front(server.owner()));
+      assertThat(CliRun.of("migrate", "--db-url", url).exitCode()).isZero();
+      CliRun explain = CliRun.of("explain", "--db-url", url, "--only", "send_message", "--no-save");
+      assertThat(explain.err()).doesNotContain("unexpected error");
+      assertThat(explain.out())
+          .contains("plans inside functions: not captured")
+          .contains("LOAD 'auto_explain' is per session, and the pooler runs in transaction mode")
+          .contains("session pooler port (5432 on Supabase) or directly");
     }
   }
 }

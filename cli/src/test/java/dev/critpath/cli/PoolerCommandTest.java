@@ -2,14 +2,20 @@ package dev.critpath.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.db.ConnectionSpec;
+import dev.critpath.io.Json;
 import dev.critpath.testkit.PgBouncer;
 import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,8 +50,7 @@ class PoolerCommandTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"transaction", "session"})
-  void everyDatabaseCommandWorksThroughPgBouncer(
-      String mode, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void everyDatabaseCommandWorksThroughPgBouncer(String mode, @TempDir Path dir) throws Exception {
     PgBouncer bouncer = mode.equals("transaction") ? transaction : session;
     String name = TestDatabases.uniqueName("pooler_" + mode);
     ConnectionSpec direct = TestDatabases.createDatabase(server, name);
@@ -129,6 +134,52 @@ class PoolerCommandTest {
       }
       String all = migrate.out() + seed.out() + explain.out() + bench.out() + inspect.out();
       assertThat(all + realtime.err()).doesNotContain(direct.password());
+    } finally {
+      TestDatabases.dropDatabase(server, name);
+    }
+  }
+
+  /**
+   * The default suite through transaction mode: every stage but realtime runs (the RLS and
+   * invariants stages included), realtime is skipped with its gap stated, and the reports say what
+   * was between critpath and the server.
+   */
+  @Test
+  void theDefaultSuiteRunsThroughTransactionModeAndStatesWhatItSkipped(@TempDir Path dir)
+      throws Exception {
+    String name = TestDatabases.uniqueName("pooler_suite");
+    ConnectionSpec direct = TestDatabases.createDatabase(server, name);
+    try {
+      Path results = dir.resolve("results");
+      CliRun run =
+          CliRun.of(
+              "--dataset",
+              "tiny",
+              "--smoke",
+              "--results",
+              results.toString(),
+              "--db-url",
+              CliRun.dbUrl(transaction.front(direct)));
+      assertThat(run.exitCode()).as(run.out() + run.err()).isIn(0, 1);
+      Path runDir = results.resolve("latest").toRealPath();
+      JsonNode sections =
+          Json.mapper().readTree(runDir.resolve("run.json").toFile()).path("sections");
+      assertThat(sections.has("stageErrors"))
+          .as("no stage broke: %s", sections.path("stageErrors"))
+          .isFalse();
+      for (String stage : List.of("explain", "bench", "http", "invariants", "rls", "inspect")) {
+        assertThat(sections.has(stage)).as("section " + stage).isTrue();
+      }
+      assertThat(sections.at("/rls/failed").asInt()).isZero();
+      assertThat(sections.at("/environment/pooler/mode").asText()).isEqualTo("transaction");
+      List<String> lost = new ArrayList<>();
+      sections.path("notCaptured").forEach(n -> lost.add(n.path("stage").asText()));
+      assertThat(lost).contains("all", "realtime");
+      assertThat(run.out()).contains("skipped: LISTEN and the relay need a session");
+      String md = Files.readString(runDir.resolve("report.md"));
+      assertThat(md).contains("transaction (two open connections ran on the same backend");
+      assertThat(Files.readString(runDir.resolve("junit.xml")))
+          .contains("name=\"critpath.connection\" value=\"transaction (");
     } finally {
       TestDatabases.dropDatabase(server, name);
     }

@@ -121,8 +121,7 @@ public final class Database implements AutoCloseable {
       mode = choice;
       how = "--pooler " + choice.label();
     }
-    spec = given;
-    String userThreshold = spec.params().get("prepareThreshold");
+    String userThreshold = given.params().get("prepareThreshold");
     boolean prepared = true;
     String preparedBy = "one backend per connection keeps them";
     if (userThreshold != null) {
@@ -136,10 +135,8 @@ public final class Database implements AutoCloseable {
               ? kept
               : "the pooler passes the driver's statement names to shared backends"
                   + " (PgBouncer before 1.21, or max_prepared_statements = 0): prepareThreshold=0";
-      if (!prepared) {
-        spec = spec.withParam("prepareThreshold", "0");
-      }
     }
+    spec = prepared ? given : given.withParam("prepareThreshold", "0");
     pooler = new Pooler(mode, how, prepared, preparedBy);
   }
 

@@ -139,7 +139,9 @@ final class IndexManager {
    * transaction pooler a session-level SET would stay on a backend other clients share.
    */
   private static void inCatalogPath(Connection c, CatalogWork work) throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
+    if (!c.getAutoCommit()) {
+      throw new IllegalStateException("catalog reads need a connection in autocommit mode");
+    }
     c.setAutoCommit(false);
     try (Statement st = c.createStatement()) {
       st.execute("SET LOCAL search_path = pg_catalog");
@@ -149,7 +151,7 @@ final class IndexManager {
       c.rollback();
       throw e;
     } finally {
-      c.setAutoCommit(autoCommit);
+      c.setAutoCommit(true);
     }
   }
 
@@ -383,7 +385,7 @@ final class IndexManager {
       c.rollback();
       throw e;
     } finally {
-      c.setAutoCommit(autoCommit);
+      c.setAutoCommit(true);
     }
   }
 
