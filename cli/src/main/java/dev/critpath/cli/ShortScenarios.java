@@ -23,7 +23,9 @@ final class ShortScenarios {
           "\\b(duration|startTime|thinkTime|maxDuration|gracefulStop|gracefulRampDown)"
               + "(\\s*:\\s*)([0-9][0-9.a-zµ]*)");
 
-  /** A count the whole run must reach (the dispatch scenario's sends): a shorter run reaches less. */
+  /**
+   * A count the whole run must reach (the dispatch scenario's sends): a shorter run reaches less.
+   */
   private static final Pattern COUNT_IN_TIME = Pattern.compile("\\b(minSent)(\\s*:\\s*)([0-9]+)");
 
   /** Shorter than this, a phase has no time to start its VUs at all. */
