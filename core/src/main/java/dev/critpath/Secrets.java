@@ -24,10 +24,10 @@ public final class Secrets {
   /**
    * The credentials of a URL's authority, valid or not: schemes ({@code jdbc:postgresql:}), any
    * slashes, the user, then everything from the ':' to the last '@' of the word (a password may
-   * hold '/', '?', ':' and '@').
+   * hold '/', '?', ':' and '@'). Never a scheme's own ':/' (postgresql://u@host is no password).
    */
   private static final Pattern URL_PASSWORD =
-      Pattern.compile("((?:(?:[A-Za-z][A-Za-z0-9+.-]*:)+/+)?[^\\s:@/'\"<>()\\[\\]]*):\\S*@");
+      Pattern.compile("((?:(?:[A-Za-z][A-Za-z0-9+.-]*:)+/+)?[^\\s:@/'\"<>()\\[\\]]*):(?!/)\\S*@");
 
   /**
    * A URL's {@code user:secret} without the '@' that would end it (a password whose '@' got lost):
@@ -35,7 +35,7 @@ public final class Secrets {
    * lost the other.
    */
   private static final Pattern AUTHORITY_WITHOUT_AT =
-      Pattern.compile("(:/+[^:/?@#\\s\\[]*):(?!\\d*(?:[/?#\\s]|$))[^/?@\\s]*");
+      Pattern.compile("(:/+[^:/?@#\\s\\[]*):(?!\\d*(?:[/?#\\s]|$))[^/?@\\s]*+(?!@)");
 
   private static final Pattern PASSWORD_PARAM =
       Pattern.compile("(?i)((?:password|passwd|apikey|api_key|secret|token)=)[^&\\s]+");
@@ -120,6 +120,11 @@ public final class Secrets {
     }
   }
 
+  /** {@code user:password@} in help text ("expected postgresql://user:password@host"). */
+  private static boolean placeholder(String match, String beforeColon) {
+    return match.substring(beforeColon.length() + 1, match.length() - 1).equals("password");
+  }
+
   /** The text with every known secret and credential-shaped substring masked. */
   public static String redact(String text) {
     if (text == null || text.isEmpty()) {
@@ -132,7 +137,12 @@ public final class Secrets {
     out =
         URL_PASSWORD
             .matcher(out)
-            .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
+            .replaceAll(
+                m ->
+                    Matcher.quoteReplacement(
+                        placeholder(m.group(), m.group(1))
+                            ? m.group()
+                            : m.group(1) + ":" + MASK + "@"));
     out = AUTHORITY_WITHOUT_AT.matcher(out).replaceAll("$1:" + MASK);
     out = PASSWORD_PARAM.matcher(out).replaceAll("$1" + MASK);
     return JWT.matcher(out).replaceAll(MASK);

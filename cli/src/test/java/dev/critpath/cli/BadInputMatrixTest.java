@@ -591,7 +591,8 @@ class BadInputMatrixTest {
     cases.add(
         fault(
             "write paths on somebody's database",
-            "refusing to benchmark writes",
+            // the URL shown whole, without a password: masking must not eat "//user"
+            "refusing to benchmark writes (send_message) on postgresql://postgres@127.0.0.1:",
             2,
             theirs,
             "bench",
