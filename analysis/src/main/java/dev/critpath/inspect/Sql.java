@@ -145,12 +145,6 @@ public final class Sql {
     return out;
   }
 
-  /** A nullable bigint column. */
-  static Long longOrNull(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : v;
-  }
-
   static String quoteIdent(String ident) {
     return "\"" + ident.replace("\"", "\"\"") + "\"";
   }

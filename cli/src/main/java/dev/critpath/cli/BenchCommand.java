@@ -7,11 +7,7 @@ import dev.critpath.bench.Profile;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
-import dev.critpath.io.OutputPaths;
-import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,15 +30,9 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
+  @Mixin CatalogOptions catalog;
+  @Mixin ResultsOptions results;
   @Spec CommandSpec spec;
-
-  @Option(
-      names = "--only",
-      split = ",",
-      arity = "1..*",
-      paramLabel = "NAME",
-      description = "Benchmark only these paths (catalog names; comma or space separated).")
-  List<String> only = new ArrayList<>();
 
   @Option(
       names = "--profile",
@@ -63,14 +53,6 @@ final class BenchCommand implements Callable<Integer> {
   List<Integer> threads = new ArrayList<>();
 
   @Option(
-      names = "--queries",
-      paramLabel = "DIR",
-      description =
-          "A directory of catalog files (NAME.sql with a header) instead of the reference"
-              + " catalog; repeat to merge several, 'builtin' names the reference catalog.")
-  List<String> queries = new ArrayList<>();
-
-  @Option(
       names = "--variants",
       split = ",",
       paramLabel = "V",
@@ -87,96 +69,22 @@ final class BenchCommand implements Callable<Integer> {
               + " profile).")
   String jmhArgs;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "N",
-      defaultValue = "42",
-      description =
-          "Seed of the parameter samplers: same seed, same keys. Default: ${DEFAULT-VALUE}.")
-  long seed;
-
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      defaultValue = "results",
-      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
-  Path resultsRoot;
-
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     BenchSettings settings = settings();
     Bench.validate(settings);
     PrintWriter out = spec.commandLine().getOut();
-    OutputPaths.checkWritable(resultsRoot, "--results");
-    try (Database db = database.open()) {
+    RunSession.checkWritable(results);
+    try (Database db = database.open();
+        RunSession session = RunSession.start(results, "bench")) {
       out.println(DatabaseOptions.using(db));
-      RunDirectory run = RunDirectory.create(resultsRoot);
-      // Ctrl-C: run.json says the run did not finish; each measurement already finished was
-      // saved into it as it ended
-      Thread interrupted =
-          new Thread(
-              () -> {
-                if (run.record().getFinishedAt() == null) {
-                  run.record().finish(Instant.now(), false, "interrupted");
-                  run.save();
-                  System.err.println(
-                      System.lineSeparator()
-                          + "critpath: bench interrupted; every finished measurement is kept in "
-                          + run.path().resolve(RunDirectory.RUN_JSON));
-                }
-              },
-              "critpath-bench-interrupted");
-      Runtime.getRuntime().addShutdownHook(interrupted);
-      Bench.Outcome outcome;
-      try {
-        outcome = Bench.run(db, settings, run, out);
-      } catch (UserError e) {
-        if (run.record().getSections().isEmpty()) {
-          run.discard(); // refused before measuring: a usage error leaves nothing behind
-        } else {
-          run.record().finish(Instant.now(), false, "error");
-          run.save();
-        }
-        throw e;
-      } catch (RuntimeException e) {
-        run.record().finish(Instant.now(), false, "error");
-        run.save();
-        throw e;
-      } finally {
-        Runtime.getRuntime().removeShutdownHook(interrupted);
-      }
+      // each measurement is saved into run.json as it ends: Ctrl-C keeps the finished ones
+      Bench.Outcome outcome = session.measure(run -> Bench.run(db, settings, run, out));
       String verdict = outcome.report().verdict();
-      run.record().finish(Instant.now(), true, verdict);
-      run.save();
-      out.printf("bench: %s (%s), results in %s%n", verdict, outcome.summary(), run.path());
+      session.finish(verdict);
+      out.printf("bench: %s (%s), results in %s%n", verdict, outcome.summary(), session.path());
       return outcome.exitCode().code;
     }
-  }
-
-  /**
-   * The bench stage of the default suite: the quick profile over the reference catalog, results
-   * into the suite's run directory (section "bench" and jmh.json).
-   */
-  static Stage stage() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "bench";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) {
-        Bench.Outcome o =
-            Bench.run(
-                ctx.db(),
-                BenchSettings.of(Profile.QUICK)
-                    .withAllowUnmarked(ctx.options().allowUnmarked)
-                    .withVerbose(GlobalOptions.verbose),
-                ctx.run(),
-                ctx.out());
-        return new Outcome(o.exitCode(), o.summary());
-      }
-    };
   }
 
   /** The options as settings; validates names before any database is touched. */
@@ -190,12 +98,13 @@ final class BenchCommand implements Callable<Integer> {
       chosen.add(parsed);
     }
     return BenchSettings.of(Profile.parse(profile))
-        .withOnly(only)
+        .withOnly(catalog.only)
         .withThreads(threads)
-        .withQuerySources(queries.isEmpty() ? List.of(QueryCatalog.BUILTIN) : queries)
+        .withQuerySources(
+            catalog.queries.isEmpty() ? List.of(QueryCatalog.BUILTIN) : catalog.queries)
         .withVariants(chosen)
         .withJmhArgs(jmhArgs)
-        .withSeed(seed)
+        .withSeed(catalog.seed)
         .withAllowUnmarked(database.allowUnmarked)
         .withVerbose(GlobalOptions.verbose);
   }

@@ -1,12 +1,10 @@
 package dev.critpath.cli;
 
 import dev.critpath.BuildInfo;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code ./run.sh} with no subcommand runs the default suite. */
 @Command(
@@ -41,17 +39,11 @@ public final class CritpathCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
   @Mixin SuiteOptions suite;
-
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      defaultValue = "results",
-      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
-  Path resultsRoot;
+  @Mixin ResultsOptions results;
 
   @Override
   public Integer call() {
-    return new DefaultSuite(database, suite.settings(), resultsRoot).run();
+    return new DefaultSuite(database, suite.settings(), results).run();
   }
 
   /** Prints the critpath version and the bundled PostgreSQL version. */

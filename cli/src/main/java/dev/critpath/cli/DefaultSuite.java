@@ -8,16 +8,15 @@ import dev.critpath.db.Database;
 import dev.critpath.db.Pooler;
 import dev.critpath.doctor.Check;
 import dev.critpath.doctor.Doctor;
+import dev.critpath.environment.EnvironmentCollector;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
 import dev.critpath.inspect.StatsSnapshot;
-import dev.critpath.io.OutputPaths;
 import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
 import dev.critpath.report.ConsoleSummary;
 import dev.critpath.report.Reports;
 import dev.critpath.report.env.Environment;
-import dev.critpath.report.env.EnvironmentCollector;
 import dev.critpath.run.NotCaptured;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.InDatabaseRun;
@@ -51,22 +50,21 @@ final class DefaultSuite {
 
   private final DatabaseOptions options;
   private final SuiteSettings settings;
-  private final Path resultsRoot;
+  private final ResultsOptions results;
   private final PrintWriter out = new PrintWriter(System.out, true);
 
-  DefaultSuite(DatabaseOptions options, SuiteSettings settings, Path resultsRoot) {
+  DefaultSuite(DatabaseOptions options, SuiteSettings settings, ResultsOptions results) {
     this.options = options;
     this.settings = settings;
-    this.resultsRoot = resultsRoot;
+    this.results = results;
   }
 
   int run() {
-    OutputPaths.checkWritable(resultsRoot, "--results");
-    try (Database db = options.open()) {
+    RunSession.checkWritable(results);
+    try (Database db = options.open();
+        RunSession session = RunSession.start(results, null)) {
       out.println(DatabaseOptions.using(db));
-      RunDirectory run = RunDirectory.create(resultsRoot);
-      Thread interrupted = new Thread(() -> markInterrupted(run), "critpath-run-interrupted");
-      Runtime.getRuntime().addShutdownHook(interrupted);
+      RunDirectory run = session.run();
       ExitCode exit = ExitCode.OK;
       List<StageError> errors = new ArrayList<>();
       SuiteContext ctx = new SuiteContext(db, run, out, options);
@@ -79,12 +77,11 @@ final class DefaultSuite {
       if (!errors.isEmpty()) {
         run.put("stageErrors", errors);
       }
-      run.record().finish(Instant.now(), true, verdict(exit));
+      run.record().finish(Instant.now(), true, RunSession.verdict(exit));
       Reports.Written written = Reports.writeAll(run);
-      Runtime.getRuntime().removeShutdownHook(interrupted);
       out.println();
       ConsoleSummary.print(written.run(), written.html(), out);
-      out.println("critpath: " + verdict(exit) + ", results in " + run.path());
+      out.println("critpath: " + RunSession.verdict(exit) + ", results in " + run.path());
       return exit.code;
     }
   }
@@ -131,25 +128,6 @@ final class DefaultSuite {
       errors.add(new StageError(stage.name(), message));
       out.println("   error: " + message);
       return ExitCode.ERROR;
-    }
-  }
-
-  private static String verdict(ExitCode exit) {
-    return switch (exit) {
-      case OK -> "pass";
-      case FAILED -> "fail";
-      case ERROR -> "error";
-    };
-  }
-
-  private static void markInterrupted(RunDirectory run) {
-    if (!run.record().isCompleted()) {
-      run.record().finish(Instant.now(), false, "interrupted");
-      run.save();
-      System.err.println(
-          System.lineSeparator()
-              + "critpath: interrupted; every finished stage and measurement is kept in "
-              + run.path().resolve(RunDirectory.RUN_JSON));
     }
   }
 

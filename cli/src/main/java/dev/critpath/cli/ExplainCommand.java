@@ -1,19 +1,13 @@
 package dev.critpath.cli;
 
 import dev.critpath.ExitCode;
-import dev.critpath.UserError;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
 import dev.critpath.explain.ExplainPrinter;
 import dev.critpath.explain.ExplainResult;
 import dev.critpath.explain.ExplainRunner;
-import dev.critpath.io.OutputPaths;
-import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,32 +34,10 @@ import picocli.CommandLine.Spec;
 final class ExplainCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
+  @Mixin CatalogOptions catalog;
+  @Mixin ResultsOptions results;
+  @Mixin ResultsOptions.NoSave print;
   @Spec CommandSpec spec;
-
-  @Option(
-      names = "--only",
-      split = ",",
-      arity = "1..*",
-      paramLabel = "NAME",
-      description = "Explain only these paths (catalog names; comma or space separated).")
-  List<String> only = new ArrayList<>();
-
-  @Option(
-      names = "--queries",
-      paramLabel = "DIR",
-      description =
-          "A directory of catalog files instead of the reference catalog; repeat to merge"
-              + " several, 'builtin' names the reference catalog.")
-  List<String> queries = new ArrayList<>();
-
-  @Option(
-      names = "--seed",
-      paramLabel = "N",
-      defaultValue = "42",
-      description =
-          "Seed of the parameter samplers that pick the hot and cold keys. Default:"
-              + " ${DEFAULT-VALUE}.")
-  long seed;
 
   @Option(
       names = "--no-what-if",
@@ -75,58 +47,36 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Also list info-level plan notes and passed checks.")
   boolean all;
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      defaultValue = "results",
-      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
-  Path resultsRoot;
-
-  @Option(names = "--no-save", description = "Print only: no run directory, no plan files.")
-  boolean noSave;
-
   @Override
   public Integer call() throws Exception {
-    QueryCatalog catalog = queries.isEmpty() ? QueryCatalog.builtin() : QueryCatalog.load(queries);
-    catalog.select(only); // unknown names fail before any database is touched
+    QueryCatalog queries =
+        catalog.queries.isEmpty() ? QueryCatalog.builtin() : QueryCatalog.load(catalog.queries);
+    queries.select(catalog.only); // unknown names fail before any database is touched
     PrintWriter out = spec.commandLine().getOut();
-    if (!noSave) {
-      OutputPaths.checkWritable(resultsRoot, "--results");
+    if (!print.noSave) {
+      RunSession.checkWritable(results);
     }
-    try (Database db = database.open()) {
+    try (Database db = database.open();
+        RunSession session = print.noSave ? null : RunSession.start(results, "explain")) {
       out.println(DatabaseOptions.using(db));
-      RunDirectory run = noSave ? null : RunDirectory.create(resultsRoot);
-      ExplainResult result;
-      try {
-        result =
-            ExplainRunner.run(
-                db,
-                catalog,
-                new ExplainRunner.Options(
-                    only,
-                    Duration.ofSeconds(database.statementTimeoutSeconds),
-                    seed,
-                    !noWhatIf,
-                    database.allowUnmarked),
-                run,
-                out);
-      } catch (RuntimeException e) {
-        if (run != null && e instanceof UserError && run.record().getSections().isEmpty()) {
-          run.discard(); // refused before explaining: a usage error leaves nothing behind
-        } else if (run != null) {
-          run.record().finish(Instant.now(), false, "error");
-          run.save();
-        }
-        throw e;
-      }
+      ExplainRunner.Options options =
+          new ExplainRunner.Options(
+              catalog.only,
+              Duration.ofSeconds(database.statementTimeoutSeconds),
+              catalog.seed,
+              !noWhatIf,
+              database.allowUnmarked);
+      ExplainResult result =
+          session == null
+              ? ExplainRunner.run(db, queries, options, null, out)
+              : session.measure(run -> ExplainRunner.run(db, queries, options, run, out));
       out.println();
       ExplainPrinter.print(result, out, all);
       ExitCode exit = exitCode(result);
-      if (run != null) {
-        run.put("explain", result);
-        run.record().finish(Instant.now(), true, verdict(exit));
-        run.save();
-        out.println("explain: results in " + run.path());
+      if (session != null) {
+        session.run().put("explain", result);
+        session.finish(RunSession.verdict(exit));
+        out.println("explain: results in " + session.path());
       }
       return exit.code;
     }
@@ -177,14 +127,6 @@ final class ExplainCommand implements Callable<Integer> {
                 r.queriesFailed() > 0 ? ", " + r.queriesFailed() + " not explained" : "");
         return new Outcome(exitCode(r), summary);
       }
-    };
-  }
-
-  private static String verdict(ExitCode exit) {
-    return switch (exit) {
-      case OK -> "pass";
-      case FAILED -> "fail";
-      case ERROR -> "error";
     };
   }
 }

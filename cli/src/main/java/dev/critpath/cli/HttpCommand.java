@@ -7,15 +7,12 @@ import dev.critpath.db.DatabaseTarget;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
 import dev.critpath.http.scenario.Durations;
-import dev.critpath.io.OutputPaths;
-import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.Migrator;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.Seeder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +43,7 @@ import picocli.CommandLine.Spec;
 final class HttpCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
+  @Mixin ResultsOptions results;
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -93,15 +91,8 @@ final class HttpCommand implements Callable<Integer> {
               + " network: keys. Default: as the files say.")
   String network;
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      defaultValue = "results",
-      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
-  Path resultsRoot;
-
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> env = System.getenv();
     HttpStage.Options options = new HttpStage.Options();
@@ -120,7 +111,7 @@ final class HttpCommand implements Callable<Integer> {
     boolean remote =
         baseUrl != null || (env.get("SUPABASE_URL") != null && !env.get("SUPABASE_URL").isBlank());
     DatabaseTarget target = database.target();
-    OutputPaths.checkWritable(resultsRoot, "--results");
+    RunSession.checkWritable(results);
     try (Database db =
         remote && target instanceof DatabaseTarget.Embedded ? null : database.open()) {
       if (db != null) {
@@ -129,19 +120,13 @@ final class HttpCommand implements Callable<Integer> {
           prepareLocal(db, out);
         }
       }
-      RunDirectory run = RunDirectory.create(resultsRoot);
-      options.logDir = run.path();
-      try {
-        HttpResult result = HttpStage.run(options, db, out);
-        run.put(HttpStage.SECTION, result);
-        run.record().finish(Instant.now(), true, result.verdict());
-        run.save();
-        out.println("http: " + result.verdict() + ", results in " + run.path());
+      try (RunSession session = RunSession.start(results, "http")) {
+        options.logDir = session.path();
+        HttpResult result = session.measure(run -> HttpStage.run(options, db, out));
+        session.run().put(HttpStage.SECTION, result);
+        session.finish(result.verdict());
+        out.println("http: " + result.verdict() + ", results in " + session.path());
         return result.passed() ? ExitCode.OK.code : ExitCode.FAILED.code;
-      } catch (RuntimeException e) {
-        run.record().finish(Instant.now(), false, "error");
-        run.save();
-        throw e;
       }
     }
   }

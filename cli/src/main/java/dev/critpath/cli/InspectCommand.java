@@ -8,13 +8,9 @@ import dev.critpath.inspect.InspectResult;
 import dev.critpath.inspect.Inspector;
 import dev.critpath.inspect.Severity;
 import dev.critpath.inspect.StatsSnapshot;
-import dev.critpath.io.OutputPaths;
-import dev.critpath.run.RunDirectory;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +34,8 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
+  @Mixin ResultsOptions results;
+  @Mixin ResultsOptions.NoSave print;
   @Spec CommandSpec spec;
 
   @Option(
@@ -59,22 +57,12 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Also list info findings and every index.")
   boolean all;
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      defaultValue = "results",
-      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
-  Path resultsRoot;
-
-  @Option(names = "--no-save", description = "Print only: no run directory.")
-  boolean noSave;
-
   @Override
   public Integer call() throws SQLException {
     Severity threshold = threshold(failOn);
     PrintWriter out = spec.commandLine().getOut();
-    if (!noSave) {
-      OutputPaths.checkWritable(resultsRoot, "--results");
+    if (!print.noSave) {
+      RunSession.checkWritable(results);
     }
     try (Database db = database.open();
         Connection c = db.connect()) {
@@ -85,12 +73,12 @@ final class InspectCommand implements Callable<Integer> {
           threshold != null && !result.findings(threshold).isEmpty()
               ? ExitCode.FAILED
               : ExitCode.OK;
-      if (!noSave) {
-        RunDirectory run = RunDirectory.create(resultsRoot);
-        run.put("inspect", result);
-        run.record().finish(Instant.now(), true, exit == ExitCode.OK ? "pass" : "fail");
-        run.save();
-        out.println("inspect: results in " + run.path());
+      if (!print.noSave) {
+        try (RunSession session = RunSession.start(results, "inspect")) {
+          session.run().put("inspect", result);
+          session.finish(RunSession.verdict(exit));
+          out.println("inspect: results in " + session.path());
+        }
       }
       return exit.code;
     }

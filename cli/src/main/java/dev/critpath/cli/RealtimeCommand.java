@@ -3,19 +3,15 @@ package dev.critpath.cli;
 import dev.critpath.ExitCode;
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
-import dev.critpath.io.OutputPaths;
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
 import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.RemoteRealtime;
 import dev.critpath.realtime.Vsn;
-import dev.critpath.run.RunDirectory;
 import dev.critpath.schema.Migrator;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,6 +38,7 @@ import picocli.CommandLine.Spec;
 final class RealtimeCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
+  @Mixin ResultsOptions results;
   @Spec CommandSpec spec;
 
   @Option(
@@ -146,18 +143,11 @@ final class RealtimeCommand implements Callable<Integer> {
       description = "The project's anon key. Default: SUPABASE_ANON_KEY.")
   String apiKey;
 
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      defaultValue = "results",
-      description = "Where run directories go (default: ${DEFAULT-VALUE}).")
-  Path resultsRoot;
-
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     RealtimeSettings settings = settings(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
-    OutputPaths.checkWritable(resultsRoot, "--results");
+    RunSession.checkWritable(results);
     try (Database db = database.open()) {
       if (settings.remote() != null && db.isManaged()) {
         throw new UserError(
@@ -167,28 +157,21 @@ final class RealtimeCommand implements Callable<Integer> {
       }
       out.println(DatabaseOptions.using(db));
       Migrator.migrate(db, null, database.allowUnmarked);
-      RunDirectory run = RunDirectory.create(resultsRoot);
-      RealtimeReport report;
-      try {
-        report = RealtimeBenchmark.run(db, settings, out);
-      } catch (RuntimeException e) {
-        run.record().finish(Instant.now(), false, "error");
-        run.save();
-        throw e;
+      try (RunSession session = RunSession.start(results, "realtime")) {
+        RealtimeReport report = session.measure(run -> RealtimeBenchmark.run(db, settings, out));
+        session.run().put("realtime", report);
+        String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
+        session.finish(verdict);
+        if (!report.measured()) {
+          throw new UserError(
+              "realtime: nobody could subscribe, nothing measured ("
+                  + report.unmeasuredReason()
+                  + "); check the URL, key and network, details in "
+                  + session.path());
+        }
+        out.println("critpath: realtime " + verdict + ", results in " + session.path());
+        return (report.passed() ? ExitCode.OK : ExitCode.FAILED).code;
       }
-      run.put("realtime", report);
-      String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
-      run.record().finish(Instant.now(), true, verdict);
-      run.save();
-      if (!report.measured()) {
-        throw new UserError(
-            "realtime: nobody could subscribe, nothing measured ("
-                + report.unmeasuredReason()
-                + "); check the URL, key and network, details in "
-                + run.path());
-      }
-      out.println("critpath: realtime " + verdict + ", results in " + run.path());
-      return (report.passed() ? ExitCode.OK : ExitCode.FAILED).code;
     }
   }
 

@@ -34,6 +34,7 @@ final class ReportCommand implements Callable<Integer> {
   private static final int SHOWN_VIOLATIONS = 5;
 
   @Mixin GlobalOptions global;
+  @Mixin ResultsOptions results;
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -42,13 +43,6 @@ final class ReportCommand implements Callable<Integer> {
       paramLabel = "RUN",
       description = "A run directory or its run.json (default: RESULTS/latest).")
   Path run;
-
-  @Option(
-      names = "--results",
-      paramLabel = "DIR",
-      defaultValue = "results",
-      description = "Where run directories are (default: ${DEFAULT-VALUE}).")
-  Path resultsRoot;
 
   @Option(names = "--schema", description = "Print run.json's JSON Schema and exit.")
   boolean printSchema;
@@ -61,7 +55,7 @@ final class ReportCommand implements Callable<Integer> {
       out.flush();
       return ExitCode.OK.code;
     }
-    Path target = run != null ? run : resultsRoot.resolve(RunDirectory.LATEST);
+    Path target = run != null ? run : results.root.resolve(RunDirectory.LATEST);
     Path runJson = RunReader.runJson(target);
     if (!Files.isRegularFile(runJson)) {
       throw new UserError(

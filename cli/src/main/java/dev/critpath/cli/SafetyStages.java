@@ -1,11 +1,11 @@
 package dev.critpath.cli;
 
 import dev.critpath.catalog.QueryCatalog;
+import dev.critpath.db.TableChecksums;
 import dev.critpath.safety.ConcurrencyProbes;
 import dev.critpath.safety.Invariant;
 import dev.critpath.safety.RlsReport;
 import dev.critpath.safety.RlsVerification;
-import dev.critpath.safety.TableChecksums;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;

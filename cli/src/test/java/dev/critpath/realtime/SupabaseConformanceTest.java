@@ -9,6 +9,8 @@ import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.http.functions.FunctionsLayout;
 import dev.critpath.http.functions.LocalFunctionsServer;
+import dev.critpath.supabase.PostgresUrl;
+import dev.critpath.supabase.TokenMinter;
 import dev.critpath.testkit.TestDatabases;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +37,7 @@ class SupabaseConformanceTest {
     Path suite = suiteDir();
     assumeTrue(nodeAvailable(), "node is not installed: the conformance suite needs Node.js");
     npmCi(suite);
-    String secret = Jwt.randomSecret();
+    String secret = TokenMinter.randomSecret();
     Database db = TestDatabases.migrated("conformance");
     FunctionsLayout layout =
         FunctionsLayout.locate(null, System.getenv(), new PrintWriter(System.out, true));
@@ -55,9 +57,11 @@ class SupabaseConformanceTest {
               suite,
               Map.of(
                   "SUPABASE_URL", server.baseUrl(),
-                  "SUPABASE_ANON_KEY", new Jwt(secret, Duration.ofHours(1)).anonKey(),
+                  "SUPABASE_ANON_KEY",
+                      new TokenMinter(secret, "authenticated", "authenticated", Duration.ofHours(1))
+                          .forRole("anon"),
                   "SUPABASE_JWT_SECRET", secret,
-                  "SUPABASE_DB_URL", RealtimeRelay.databaseUrl(db.spec())));
+                  "SUPABASE_DB_URL", PostgresUrl.of(db.spec())));
       System.out.println(run.output);
       assertThat(run.exitCode).as(run.output).isZero();
       assertThat(run.output)

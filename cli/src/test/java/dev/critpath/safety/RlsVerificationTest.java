@@ -6,6 +6,7 @@ import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
 import dev.critpath.db.DatabaseTarget;
 import dev.critpath.db.Pooler;
+import dev.critpath.db.TableChecksums;
 import dev.critpath.safety.RlsReport.Scope;
 import dev.critpath.safety.RlsReport.Status;
 import dev.critpath.seed.Profile;

@@ -70,7 +70,7 @@ class FunctionsTest {
     HttpResponse<String> otherSecret =
         call(
             "conversation-list",
-            new dev.critpath.http.auth.TokenMinter(
+            new dev.critpath.supabase.TokenMinter(
                     "another-secret-another-secret-another-secret",
                     "authenticated",
                     "authenticated",

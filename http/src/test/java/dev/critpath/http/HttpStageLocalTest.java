@@ -3,8 +3,8 @@ package dev.critpath.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.Database;
+import dev.critpath.db.TableChecksums;
 import dev.critpath.io.Json;
-import dev.critpath.safety.TableChecksums;
 import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -7,7 +7,7 @@ import com.auth0.jwt.JWT;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.http.auth.JwtPool;
-import dev.critpath.http.auth.TokenMinter;
+import dev.critpath.supabase.TokenMinter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

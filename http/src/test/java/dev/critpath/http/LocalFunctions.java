@@ -1,9 +1,9 @@
 package dev.critpath.http;
 
 import dev.critpath.db.Database;
-import dev.critpath.http.auth.TokenMinter;
 import dev.critpath.http.functions.FunctionsLayout;
 import dev.critpath.http.functions.LocalFunctionsServer;
+import dev.critpath.supabase.TokenMinter;
 import dev.critpath.testkit.TestDatabases;
 import java.io.IOException;
 import java.io.InputStream;

@@ -47,10 +47,6 @@ final class MessageLog {
     return id == null ? null : byId.get(id);
   }
 
-  synchronized int committedCount() {
-    return committed.cardinality();
-  }
-
   /** The messages a receiver of {@code conversation} should get (-1: every conversation). */
   synchronized BitSet expected(int conversation) {
     return (BitSet) (conversation < 0 ? committed : byConversation[conversation]).clone();

@@ -5,13 +5,12 @@ import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.db.ConnectionSpec;
 import dev.critpath.io.Json;
-import java.io.BufferedReader;
+import dev.critpath.supabase.DenoProcess;
+import dev.critpath.supabase.PostgresUrl;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,9 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The local realtime endpoint: {@code supabase/realtime/relay.ts} run by Deno, the runtime the Edge
@@ -56,13 +53,11 @@ final class RealtimeRelay implements AutoCloseable {
   private static final List<String> DENO_IN_FUNCTIONS =
       List.of("node_modules/@deno/linux-x64-glibc/deno", "node_modules/.bin/deno");
 
-  final Process process;
-  private final int port;
+  final DenoProcess process;
   private final Path logFile;
 
-  private RealtimeRelay(Process process, int port, Path logFile) {
+  private RealtimeRelay(DenoProcess process, Path logFile) {
     this.process = process;
-    this.port = port;
     this.logFile = logFile;
   }
 
@@ -88,49 +83,25 @@ final class RealtimeRelay implements AutoCloseable {
                 "--allow-read",
                 "--allow-sys",
                 RELAY)
-            .directory(dir.toFile())
-            .redirectError(log.toFile());
+            .directory(dir.toFile());
     Map<String, String> env = pb.environment();
-    env.put("SUPABASE_DB_URL", databaseUrl(db));
+    env.put("SUPABASE_DB_URL", PostgresUrl.of(db));
     env.put("JWT_SECRET", jwtSecret);
     env.put("HOST", "127.0.0.1");
     env.put("PORT", "0");
-    env.put("EXIT_ON_STDIN_EOF", "1");
-    env.put("DENO_NO_UPDATE_CHECK", "1");
-    env.put("NO_COLOR", "1");
-    Process p;
     try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new UserError("cannot start the realtime relay with " + deno + ": " + e.getMessage());
-    }
-    CompletableFuture<Integer> listening = CompletableFuture.supplyAsync(() -> awaitPort(p));
-    try {
-      int port = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      return new RealtimeRelay(p, port, log);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      throw new UserError("interrupted while starting the realtime relay");
-    } catch (ExecutionException | TimeoutException e) {
-      p.destroyForcibly();
-      if (e instanceof ExecutionException && exitedWith(p, UNUSABLE_DATABASE)) {
+      return new RealtimeRelay(DenoProcess.start(pb, log, START_TIMEOUT, "realtime relay"), log);
+    } catch (DenoProcess.StartFailure e) {
+      if (Integer.valueOf(UNUSABLE_DATABASE).equals(e.exitCode())) {
         // the relay's one line names the cause (wal_level, REPLICATION privilege, publication)
-        throw new UserError(Secrets.redact(lastLine(tail(log).replace(" | ", "\n"))));
+        throw new UserError(lastLine(e.lastLines().replace(" | ", "\n")));
       }
-      throw new UserError(
-          "the realtime relay did not start within "
-              + START_TIMEOUT.toSeconds()
-              + " s: "
-              + tail(log)
-              + " (log: "
-              + log
-              + ")");
+      throw new UserError(e.getMessage() + ": " + e.lastLines() + " (log: " + log + ")");
     }
   }
 
   int port() {
-    return port;
+    return process.port();
   }
 
   /**
@@ -149,7 +120,7 @@ final class RealtimeRelay implements AutoCloseable {
   }
 
   String websocketUrl() {
-    return "ws://127.0.0.1:" + port + "/realtime/v1/websocket";
+    return "ws://127.0.0.1:" + port() + "/realtime/v1/websocket";
   }
 
   /**
@@ -158,10 +129,10 @@ final class RealtimeRelay implements AutoCloseable {
    */
   Map<String, Object> stats() {
     Map<String, Object> out = new java.util.TreeMap<>(counters());
-    process
-        .info()
-        .totalCpuDuration()
-        .ifPresent(cpu -> out.put("cpuSeconds", cpu.toMillis() / 1000.0));
+    double cpu = process.cpuSeconds();
+    if (cpu >= 0) {
+      out.put("cpuSeconds", cpu);
+    }
     return out;
   }
 
@@ -174,7 +145,7 @@ final class RealtimeRelay implements AutoCloseable {
               .build();
       HttpResponse<String> r =
           client.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/stats"))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -189,79 +160,12 @@ final class RealtimeRelay implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      process.getOutputStream().close(); // EOF on its stdin: it shuts down by itself
-      if (!process.waitFor(3, TimeUnit.SECONDS)) {
-        process.destroy();
-        if (!process.waitFor(3, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      }
-    } catch (IOException e) {
-      process.destroyForcibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    process.close();
     try {
       Files.deleteIfExists(logFile);
     } catch (IOException ignored) {
       // a temp file
     }
-  }
-
-  private static int awaitPort(Process p) {
-    try {
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.contains("\"listening\"")) {
-          int port = Json.mapper().readTree(line).path("port").asInt();
-          Thread drain = new Thread(() -> drain(out), "critpath-relay-stdout");
-          drain.setDaemon(true);
-          drain.start();
-          return port;
-        }
-      }
-      throw new IllegalStateException("relay exited with code " + p.waitFor());
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void drain(BufferedReader out) {
-    try {
-      while (out.readLine() != null) {
-        // the relay prints nothing after its start line; keep the pipe from filling anyway
-      }
-    } catch (IOException ignored) {
-      // process gone
-    }
-  }
-
-  /** postgres.js takes a URL; the password goes into the child's environment only. */
-  static String databaseUrl(ConnectionSpec spec) {
-    String host = spec.host().contains(":") ? "[" + spec.host() + "]" : spec.host();
-    StringBuilder url =
-        new StringBuilder("postgresql://")
-            .append(encode(spec.user()))
-            .append(spec.password() == null ? "" : ":" + encode(spec.password()))
-            .append('@')
-            .append(host)
-            .append(':')
-            .append(spec.port())
-            .append('/')
-            .append(encode(spec.database()));
-    String sslmode = spec.params().get("sslmode");
-    if (sslmode != null) {
-      url.append("?sslmode=").append(encode(sslmode));
-    }
-    return url.toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** supabase/realtime: under CRITPATH_SUPABASE_DIR, above the working directory or the jar. */
@@ -381,26 +285,6 @@ final class RealtimeRelay implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserError("interrupted while running npm ci in " + dir);
-    }
-  }
-
-  private static boolean exitedWith(Process p, int code) {
-    try {
-      return p.waitFor(3, TimeUnit.SECONDS) && p.exitValue() == code;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      String text =
-          String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())).trim();
-      return text.isEmpty() ? "no output" : Secrets.redact(text);
-    } catch (IOException e) {
-      return "no log";
     }
   }
 

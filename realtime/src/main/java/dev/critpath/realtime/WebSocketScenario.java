@@ -3,6 +3,7 @@ package dev.critpath.realtime;
 import dev.critpath.Secrets;
 import dev.critpath.db.Database;
 import dev.critpath.network.ShapingProxy;
+import dev.critpath.supabase.TokenMinter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
@@ -40,6 +41,9 @@ final class WebSocketScenario {
 
   /** realtime-js's default heartbeat interval. */
   static final Duration HEARTBEAT = Duration.ofSeconds(25);
+
+  /** How long the subscribers' tokens live: longer than any run. */
+  private static final Duration TOKEN_LIFETIME = Duration.ofHours(2);
 
   /** realtime-js's reconnectAfterMs steps, the first three. */
   private static final long[] BACKOFF_MS = {1000, 2000, 5000};
@@ -101,13 +105,13 @@ final class WebSocketScenario {
     try {
       String base;
       String apiKey;
-      Jwt jwt;
+      TokenMinter jwt;
       if (s.remote() == null) {
-        String secret = Jwt.randomSecret();
-        jwt = new Jwt(secret, Duration.ofHours(2));
+        String secret = TokenMinter.randomSecret();
+        jwt = userTokens(secret);
         relay = RealtimeRelay.start(db.spec(), secret);
         base = relay.websocketUrl();
-        apiKey = jwt.anonKey();
+        apiKey = jwt.forRole("anon");
         notes.add(deliveryPath(s.event()));
         notes.add(RealtimeRelay.ABSENT_COSTS);
         notes.addAll(relay.notices());
@@ -115,10 +119,7 @@ final class WebSocketScenario {
         notes.add("delivery path: the project's Supabase Realtime");
         base = s.remote().websocketUrl();
         apiKey = s.remote().apiKey();
-        jwt =
-            s.remote().jwtSecret() == null
-                ? null
-                : new Jwt(s.remote().jwtSecret(), Duration.ofHours(2));
+        jwt = s.remote().jwtSecret() == null ? null : userTokens(s.remote().jwtSecret());
         if (jwt == null) {
           notes.add(
               "no JWT secret: subscribers join with the anon key, which RLS may keep from"
@@ -254,7 +255,12 @@ final class WebSocketScenario {
     }
   }
 
-  private void createSubscribers(WebSockets sockets, Jwt jwt, String apiKey) {
+  /** Supabase's user tokens (role and audience "authenticated"), valid for the whole run. */
+  private static TokenMinter userTokens(String secret) {
+    return new TokenMinter(secret, "authenticated", "authenticated", TOKEN_LIFETIME);
+  }
+
+  private void createSubscribers(WebSockets sockets, TokenMinter jwt, String apiKey) {
     for (int i = 0; i < s.subscribers(); i++) {
       var user = fixture.subscriber(i);
       subscribers.add(
@@ -262,7 +268,7 @@ final class WebSocketScenario {
               i,
               user,
               fixture.conversation(fixture.conversationOf(i)),
-              jwt == null ? apiKey : jwt.user(user),
+              jwt == null ? apiKey : jwt.forUser(user.toString()),
               s.event(),
               s.vsn(),
               sockets,

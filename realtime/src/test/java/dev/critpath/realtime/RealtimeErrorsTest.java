@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
+import dev.critpath.supabase.TokenMinter;
 import dev.critpath.testkit.TestDatabases;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +63,9 @@ class RealtimeErrorsTest {
   }
 
   private static String anyKey() {
-    return new Jwt(Jwt.randomSecret(), Duration.ofHours(1)).anonKey();
+    return new TokenMinter(
+            TokenMinter.randomSecret(), "authenticated", "authenticated", Duration.ofHours(1))
+        .forRole("anon");
   }
 
   @Test
@@ -111,11 +114,13 @@ class RealtimeErrorsTest {
 
   @Test
   void tokensTheServerRejectsAreJoinFailures() {
-    String secret = Jwt.randomSecret();
-    String apiKey = new Jwt(secret, Duration.ofHours(1)).anonKey();
+    String secret = TokenMinter.randomSecret();
+    String apiKey =
+        new TokenMinter(secret, "authenticated", "authenticated", Duration.ofHours(1))
+            .forRole("anon");
     try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), secret)) {
       // the gateway accepts the anon key, but user tokens are signed with another secret
-      ScenarioResult r = run(relay.websocketUrl(), apiKey, Jwt.randomSecret());
+      ScenarioResult r = run(relay.websocketUrl(), apiKey, TokenMinter.randomSecret());
       assertThat(r.errors().connectFailures()).isZero();
       assertThat(r.errors().joinFailures()).isEqualTo(SUBSCRIBERS);
       assertThat(r.errors().firstError()).contains("Failed to validate JWT signature");
@@ -124,7 +129,7 @@ class RealtimeErrorsTest {
 
   @Test
   void aWrongApiKeyIsRefusedAtTheUpgrade() {
-    try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), Jwt.randomSecret())) {
+    try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), TokenMinter.randomSecret())) {
       ScenarioResult r = run(relay.websocketUrl(), anyKey(), null);
       assertThat(r.errors().connectFailures()).isEqualTo(SUBSCRIBERS);
       assertThat(r.errors().firstError()).contains("401");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.critpath.UserError;
 import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
+import dev.critpath.supabase.TokenMinter;
 import dev.critpath.testkit.TestDatabases;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -58,11 +59,11 @@ class RelaySlotsTest {
 
   @Test
   void aKilledRelaysSlotEndsWithItsSession() throws Exception {
-    RealtimeRelay relay = RealtimeRelay.start(db.spec(), Jwt.randomSecret());
+    RealtimeRelay relay = RealtimeRelay.start(db.spec(), TokenMinter.randomSecret());
     try {
       String slot = String.valueOf(relay.stats().get("slot"));
       assertThat(slots()).contains(slot);
-      relay.process.destroyForcibly().waitFor(); // kill -9: no cleanup of its own
+      relay.process.kill(); // kill -9: no cleanup of its own
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (slots().contains(slot) && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -76,7 +77,7 @@ class RelaySlotsTest {
   @Test
   void aStoppedRelayDropsItsSlot() throws Exception {
     String slot;
-    try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), Jwt.randomSecret())) {
+    try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), TokenMinter.randomSecret())) {
       slot = String.valueOf(relay.stats().get("slot"));
     }
     assertThat(slots()).doesNotContain(slot);
@@ -85,7 +86,7 @@ class RelaySlotsTest {
   @Test
   void aLeftoverSlotIsNamedAndDropped() throws Exception {
     exec("SELECT pg_create_logical_replication_slot('critpath_realtime_leftover', 'pgoutput')");
-    try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), Jwt.randomSecret())) {
+    try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), TokenMinter.randomSecret())) {
       assertThat(slots()).doesNotContain("critpath_realtime_leftover");
       assertThat(relay.notices())
           .containsExactly(

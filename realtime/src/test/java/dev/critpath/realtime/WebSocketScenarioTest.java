@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.supabase.TokenMinter;
 import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,8 +80,10 @@ class WebSocketScenarioTest {
 
   @Test
   void aRemoteEndpointOverAProfileTunnelsThroughTheProxyWithConnect() {
-    String secret = Jwt.randomSecret();
-    String anon = new Jwt(secret, java.time.Duration.ofHours(1)).anonKey();
+    String secret = TokenMinter.randomSecret();
+    String anon =
+        new TokenMinter(secret, "authenticated", "authenticated", Duration.ofHours(1))
+            .forRole("anon");
     try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), secret)) {
       RealtimeSettings s =
           Runs.with(

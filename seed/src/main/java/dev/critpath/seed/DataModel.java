@@ -135,12 +135,6 @@ public final class DataModel {
         + instant.getNano() / 1_000;
   }
 
-  static Instant fromPgMicros(long micros) {
-    long seconds = Math.floorDiv(micros, MICROS_PER_SECOND);
-    long rest = Math.floorMod(micros, MICROS_PER_SECOND);
-    return Instant.ofEpochSecond(seconds + PG_EPOCH_SECONDS, rest * 1_000);
-  }
-
   long anchorMicros() {
     return anchorMicros;
   }

@@ -124,10 +124,6 @@ enum SeedTable {
     return foreignKeys;
   }
 
-  int columnCount() {
-    return columns.split(",").length;
-  }
-
   String copySql() {
     return "COPY public." + sqlName + " (" + columns + ") FROM STDIN (FORMAT binary)";
   }

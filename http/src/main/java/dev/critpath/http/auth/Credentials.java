@@ -3,6 +3,7 @@ package dev.critpath.http.auth;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.http.scenario.AuthMode;
+import dev.critpath.supabase.TokenMinter;
 
 /**
  * Where a run's Authorization headers come from: user tokens (minted or pooled), the anon key and

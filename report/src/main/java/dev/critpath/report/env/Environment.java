@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * run.json's {@code environment} section: what a run ran on, so a report can be trusted and a
- * comparison can tell whether two runs are comparable. Written by {@link EnvironmentCollector},
- * read back by the report module from the file. Holds no secrets: the server is described by its
- * display form (no password) and settings are the tuning ones only.
+ * comparison can tell whether two runs are comparable. Written by the CLI's environment stage
+ * ({@code dev.critpath.environment.EnvironmentCollector}), read back by the report module from the
+ * file. Holds no secrets: the server is described by its display form (no password) and settings
+ * are the tuning ones only.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Environment(

@@ -3,6 +3,7 @@ package dev.critpath.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.Database;
+import dev.critpath.db.TableChecksums;
 import dev.critpath.testkit.TestDatabases;
 import java.sql.Connection;
 import java.util.List;

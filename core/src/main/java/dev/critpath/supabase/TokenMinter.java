@@ -1,17 +1,20 @@
-package dev.critpath.http.auth;
+package dev.critpath.supabase;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mints HS256 JWTs with Supabase's claims (sub, role, aud, exp, iat, iss) using the project's JWT
- * secret, one per user, cached for the run. Every token is registered with {@link Secrets}.
+ * secret, one per user, cached for the run. Every token is registered with {@link Secrets}. The one
+ * place critpath signs tokens: the HTTP load's users and keys, the realtime subscribers' tokens.
  */
 public final class TokenMinter {
   /** Supabase's own minimum for the JWT secret. */
@@ -36,6 +39,15 @@ public final class TokenMinter {
     this.role = role;
     this.audience = audience;
     this.ttl = ttl;
+  }
+
+  /** A random secret for a local run (64 hex characters, like a Supabase project's). */
+  public static String randomSecret() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    String secret = HexFormat.of().formatHex(bytes);
+    Secrets.register(secret);
+    return secret;
   }
 
   /** The token of user {@code sub} (a UUID from the dataset). */

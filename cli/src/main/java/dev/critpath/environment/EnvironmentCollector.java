@@ -1,4 +1,4 @@
-package dev.critpath.report.env;
+package dev.critpath.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.BuildInfo;
@@ -6,6 +6,7 @@ import dev.critpath.Secrets;
 import dev.critpath.db.Database;
 import dev.critpath.db.Pooler;
 import dev.critpath.io.Json;
+import dev.critpath.report.env.Environment;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

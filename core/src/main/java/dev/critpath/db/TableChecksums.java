@@ -1,4 +1,4 @@
-package dev.critpath.safety;
+package dev.critpath.db;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

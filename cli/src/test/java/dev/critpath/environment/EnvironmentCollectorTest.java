@@ -1,9 +1,10 @@
-package dev.critpath.report.env;
+package dev.critpath.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
+import dev.critpath.report.env.Environment;
 import dev.critpath.report.schema.RunSchema;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.testkit.TestDatabases;
