@@ -199,13 +199,8 @@ final class ComparisonHtml implements ComparisonWriter {
       """;
 
   private static final String SCRIPT =
-      """
-      (function () {
-        var data = JSON.parse(document.getElementById('critpath-data').textContent);
-        window.critpathCharts = [];
-        if (typeof Chart === 'undefined') { return; }
-        Chart.defaults.animation = false;
-        Chart.defaults.maintainAspectRatio = false;
+      ChartJs.PAGE_SCRIPT_START
+          + """
         function points(values, x) {
           return values.map(function (v, i) {
             return { x: x + (values.length > 1 ? (i / (values.length - 1) - 0.5) * 0.5 : 0), y: v };
