@@ -55,9 +55,9 @@ class ForkConfigTest {
     Path b = Files.writeString(dir.resolve("b.json"), "[\n]\n");
     Path c =
         Files.writeString(dir.resolve("c.json"), "[\n    {\"c\" : \"NaN\"},\n    {\"d\":2}\n]");
-    assertThat(Bench.mergeJmhJson(List.of(a, b, c)))
+    assertThat(JmhRuns.mergeJmhJson(List.of(a, b, c)))
         .isEqualTo(
             "[\n    {\n        \"a\" : 1.0E-5\n    },\n    {\"c\" : \"NaN\"},\n    {\"d\":2}\n]\n");
-    assertThat(Bench.mergeJmhJson(List.of(b))).isEqualTo("[\n]\n");
+    assertThat(JmhRuns.mergeJmhJson(List.of(b))).isEqualTo("[\n]\n");
   }
 }

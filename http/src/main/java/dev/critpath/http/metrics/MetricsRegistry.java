@@ -87,13 +87,13 @@ public final class MetricsRegistry {
           long pass = 0;
           long total = 0;
           for (ScenarioMetrics m : scenarios) {
-            for (Object[] c : m.checks()) {
+            for (ScenarioMetrics.CheckTally c : m.checks()) {
               Map<String, String> tags = new LinkedHashMap<>(m.tags);
-              tags.put("name", (String) c[0]);
-              tags.put("check", (String) c[1]);
+              tags.put("name", c.request());
+              tags.put("check", c.check());
               if (matches(tags, filter)) {
-                pass += (Long) c[2];
-                total += (Long) c[2] + (Long) c[3];
+                pass += c.passes();
+                total += c.passes() + c.fails();
               }
             }
           }
@@ -116,12 +116,12 @@ public final class MetricsRegistry {
     double trues = 0;
     double total = 0;
     for (ScenarioMetrics m : scenarios) {
-      for (Object[] c : m.customValues()) {
+      for (ScenarioMetrics.CustomTally c : m.customValues()) {
         Map<String, String> tags = new LinkedHashMap<>(m.tags);
-        tags.put("name", (String) c[1]);
-        if (c[0].equals(t.metric()) && matches(tags, t.tags())) {
-          trues += (Double) c[2];
-          total += (Double) c[3];
+        tags.put("name", c.request());
+        if (c.metric().equals(t.metric()) && matches(tags, t.tags())) {
+          trues += c.trues();
+          total += c.total();
         }
       }
     }
@@ -230,6 +230,33 @@ public final class MetricsRegistry {
     return out;
   }
 
+  /** One request's series of a scenario, summed. */
+  private static final class RequestTotals {
+    final Histogram latency = Histograms.scratch();
+    final Histogram service = Histograms.scratch();
+    long count;
+    long failed;
+    String method;
+
+    void add(Series s, long n) {
+      latency.add(s.latencyTotal);
+      service.add(s.serviceTotal);
+      count += n;
+      failed += s.failed ? n : 0;
+      method = s.tags.get("method");
+    }
+
+    ScenarioResult.RequestResult result(String name) {
+      return new ScenarioResult.RequestResult(
+          name,
+          method,
+          count,
+          count == 0 ? 0 : LatencySummary.round((double) failed / count),
+          LatencySummary.of(latency),
+          LatencySummary.of(service));
+    }
+  }
+
   /** The result of one scenario from its totals. */
   public synchronized ScenarioResult summarize(
       ScenarioSpec spec, ScenarioMetrics m, Map<String, Object> config) {
@@ -239,9 +266,7 @@ public final class MetricsRegistry {
     Histogram cold = Histograms.scratch();
     Histogram warm = Histograms.scratch();
     Map<String, Long> statusCodes = new TreeMap<>();
-    Map<String, Histogram[]> byRequest = new LinkedHashMap<>();
-    Map<String, long[]> requestCounts = new LinkedHashMap<>();
-    Map<String, String> methods = new LinkedHashMap<>();
+    Map<String, RequestTotals> byRequest = new LinkedHashMap<>();
     long requests = 0;
     long failed = 0;
     for (Series s : m.allSeries()) {
@@ -255,40 +280,18 @@ public final class MetricsRegistry {
       if (s.status > 0) {
         statusCodes.merge(Integer.toString(s.status), n, Long::sum);
       }
-      Histogram[] h =
-          byRequest.computeIfAbsent(
-              s.request, k -> new Histogram[] {Histograms.scratch(), Histograms.scratch()});
-      h[0].add(s.latencyTotal);
-      h[1].add(s.serviceTotal);
-      long[] c = requestCounts.computeIfAbsent(s.request, k -> new long[2]);
-      c[0] += n;
-      c[1] += s.failed ? n : 0;
-      methods.put(s.request, s.tags.get("method"));
+      byRequest.computeIfAbsent(s.request, k -> new RequestTotals()).add(s, n);
     }
     List<ScenarioResult.RequestResult> perRequest = new ArrayList<>();
-    byRequest.forEach(
-        (name, h) -> {
-          long[] c = requestCounts.get(name);
-          perRequest.add(
-              new ScenarioResult.RequestResult(
-                  name,
-                  methods.get(name),
-                  c[0],
-                  c[0] == 0 ? 0 : LatencySummary.round((double) c[1] / c[0]),
-                  LatencySummary.of(h[0]),
-                  LatencySummary.of(h[1])));
-        });
+    byRequest.forEach((name, r) -> perRequest.add(r.result(name)));
     List<ScenarioResult.CheckResult> checks = new ArrayList<>();
-    for (Object[] c : m.checks()) {
-      checks.add(
-          new ScenarioResult.CheckResult((String) c[0], (String) c[1], (Long) c[2], (Long) c[3]));
+    for (ScenarioMetrics.CheckTally c : m.checks()) {
+      checks.add(new ScenarioResult.CheckResult(c.request(), c.check(), c.passes(), c.fails()));
     }
     Map<String, Double> custom = new TreeMap<>();
-    for (Object[] c : m.customValues()) {
-      double trues = (Double) c[2];
-      double total = (Double) c[3];
-      String key = c[0] + "{name:" + c[1] + "}";
-      custom.put(key, total > 0 ? LatencySummary.round(trues / total) : trues);
+    for (ScenarioMetrics.CustomTally c : m.customValues()) {
+      String key = c.metric() + "{name:" + c.request() + "}";
+      custom.put(key, c.total() > 0 ? LatencySummary.round(c.trues() / c.total()) : c.trues());
     }
     double seconds = m.elapsedSeconds(System.nanoTime());
     long iterations = m.iterations.sum();

@@ -228,19 +228,23 @@ public final class ScenarioMetrics {
     return out;
   }
 
-  /** Check outcomes: request, check name, passes, fails. */
-  List<Object[]> checks() {
-    List<Object[]> out = new ArrayList<>();
+  /** One check's outcomes so far. */
+  record CheckTally(String request, String check, long passes, long fails) {}
+
+  /** One custom metric of one request so far: trues of total for a rate, the sum for a counter. */
+  record CustomTally(String metric, String request, double trues, double total) {}
+
+  List<CheckTally> checks() {
+    List<CheckTally> out = new ArrayList<>();
     checks.forEach(
-        (k, v) -> out.add(new Object[] {k.request(), k.check(), v[0].sum(), v[1].sum()}));
+        (k, v) -> out.add(new CheckTally(k.request(), k.check(), v[0].sum(), v[1].sum())));
     return out;
   }
 
-  /** Custom metrics: metric, request, trues (or sum), total. */
-  List<Object[]> customValues() {
-    List<Object[]> out = new ArrayList<>();
+  List<CustomTally> customValues() {
+    List<CustomTally> out = new ArrayList<>();
     custom.forEach(
-        (k, v) -> out.add(new Object[] {k.metric(), k.request(), v[0].sum(), v[1].sum()}));
+        (k, v) -> out.add(new CustomTally(k.metric(), k.request(), v[0].sum(), v[1].sum())));
     return out;
   }
 

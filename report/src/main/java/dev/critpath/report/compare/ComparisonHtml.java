@@ -45,11 +45,32 @@ final class ComparisonHtml implements ComparisonWriter {
       c.warnings().forEach(w -> h.append("<li>").append(Xml.esc(w)).append("</li>\n"));
       h.append("</ul>\n");
     }
-    h.append("</header>\n<main>\n<section><table class=\"grid\"><thead><tr><th>query</th>")
-        .append("<th>status</th><th>baseline</th><th>current</th><th>change</th>")
-        .append("<th>p (adj.)</th><th>why</th></tr></thead><tbody>\n");
+    h.append("</header>\n<main>\n");
+    summary(h, c);
     ObjectNode data = Json.mapper().createObjectNode();
     ArrayNode charts = data.putArray("queries");
+    for (int i = 0; i < c.queries().size(); i++) {
+      QueryDiff q = c.queries().get(i);
+      if (!q.series().isEmpty() || !q.counters().isEmpty()) {
+        query(h, q, i, charts);
+      }
+    }
+    h.append("<p class=\"note\">Method: ").append(Xml.esc(Words.method(c))).append("</p>\n");
+    h.append("</main>\n<script>\n")
+        .append(ChartJs.script())
+        .append("\n</script>\n<script type=\"application/json\" id=\"critpath-data\">")
+        .append(data.toString().replace("<", "\\u003c"))
+        .append("</script>\n<script>\n")
+        .append(SCRIPT)
+        .append("</script>\n</body>\n</html>\n");
+    return h.toString();
+  }
+
+  /** One row a query: status, primary configuration's medians and change, why. */
+  private static void summary(StringBuilder h, Comparison c) {
+    h.append("<section><table class=\"grid\"><thead><tr><th>query</th>")
+        .append("<th>status</th><th>baseline</th><th>current</th><th>change</th>")
+        .append("<th>p (adj.)</th><th>why</th></tr></thead><tbody>\n");
     for (int i = 0; i < c.queries().size(); i++) {
       QueryDiff q = c.queries().get(i);
       SeriesDiff s = q.primary();
@@ -76,97 +97,94 @@ final class ComparisonHtml implements ComparisonWriter {
           .append("</td></tr>\n");
     }
     h.append("</tbody></table></section>\n");
-    for (int i = 0; i < c.queries().size(); i++) {
-      QueryDiff q = c.queries().get(i);
-      if (q.series().isEmpty() && q.counters().isEmpty()) {
-        continue;
-      }
-      h.append("<section class=\"query\" id=\"c")
-          .append(i)
-          .append("\"><h2>")
-          .append(Xml.esc(q.name()))
-          .append(" <small>")
-          .append(Xml.esc(Words.status(q.status())))
-          .append("</small></h2>\n");
-      if (!q.causes().isEmpty()) {
-        h.append("<ul class=\"causes\">");
-        q.causes().forEach(x -> h.append("<li>").append(Xml.esc(x)).append("</li>"));
-        h.append("</ul>\n");
-      }
-      if (!q.series().isEmpty()) {
-        h.append("<table class=\"grid\"><thead><tr><th>configuration</th><th>replicates</th>")
-            .append("<th>baseline median</th><th>current median</th><th>change</th><th>p</th>")
-            .append("<th>p adj.</th><th>verdict</th></tr></thead><tbody>\n");
-        for (int j = 0; j < q.series().size(); j++) {
-          SeriesDiff s = q.series().get(j);
-          h.append("<tr><td>")
-              .append(Xml.esc(s.label()))
-              .append("</td><td>")
-              .append(s.baseline().size())
-              .append(" vs ")
-              .append(s.current().size())
-              .append(' ')
-              .append(s.replicateUnit())
-              .append("s</td><td>")
-              .append(Xml.esc(Words.value(s, s.baselineMedian())))
-              .append("</td><td>")
-              .append(Xml.esc(Words.value(s, s.currentMedian())))
-              .append("</td><td>")
-              .append(Xml.esc(Words.change(s)))
-              .append("</td><td>")
-              .append(Xml.esc(Words.p(s.pValue())))
-              .append("</td><td>")
-              .append(Xml.esc(Words.p(s.adjustedP())))
-              .append("</td><td>")
-              .append(s.verdict().name().toLowerCase(Locale.ROOT))
-              .append("</td></tr>\n");
-          String id = "r" + i + "-" + j;
-          ObjectNode chart = charts.addObject();
-          chart.put("id", id);
-          chart.put("unit", s.unit());
-          s.baseline().forEach(chart.putArray("baseline")::add);
-          s.current().forEach(chart.putArray("current")::add);
-        }
-        h.append("</tbody></table>\n<div class=\"charts\">\n");
-        for (int j = 0; j < q.series().size(); j++) {
-          h.append("<figure><figcaption>")
-              .append(Xml.esc(q.series().get(j).label()))
-              .append(": replicates</figcaption><div class=\"chart\"><canvas id=\"r")
-              .append(i)
-              .append('-')
-              .append(j)
-              .append("\"></canvas></div></figure>\n");
-        }
-        h.append("</div>\n");
-      }
-      if (!q.counters().isEmpty()) {
-        h.append("<table class=\"grid\"><thead><tr><th>counter</th><th>baseline</th>")
-            .append("<th>current</th></tr></thead><tbody>\n");
-        for (Comparison.CounterDiff d : q.counters()) {
-          h.append("<tr class=\"")
-              .append(d.worse() ? "regressed" : "")
-              .append("\"><td>")
-              .append(Xml.esc(d.name()))
-              .append("</td><td>")
-              .append(Xml.esc(d.baseline()))
-              .append("</td><td>")
-              .append(Xml.esc(d.current()))
-              .append("</td></tr>\n");
-        }
-        h.append("</tbody></table>\n");
-      }
-      q.notes().forEach(n -> h.append("<p class=\"note\">").append(Xml.esc(n)).append("</p>\n"));
-      h.append("</section>\n");
+  }
+
+  /** A query's section: causes, its configurations with their replicate charts, counters, notes. */
+  private static void query(StringBuilder h, QueryDiff q, int i, ArrayNode charts) {
+    h.append("<section class=\"query\" id=\"c")
+        .append(i)
+        .append("\"><h2>")
+        .append(Xml.esc(q.name()))
+        .append(" <small>")
+        .append(Xml.esc(Words.status(q.status())))
+        .append("</small></h2>\n");
+    if (!q.causes().isEmpty()) {
+      h.append("<ul class=\"causes\">");
+      q.causes().forEach(x -> h.append("<li>").append(Xml.esc(x)).append("</li>"));
+      h.append("</ul>\n");
     }
-    h.append("<p class=\"note\">Method: ").append(Xml.esc(Words.method(c))).append("</p>\n");
-    h.append("</main>\n<script>\n")
-        .append(ChartJs.script())
-        .append("\n</script>\n<script type=\"application/json\" id=\"critpath-data\">")
-        .append(data.toString().replace("<", "\\u003c"))
-        .append("</script>\n<script>\n")
-        .append(SCRIPT)
-        .append("</script>\n</body>\n</html>\n");
-    return h.toString();
+    if (!q.series().isEmpty()) {
+      series(h, q, i, charts);
+    }
+    if (!q.counters().isEmpty()) {
+      counters(h, q);
+    }
+    q.notes().forEach(n -> h.append("<p class=\"note\">").append(Xml.esc(n)).append("</p>\n"));
+    h.append("</section>\n");
+  }
+
+  private static void series(StringBuilder h, QueryDiff q, int i, ArrayNode charts) {
+    h.append("<table class=\"grid\"><thead><tr><th>configuration</th><th>replicates</th>")
+        .append("<th>baseline median</th><th>current median</th><th>change</th><th>p</th>")
+        .append("<th>p adj.</th><th>verdict</th></tr></thead><tbody>\n");
+    for (int j = 0; j < q.series().size(); j++) {
+      SeriesDiff s = q.series().get(j);
+      h.append("<tr><td>")
+          .append(Xml.esc(s.label()))
+          .append("</td><td>")
+          .append(s.baseline().size())
+          .append(" vs ")
+          .append(s.current().size())
+          .append(' ')
+          .append(s.replicateUnit())
+          .append("s</td><td>")
+          .append(Xml.esc(Words.value(s, s.baselineMedian())))
+          .append("</td><td>")
+          .append(Xml.esc(Words.value(s, s.currentMedian())))
+          .append("</td><td>")
+          .append(Xml.esc(Words.change(s)))
+          .append("</td><td>")
+          .append(Xml.esc(Words.p(s.pValue())))
+          .append("</td><td>")
+          .append(Xml.esc(Words.p(s.adjustedP())))
+          .append("</td><td>")
+          .append(s.verdict().name().toLowerCase(Locale.ROOT))
+          .append("</td></tr>\n");
+      String id = "r" + i + "-" + j;
+      ObjectNode chart = charts.addObject();
+      chart.put("id", id);
+      chart.put("unit", s.unit());
+      s.baseline().forEach(chart.putArray("baseline")::add);
+      s.current().forEach(chart.putArray("current")::add);
+    }
+    h.append("</tbody></table>\n<div class=\"charts\">\n");
+    for (int j = 0; j < q.series().size(); j++) {
+      h.append("<figure><figcaption>")
+          .append(Xml.esc(q.series().get(j).label()))
+          .append(": replicates</figcaption><div class=\"chart\"><canvas id=\"r")
+          .append(i)
+          .append('-')
+          .append(j)
+          .append("\"></canvas></div></figure>\n");
+    }
+    h.append("</div>\n");
+  }
+
+  private static void counters(StringBuilder h, QueryDiff q) {
+    h.append("<table class=\"grid\"><thead><tr><th>counter</th><th>baseline</th>")
+        .append("<th>current</th></tr></thead><tbody>\n");
+    for (Comparison.CounterDiff d : q.counters()) {
+      h.append("<tr class=\"")
+          .append(d.worse() ? "regressed" : "")
+          .append("\"><td>")
+          .append(Xml.esc(d.name()))
+          .append("</td><td>")
+          .append(Xml.esc(d.baseline()))
+          .append("</td><td>")
+          .append(Xml.esc(d.current()))
+          .append("</td></tr>\n");
+    }
+    h.append("</tbody></table>\n");
   }
 
   private static String commit(Comparison.Run run) {
@@ -199,13 +217,8 @@ final class ComparisonHtml implements ComparisonWriter {
       """;
 
   private static final String SCRIPT =
-      """
-      (function () {
-        var data = JSON.parse(document.getElementById('critpath-data').textContent);
-        window.critpathCharts = [];
-        if (typeof Chart === 'undefined') { return; }
-        Chart.defaults.animation = false;
-        Chart.defaults.maintainAspectRatio = false;
+      ChartJs.PAGE_SCRIPT_START
+          + """
         function points(values, x) {
           return values.map(function (v, i) {
             return { x: x + (values.length > 1 ? (i / (values.length - 1) - 0.5) * 0.5 : 0), y: v };

@@ -55,63 +55,71 @@ final class ComparisonMarkdown implements ComparisonWriter {
     md.append('\n');
     boolean anySeries = c.queries().stream().anyMatch(q -> !q.series().isEmpty());
     if (anySeries) {
-      md.append("<details><summary>Every configuration</summary>\n\n");
-      md.append(
-          "| query | configuration | replicates | baseline median | current median | change | p | p adj. | verdict |\n");
-      md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
-      for (QueryDiff q : c.queries()) {
-        for (SeriesDiff s : q.series()) {
-          md.append("| `")
-              .append(q.name())
-              .append("` | ")
-              .append(cell(s.label()))
-              .append(" | ")
-              .append(s.baseline().size())
-              .append(" vs ")
-              .append(s.current().size())
-              .append(' ')
-              .append(s.replicateUnit())
-              .append(s.baseline().size() == 1 ? "" : "s")
-              .append(" | ")
-              .append(Words.value(s, s.baselineMedian()))
-              .append(" | ")
-              .append(Words.value(s, s.currentMedian()))
-              .append(" | ")
-              .append(Words.change(s))
-              .append(" | ")
-              .append(Words.p(s.pValue()))
-              .append(" | ")
-              .append(Words.p(s.adjustedP()))
-              .append(" | ")
-              .append(s.verdict().name().toLowerCase(java.util.Locale.ROOT))
-              .append(" |\n");
-        }
-      }
-      md.append("\n</details>\n\n");
+      everyConfiguration(md, c);
     }
     boolean anyCounters = c.queries().stream().anyMatch(q -> !q.counters().isEmpty());
     if (anyCounters) {
-      md.append("<details><summary>Counters (second signal)</summary>\n\n");
-      md.append("| query | counter | baseline | current | worse |\n|---|---|---|---|---|\n");
-      for (QueryDiff q : c.queries()) {
-        for (Comparison.CounterDiff d : q.counters()) {
-          md.append("| `")
-              .append(q.name())
-              .append("` | ")
-              .append(d.name())
-              .append(" | ")
-              .append(cell(d.baseline()))
-              .append(" | ")
-              .append(cell(d.current()))
-              .append(" | ")
-              .append(d.worse() ? "⚠️ yes" : "no")
-              .append(" |\n");
-        }
-      }
-      md.append("\n</details>\n\n");
+      counters(md, c);
     }
     md.append("<sub>Method: ").append(Words.method(c)).append("</sub>\n");
     return md.toString();
+  }
+
+  private static void everyConfiguration(StringBuilder md, Comparison c) {
+    md.append("<details><summary>Every configuration</summary>\n\n");
+    md.append(
+        "| query | configuration | replicates | baseline median | current median | change | p | p adj. | verdict |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for (QueryDiff q : c.queries()) {
+      for (SeriesDiff s : q.series()) {
+        md.append("| `")
+            .append(q.name())
+            .append("` | ")
+            .append(cell(s.label()))
+            .append(" | ")
+            .append(s.baseline().size())
+            .append(" vs ")
+            .append(s.current().size())
+            .append(' ')
+            .append(s.replicateUnit())
+            .append(s.baseline().size() == 1 ? "" : "s")
+            .append(" | ")
+            .append(Words.value(s, s.baselineMedian()))
+            .append(" | ")
+            .append(Words.value(s, s.currentMedian()))
+            .append(" | ")
+            .append(Words.change(s))
+            .append(" | ")
+            .append(Words.p(s.pValue()))
+            .append(" | ")
+            .append(Words.p(s.adjustedP()))
+            .append(" | ")
+            .append(s.verdict().name().toLowerCase(java.util.Locale.ROOT))
+            .append(" |\n");
+      }
+    }
+    md.append("\n</details>\n\n");
+  }
+
+  private static void counters(StringBuilder md, Comparison c) {
+    md.append("<details><summary>Counters (second signal)</summary>\n\n");
+    md.append("| query | counter | baseline | current | worse |\n|---|---|---|---|---|\n");
+    for (QueryDiff q : c.queries()) {
+      for (Comparison.CounterDiff d : q.counters()) {
+        md.append("| `")
+            .append(q.name())
+            .append("` | ")
+            .append(d.name())
+            .append(" | ")
+            .append(cell(d.baseline()))
+            .append(" | ")
+            .append(cell(d.current()))
+            .append(" | ")
+            .append(d.worse() ? "⚠️ yes" : "no")
+            .append(" |\n");
+      }
+    }
+    md.append("\n</details>\n\n");
   }
 
   private static String cell(String text) {

@@ -15,6 +15,20 @@ public final class ChartJs {
   private static final String SCRIPT = "/META-INF/resources/webjars/chart.js/%s/dist/chart.umd.js";
   private static volatile String script;
 
+  /**
+   * How every report page's own script begins: it reads the chart data from the JSON block and
+   * draws without animation; the caller closes the function with {@code })();}.
+   */
+  public static final String PAGE_SCRIPT_START =
+      """
+      (function () {
+        var data = JSON.parse(document.getElementById('critpath-data').textContent);
+        window.critpathCharts = [];
+        if (typeof Chart === 'undefined') { return; }
+        Chart.defaults.animation = false;
+        Chart.defaults.maintainAspectRatio = false;
+      """;
+
   private ChartJs() {}
 
   public static String version() {

@@ -1,0 +1,87 @@
+package dev.critpath.bench;
+
+import dev.critpath.UserError;
+import dev.critpath.catalog.CatalogQuery;
+import dev.critpath.catalog.ParameterSource;
+import dev.critpath.catalog.Variant;
+import dev.critpath.catalog.WriteMode;
+import dev.critpath.dataset.DatasetSummary;
+import dev.critpath.db.Database;
+import dev.critpath.db.Pooler;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import org.openjdk.jmh.infra.Blackhole;
+
+/** The per-path probe before JMH: every path runs once per variant, as the benchmark would. */
+final class Preflight {
+  private static final Blackhole PREFLIGHT_SINK =
+      new Blackhole(
+          "Today's password is swordfish. I understand instantiating Blackholes directly is"
+              + " dangerous.");
+
+  private final Database db;
+  private final BenchSettings settings;
+  private final DatasetSummary dataset;
+  private final PrintWriter out;
+
+  Preflight(Database db, BenchSettings settings, DatasetSummary dataset, PrintWriter out) {
+    this.db = db;
+    this.settings = settings;
+    this.dataset = dataset;
+    this.out = out;
+  }
+
+  /**
+   * Runs every path once per variant, as the benchmark would, and learns its query id. A path that
+   * fails here is reported with the reason and not measured.
+   */
+  void check(Collection<PathRun> runs) {
+    for (PathRun r : runs) {
+      if (r.skipped != null) {
+        continue;
+      }
+      CatalogQuery q = r.path.entry();
+      try (Connection c = db.connect()) {
+        r.source = ParameterSource.prepare(q, c, dataset);
+      } catch (UserError | SQLException e) {
+        r.failure = "parameters: " + Failures.describe(e, db.statementTimeout());
+        out.printf("   %-28s failed: %s%n", r.path.name(), r.failure);
+        continue;
+      }
+      for (Variant v : r.variants) {
+        try (Connection c = db.connect();
+            Connection monitor = db.connect()) {
+          try (Caller caller = new Caller(c, r.path, v, r.source.sampler(settings.seed()))) {
+            // Through a transaction pooler an autocommit statement's backend is free again before
+            // the monitor looks, and may serve the monitor itself: hold it in a transaction.
+            boolean hold = db.pooler().mode() == Pooler.Mode.TRANSACTION && c.getAutoCommit();
+            if (hold) {
+              c.setAutoCommit(false);
+            }
+            int pid = Pooler.backendPid(c);
+            long id = caller.callAndIdentify(PREFLIGHT_SINK, monitor, pid);
+            if (hold) {
+              c.commit();
+              c.setAutoCommit(true);
+            }
+            if (id != 0) {
+              r.queryIds.put(v, id);
+            }
+          }
+          if (q.write() == WriteMode.CLEANUP) {
+            try (Statement st = monitor.createStatement()) {
+              st.execute(q.cleanupSql());
+            }
+          }
+        } catch (SQLException | RuntimeException e) {
+          String reason = Failures.describe(e, db.statementTimeout());
+          r.variantFailure.put(v, reason);
+          out.printf("   %-28s %-8s failed: %s%n", r.path.name(), v.id(), reason);
+        }
+      }
+    }
+  }
+}
