@@ -1,11 +1,11 @@
 package dev.critpath.realtime;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.db.ConnectionSpec;
 import dev.critpath.io.Json;
 import dev.critpath.supabase.DenoProcess;
+import dev.critpath.supabase.NpmInstall;
 import dev.critpath.supabase.PostgresUrl;
 import java.io.File;
 import java.io.IOException;
@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The local realtime endpoint: {@code supabase/realtime/relay.ts} run by Deno, the runtime the Edge
@@ -35,7 +33,6 @@ final class RealtimeRelay implements AutoCloseable {
   static final String SUPABASE_DIR_ENV = "CRITPATH_SUPABASE_DIR";
   static final String DENO_ENV = "CRITPATH_DENO";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration NPM_TIMEOUT = Duration.ofMinutes(10);
   private static final String RELAY = "relay.ts";
 
   /** Supabase Realtime's poll_interval_ms, which the relay keeps. */
@@ -65,7 +62,8 @@ final class RealtimeRelay implements AutoCloseable {
   static RealtimeRelay start(ConnectionSpec db, String jwtSecret) {
     Path dir = relayDir();
     Path deno = deno(dir);
-    ensureDriver(dir);
+    // the relay's PostgreSQL driver, installed or brought up to its lock file
+    NpmInstall.ensure(dir);
     Path log;
     try {
       log = Files.createTempFile("critpath-realtime-relay-", ".log");
@@ -213,8 +211,9 @@ final class RealtimeRelay implements AutoCloseable {
     }
     Path functions = relayDir.getParent().resolve("functions");
     Path installed = installedDeno(functions);
-    if (installed == null && Files.isRegularFile(functions.resolve("package.json"))) {
-      npmCi(functions);
+    if (Files.isRegularFile(functions.resolve("package.json"))
+        && (installed == null || NpmInstall.stale(functions))) {
+      NpmInstall.run(functions);
       installed = installedDeno(functions);
     }
     if (installed != null) {
@@ -244,48 +243,6 @@ final class RealtimeRelay implements AutoCloseable {
       }
     }
     return null;
-  }
-
-  /** The relay's PostgreSQL driver (npm ci in supabase/realtime, once). */
-  private static void ensureDriver(Path dir) {
-    if (!Files.isRegularFile(dir.resolve("node_modules/postgres/package.json"))) {
-      npmCi(dir);
-    }
-  }
-
-  private static void npmCi(Path dir) {
-    ProcessBuilder pb =
-        new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-            .directory(dir.toFile())
-            .redirectErrorStream(true);
-    try {
-      Process p = pb.start();
-      CompletableFuture<String> output =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                  return "";
-                }
-              });
-      if (!p.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new UserError(
-            "`npm ci` in " + dir + " did not finish in " + NPM_TIMEOUT.toMinutes() + " minutes");
-      }
-      if (p.exitValue() != 0) {
-        throw new UserError(
-            "`npm ci` in " + dir + " failed: " + Secrets.redact(lastLine(output.join())));
-      }
-    } catch (IOException e) {
-      throw new UserError(
-          "the realtime relay needs npm packages: install Node.js (npm) and run `npm ci` in "
-              + dir);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UserError("interrupted while running npm ci in " + dir);
-    }
   }
 
   private static String lastLine(String text) {

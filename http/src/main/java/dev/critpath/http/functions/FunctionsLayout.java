@@ -1,7 +1,7 @@
 package dev.critpath.http.functions;
 
 import dev.critpath.UserError;
-import java.io.IOException;
+import dev.critpath.supabase.NpmInstall;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where the Edge Functions and their runtime are: {@code supabase/functions} (one folder per
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
  */
 public record FunctionsLayout(Path supabaseDir, Path deno) {
   static final String DENO_IN_NODE_MODULES = "node_modules/@deno/linux-x64-glibc/deno";
-  private static final long NPM_TIMEOUT_MINUTES = 10;
 
   public Path functionsDir() {
     return supabaseDir.resolve("functions");
@@ -31,7 +29,7 @@ public record FunctionsLayout(Path supabaseDir, Path deno) {
   /**
    * Finds the layout: {@code explicit} when given, else CRITPATH_SUPABASE_DIR, else a {@code
    * supabase/} beside the working directory or one of its parents, or beside the critpath jar.
-   * Installs Deno with {@code npm ci} when it is missing and npm is available.
+   * Installs Deno with {@code npm ci} when it is missing or older than its lock file.
    */
   public static FunctionsLayout locate(Path explicit, Map<String, String> env, PrintWriter out) {
     Path dir = explicit != null ? explicit : findSupabaseDir(env);
@@ -75,8 +73,11 @@ public record FunctionsLayout(Path supabaseDir, Path deno) {
       return Path.of(fromEnv);
     }
     Path local = functionsDir.resolve(DENO_IN_NODE_MODULES);
-    if (!Files.isExecutable(local)) {
-      npmCi(functionsDir, out);
+    if (!Files.isExecutable(local) || NpmInstall.stale(functionsDir)) {
+      out.println(
+          "http: installing Deno and the functions' dependencies (npm ci in " + functionsDir + ")");
+      out.flush();
+      NpmInstall.run(functionsDir);
     }
     if (!Files.isExecutable(local)) {
       throw new UserError(
@@ -86,39 +87,5 @@ public record FunctionsLayout(Path supabaseDir, Path deno) {
               + " registry), or set CRITPATH_DENO to a deno binary");
     }
     return local;
-  }
-
-  private static void npmCi(Path functionsDir, PrintWriter out) {
-    out.println(
-        "http: installing Deno and the functions' dependencies (npm ci in " + functionsDir + ")");
-    out.flush();
-    ProcessBuilder pb =
-        new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-            .directory(functionsDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    try {
-      Process p = pb.start();
-      if (!p.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new UserError(
-            "npm ci in " + functionsDir + " took longer than " + NPM_TIMEOUT_MINUTES + " minutes");
-      }
-      if (p.exitValue() != 0) {
-        throw new UserError(
-            "npm ci in "
-                + functionsDir
-                + " failed (exit "
-                + p.exitValue()
-                + "): run it by hand to see why");
-      }
-    } catch (IOException e) {
-      throw new UserError(
-          "Deno is not installed and npm is not available to install it: install Node.js and run npm ci in "
-              + functionsDir);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UserError("interrupted while installing Deno");
-    }
   }
 }
