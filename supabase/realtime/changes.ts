@@ -16,10 +16,13 @@ import { type Change, PgOutputDecoder, type Relation, type Tuple } from "./pgout
 
 export const PUBLICATION = "supabase_realtime";
 export const SLOT_PREFIX = "critpath_realtime_";
-/** Realtime's defaults: poll_interval_ms 100, poll_max_changes 100, an idle back-off of 5x. */
+/**
+ * Realtime's defaults: poll_interval_ms 100, poll_max_changes 100; a failed read backs off (its
+ * DBConnection.Backoff starts at 100 ms and grows; here a fixed 500 ms).
+ */
 export const POLL_INTERVAL_MS = 100;
 const POLL_MAX_CHANGES = 100;
-const IDLE_MULTIPLIER = 5;
+const ERROR_BACKOFF_MS = 500;
 const MAX_RECORD_BYTES = 1024 * 1024;
 
 export type Filter = { column: string; op: string; values: string[] };
@@ -138,10 +141,10 @@ export class ChangeFeed {
     if (!this.stopped) this.timer = setTimeout(() => this.poll(), ms);
   }
 
-  // Realtime's cadence: rows delivered -> poll again at once; changes nobody wanted -> after the
-  // interval plus 50-100 ms of jitter; nothing at all -> after five intervals.
+  // Realtime's cadence (PostgresCdcRls.ReplicationPoller): the slot gave changes -> poll again at
+  // once; it gave none -> after poll_interval_ms.
   private async poll() {
-    let delay = POLL_INTERVAL_MS * IDLE_MULTIPLIER;
+    let delay = POLL_INTERVAL_MS;
     const started = performance.now();
     try {
       this.stats.polls++;
@@ -158,13 +161,13 @@ export class ChangeFeed {
       }
       if (changes.length > 0) {
         this.stats.changes += changes.length;
-        const delivered = await this.deliver(changes);
-        delay = delivered > 0 ? 0 : POLL_INTERVAL_MS + 50 + Math.floor(Math.random() * 51);
+        await this.deliver(changes);
+        delay = 0;
       }
     } catch (e) {
       this.stats.pollErrors++;
       console.error(`critpath relay: reading slot ${this.slot} failed: ${(e as Error).message}`);
-      delay = POLL_INTERVAL_MS * IDLE_MULTIPLIER;
+      delay = ERROR_BACKOFF_MS;
     }
     this.stats.pollMs += performance.now() - started;
     this.schedule(delay);

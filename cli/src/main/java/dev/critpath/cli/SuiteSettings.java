@@ -53,7 +53,10 @@ record SuiteSettings(
         dataset, BenchSettings.of(BENCH_PROFILE), FULL_HTTP_SCALE, RealtimeSettings.suite());
   }
 
-  /** Both realtime levels with 10 subscribers for 2 s, one of them cut off for 1 s. */
+  /**
+   * Both realtime levels with 10 subscribers for 2 s, one of them cut off for 1 s, over broadcast
+   * as the full suite runs it.
+   */
   static SuiteSettings smoke(Profile dataset) {
     RealtimeSettings realtime =
         new RealtimeSettings(
@@ -63,7 +66,7 @@ record SuiteSettings(
             Duration.ofSeconds(2),
             1,
             null,
-            RealtimeSettings.EventKind.POSTGRES_CHANGES,
+            RealtimeSettings.EventKind.BROADCAST,
             1,
             Duration.ofSeconds(1),
             Duration.ofSeconds(2),

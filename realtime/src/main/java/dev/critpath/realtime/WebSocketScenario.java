@@ -76,7 +76,7 @@ final class WebSocketScenario {
         : "delivery path: postgres_changes from logical decoding (a temporary pgoutput slot polled"
             + " every "
             + RealtimeRelay.POLL_INTERVAL_MS
-            + " ms, at once after deliveries, 5x slower when idle; RLS read per change and"
+            + " ms, at once after changes; RLS read per change and"
             + " subscriber's claims), as Supabase Realtime";
   }
 
