@@ -16,6 +16,7 @@ import dev.critpath.db.Database;
 import dev.critpath.db.Pooler;
 import dev.critpath.io.AtomicFiles;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import dev.critpath.schema.DatabaseMarker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,7 +53,6 @@ import org.openjdk.jmh.runner.RunnerException;
  * section. A failing path is reported and the others still measured.
  */
 public final class Bench {
-  public static final String SECTION = "bench";
   public static final String JMH_FILE = "jmh.json";
 
   /** The section's verdict while the stage has not finished (what a stopped run keeps). */
@@ -212,7 +212,7 @@ public final class Bench {
       removeShutdownHook(removeWork);
     }
     BenchReport report = report(levels, true);
-    run.put(SECTION, report);
+    run.put(Section.BENCH, report);
     print(report);
     ExitCode exit =
         report.measured() == 0
@@ -452,7 +452,7 @@ public final class Bench {
     progress.onFinished(
         result -> {
           keep(plan, new RunResult(result.getParams(), List.of(result)));
-          run.put(SECTION, report(levels, false));
+          run.put(Section.BENCH, report(levels, false));
         });
     try {
       Runner runner =

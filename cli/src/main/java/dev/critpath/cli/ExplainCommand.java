@@ -9,6 +9,7 @@ import dev.critpath.explain.ExplainResult;
 import dev.critpath.explain.ExplainRunner;
 import dev.critpath.io.OutputPaths;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,7 +124,7 @@ final class ExplainCommand implements Callable<Integer> {
       ExplainPrinter.print(result, out, all);
       ExitCode exit = exitCode(result);
       if (run != null) {
-        run.put("explain", result);
+        run.put(Section.EXPLAIN, result);
         run.record().finish(Instant.now(), true, verdict(exit));
         run.save();
         out.println("explain: results in " + run.path());
@@ -163,7 +164,7 @@ final class ExplainCommand implements Callable<Integer> {
                     ctx.options().allowUnmarked),
                 ctx.run(),
                 ctx.out());
-        ctx.run().put("explain", r);
+        ctx.run().put(Section.EXPLAIN, r);
         ExplainPrinter.print(r, ctx.out(), false);
         String summary =
             String.format(

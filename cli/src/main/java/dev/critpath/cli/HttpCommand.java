@@ -9,6 +9,7 @@ import dev.critpath.http.HttpStage;
 import dev.critpath.http.scenario.Durations;
 import dev.critpath.io.OutputPaths;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import dev.critpath.schema.Migrator;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
@@ -133,7 +134,7 @@ final class HttpCommand implements Callable<Integer> {
       options.logDir = run.path();
       try {
         HttpResult result = HttpStage.run(options, db, out);
-        run.put(HttpStage.SECTION, result);
+        run.put(Section.HTTP, result);
         run.record().finish(Instant.now(), true, result.verdict());
         run.save();
         out.println("http: " + result.verdict() + ", results in " + run.path());

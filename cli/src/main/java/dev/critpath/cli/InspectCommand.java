@@ -10,6 +10,7 @@ import dev.critpath.inspect.Severity;
 import dev.critpath.inspect.StatsSnapshot;
 import dev.critpath.io.OutputPaths;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -87,7 +88,7 @@ final class InspectCommand implements Callable<Integer> {
               : ExitCode.OK;
       if (!noSave) {
         RunDirectory run = RunDirectory.create(resultsRoot);
-        run.put("inspect", result);
+        run.put(Section.INSPECT, result);
         run.record().finish(Instant.now(), true, exit == ExitCode.OK ? "pass" : "fail");
         run.save();
         out.println("inspect: results in " + run.path());
@@ -121,7 +122,7 @@ final class InspectCommand implements Callable<Integer> {
         try (Connection c = ctx.db().connect()) {
           r = Inspector.inspect(c, new Inspector.Options(List.of(), baseline));
         }
-        ctx.run().put("inspect", r);
+        ctx.run().put(Section.INSPECT, r);
         InspectPrinter.print(r, ctx.out(), false);
         return Outcome.ok(
             String.format(

@@ -11,6 +11,7 @@ import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.RemoteRealtime;
 import dev.critpath.realtime.Vsn;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import dev.critpath.schema.Migrator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -176,7 +177,7 @@ final class RealtimeCommand implements Callable<Integer> {
         run.save();
         throw e;
       }
-      run.put("realtime", report);
+      run.put(Section.REALTIME, report);
       String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
       run.record().finish(Instant.now(), true, verdict);
       run.save();

@@ -60,8 +60,8 @@ public final class RunRecord {
   }
 
   /** Adds or replaces a stage's section. */
-  public synchronized void put(String section, Object value) {
-    sections.put(section, value);
+  public synchronized void put(Section section, Object value) {
+    sections.put(section.key(), value);
   }
 
   /** Marks the run finished; {@code completed} false when it was cut short. */

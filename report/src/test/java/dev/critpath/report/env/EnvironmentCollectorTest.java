@@ -6,6 +6,7 @@ import dev.critpath.db.Database;
 import dev.critpath.io.Json;
 import dev.critpath.report.schema.RunSchema;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,7 +49,7 @@ class EnvironmentCollectorTest {
     assertThat(json).doesNotContain(db.spec().credentials().getProperty("password", "\u0000"));
 
     RunDirectory run = RunDirectory.create(root);
-    run.put("environment", env);
+    run.put(Section.ENVIRONMENT, env);
     run.record().finish(Instant.now(), true, "pass");
     run.save();
     assertThat(RunSchema.validate(run.path().resolve("run.json"))).isEmpty();

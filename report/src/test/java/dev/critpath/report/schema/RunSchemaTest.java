@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.critpath.io.Json;
 import dev.critpath.report.testing.SyntheticRun;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,7 +43,7 @@ class RunSchemaTest {
   void aFreshRunDirectoryIsValidWhileRunningAndWhenFinished(@TempDir Path root) {
     RunDirectory run = RunDirectory.create(root);
     assertThat(RunSchema.validate(run.path().resolve("run.json"))).isEmpty();
-    run.put("stageErrors", java.util.List.of(Map.of("stage", "bench", "message", "boom")));
+    run.put(Section.STAGE_ERRORS, java.util.List.of(Map.of("stage", "bench", "message", "boom")));
     run.record().finish(Instant.now(), true, "error");
     run.save();
     assertThat(RunSchema.validate(run.path().resolve("run.json"))).isEmpty();
