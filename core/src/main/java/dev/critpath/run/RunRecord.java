@@ -15,8 +15,11 @@ import java.util.Map;
 @JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "completed", "verdict"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RunRecord {
-  /** Bumped on any incompatible change of run.json's shape. */
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * Bumped on any incompatible change of run.json's shape. 2: one latency summary for http and
+   * realtime (p95, not p95Ms; nothing measured is count 0 without percentiles).
+   */
+  public static final int SCHEMA_VERSION = 2;
 
   private final String runId;
   private final Instant startedAt;

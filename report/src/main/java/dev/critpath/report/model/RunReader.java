@@ -7,6 +7,7 @@ import dev.critpath.UserError;
 import dev.critpath.io.Json;
 import dev.critpath.report.env.Environment;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.RunRecord;
 import dev.critpath.run.Section;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +29,11 @@ import java.util.regex.Pattern;
  * and fields a producer leaves out, read as empty rather than failing the report.
  */
 public final class RunReader {
-  /** The newest run.json schema version this reader understands. */
-  public static final int SUPPORTED_SCHEMA_VERSION = 1;
+  /**
+   * The run.json schema version this reader understands. Version 1 runs wrote realtime latencies as
+   * p95Ms and 0 for nothing measured; they are not read, so no fallback hides a shape change.
+   */
+  public static final int SUPPORTED_SCHEMA_VERSION = RunRecord.SCHEMA_VERSION;
 
   /** One line for a run.json that does not parse: the cause in Jackson's words, no internals. */
   public static UserError damaged(Path file, JsonProcessingException e) {
@@ -84,13 +88,13 @@ public final class RunReader {
   /** Reads a run from run.json's content; {@code dir} is where jmh.json and plans are looked up. */
   public static RunView read(JsonNode root, Path dir) {
     int version = root.path("schemaVersion").asInt(-1);
-    if (version < 1 || version > SUPPORTED_SCHEMA_VERSION) {
+    if (version != SUPPORTED_SCHEMA_VERSION) {
       throw new UserError(
           "run.json in "
               + dir
               + " has schemaVersion "
               + root.path("schemaVersion").asText()
-              + ", this critpath reads versions 1 to "
+              + ", this critpath reads version "
               + SUPPORTED_SCHEMA_VERSION
               + ": use the critpath version that wrote it, or re-run");
     }
@@ -516,21 +520,22 @@ public final class RunReader {
   // ---------------------------------------------------------------- latency
 
   /**
-   * A latency object in milliseconds: p50, p90, p95, p99, p999 (or "p99.9"), max, mean, error,
-   * samples (or count), and an optional histogram.
+   * A latency object in milliseconds: the http and realtime sections' {@link
+   * dev.critpath.run.LatencySummary} (count, min, mean, p50 ... p999, max), or the bench section's
+   * JMH latency (samples, mean, error, p50 ... "p99.9", max, optional histogram).
    */
   static Latency latency(JsonNode node) {
     if (node == null || !node.isObject()) {
       return Latency.empty();
     }
     return new Latency(
-        J.num(node, "p50", "p50Ms"),
-        J.num(node, "p90", "p90Ms"),
-        J.num(node, "p95", "p95Ms"),
-        J.num(node, "p99", "p99Ms"),
-        J.num(node, "p999", "p99.9", "p999Ms"),
-        J.num(node, "max", "maxMs"),
-        J.num(node, "mean", "meanMs"),
+        J.num(node, "p50"),
+        J.num(node, "p90"),
+        J.num(node, "p95"),
+        J.num(node, "p99"),
+        J.num(node, "p999", "p99.9"),
+        J.num(node, "max"),
+        J.num(node, "mean"),
         J.num(node, "error"),
         J.lng(node, "samples", "count"),
         histogram(J.get(node, "histogram")));

@@ -60,7 +60,7 @@ class RunSchemaTest {
   @Test
   void violationsNameThePathAndTheProblem() throws Exception {
     ObjectNode run = (ObjectNode) Json.mapper().readTree(RUNS.resolve("full/run.json").toFile());
-    run.put("schemaVersion", 2);
+    run.put("schemaVersion", 3);
     run.put("completed", "yes");
     JsonNode query = run.at("/sections/bench/queries/0");
     ((ObjectNode) query).put("name", "message fetch; drop table");
@@ -105,14 +105,13 @@ class RunSchemaTest {
     ObjectNode realtime =
         (ObjectNode) Json.mapper().readTree(RUNS.resolve("real-realtime/run.json").toFile());
     ((ObjectNode) realtime.at("/sections/realtime/scenarios/0")).put("level", "sse");
-    ((ObjectNode) realtime.at("/sections/realtime/scenarios/1/delivery")).put("p95Ms", -1);
+    ((ObjectNode) realtime.at("/sections/realtime/scenarios/1/delivery")).put("p95", -1);
 
     assertThat(RunSchema.validate(rls))
         .anySatisfy(m -> assertThat(m).startsWith("/sections/rls/queries/0/status: "))
         .anySatisfy(m -> assertThat(m).startsWith("/sections/rls/queries/1/probes/0/evidence: "));
     assertThat(RunSchema.validate(realtime))
         .anySatisfy(m -> assertThat(m).startsWith("/sections/realtime/scenarios/0/level: "))
-        .anySatisfy(
-            m -> assertThat(m).startsWith("/sections/realtime/scenarios/1/delivery/p95Ms: "));
+        .anySatisfy(m -> assertThat(m).startsWith("/sections/realtime/scenarios/1/delivery/p95: "));
   }
 }
