@@ -3,11 +3,8 @@ package dev.critpath.explain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.critpath.inspect.Severity;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.critpath.run.PlanFingerprint;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,22 +21,6 @@ import java.util.Map;
  * is the per-loop time, not the sum.
  */
 public final class PlanAnalyzer {
-  /** Plan fields that identify its shape; everything else (costs, rows, times) is left out. */
-  private static final List<String> SHAPE_FIELDS =
-      List.of(
-          "Node Type",
-          "Parent Relationship",
-          "Subplan Name",
-          "Join Type",
-          "Strategy",
-          "Partial Mode",
-          "Operation",
-          "Scan Direction",
-          "Relation Name",
-          "Index Name",
-          "CTE Name",
-          "Function Name");
-
   private final Map<String, Double> tableRows;
   private final List<PlanWarning> warnings = new ArrayList<>();
   private final List<PlanFacts.IndexUse> indexes = new ArrayList<>();
@@ -73,9 +54,7 @@ public final class PlanAnalyzer {
         top.has("Execution Time") ? top.get("Execution Time").asDouble() : tree.inclusiveMs;
     walk(tree, false);
     jit(top);
-    StringBuilder canonical = new StringBuilder();
     StringBuilder shape = new StringBuilder();
-    fingerprint(root, canonical);
     shape(tree, shape);
     PlanFacts facts =
         new PlanFacts(
@@ -101,7 +80,7 @@ public final class PlanAnalyzer {
     return new PlanAnalysis(
         facts,
         List.copyOf(warnings),
-        digest(canonical.toString()),
+        PlanFingerprint.of(root),
         shape.toString(),
         top.has("Query Text") ? top.get("Query Text").asText().strip() : null);
   }
@@ -467,24 +446,6 @@ public final class PlanAnalyzer {
     warnings.add(new PlanWarning(rule, severity, n.label(), message, evidence));
   }
 
-  /** The canonical text of the plan's shape, field by field, children in order. */
-  private static void fingerprint(JsonNode node, StringBuilder out) {
-    out.append('(');
-    for (String field : SHAPE_FIELDS) {
-      if (node.has(field)) {
-        String value = node.get(field).asText();
-        if (field.equals("Subplan Name")) {
-          value = value.replaceAll("\\s*\\(.*\\)$", ""); // "InitPlan 1 (returns $0)" → "InitPlan 1"
-        }
-        out.append(field).append('=').append(value).append(';');
-      }
-    }
-    for (JsonNode child : node.path("Plans")) {
-      fingerprint(child, out);
-    }
-    out.append(')');
-  }
-
   private static void shape(Node n, StringBuilder out) {
     out.append(n.label().replaceFirst("^#\\d+ ", ""));
     if (!n.children.isEmpty()) {
@@ -498,16 +459,6 @@ public final class PlanAnalyzer {
       if (n.children.size() > 1) {
         out.append(')');
       }
-    }
-  }
-
-  private static String digest(String canonical) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

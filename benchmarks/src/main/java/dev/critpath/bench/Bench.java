@@ -7,6 +7,7 @@ import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
 import dev.critpath.io.AtomicFiles;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,7 +27,6 @@ import java.util.stream.Stream;
  * section. A failing path is reported and the others still measured.
  */
 public final class Bench {
-  public static final String SECTION = "bench";
   public static final String JMH_FILE = "jmh.json";
 
   /** The section's verdict while the stage has not finished (what a stopped run keeps). */
@@ -95,7 +95,7 @@ public final class Bench {
     BenchReports reports = new BenchReports(settings, jmh, runs, database);
     measureAll(reports);
     BenchReport report = reports.report(levels, true);
-    run.put(SECTION, report);
+    run.put(Section.BENCH, report);
     new BenchConsole(out).print(report);
     ExitCode exit =
         report.measured() == 0
@@ -155,7 +155,7 @@ public final class Bench {
               runs,
               database.pgStatSchema,
               out,
-              () -> run.put(SECTION, reports.report(levels, false)));
+              () -> run.put(Section.BENCH, reports.report(levels, false)));
       for (int i = 0; i < plans.size(); i++) {
         JmhPlan plan = plans.get(i);
         List<String> live =

@@ -19,6 +19,7 @@ import dev.critpath.report.Reports;
 import dev.critpath.report.env.Environment;
 import dev.critpath.run.NotCaptured;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import dev.critpath.schema.InDatabaseRun;
 import dev.critpath.schema.Migrator;
 import dev.critpath.seed.Profile;
@@ -75,7 +76,7 @@ final class DefaultSuite {
         }
       }
       if (!errors.isEmpty()) {
-        run.put("stageErrors", errors);
+        run.put(Section.STAGE_ERRORS, errors);
       }
       run.record().finish(Instant.now(), true, RunSession.verdict(exit));
       Reports.Written written = Reports.writeAll(run);
@@ -162,7 +163,7 @@ final class DefaultSuite {
       @Override
       public Outcome run(SuiteContext ctx) {
         Environment env = EnvironmentCollector.collect(ctx.db());
-        ctx.run().put("environment", env);
+        ctx.run().put(Section.ENVIRONMENT, env);
         return Outcome.ok("server, settings, extensions, JVM and host recorded");
       }
     };
@@ -185,7 +186,7 @@ final class DefaultSuite {
             && loaded.get().profile() == dataset
             && loaded.get().summary().seed() == wanted.seed()
             && loaded.get().scale() == wanted.scale()) {
-          ctx.run().put("dataset", loaded.get().summary());
+          ctx.run().put(Section.DATASET, loaded.get().summary());
           return Outcome.ok(
               "dataset "
                   + dataset.id()
@@ -193,7 +194,8 @@ final class DefaultSuite {
                   + loaded.get().summary().fingerprint());
         }
         SeedReport report = SeedCommand.seed(ctx.db(), wanted, ctx.run().path(), ctx.out());
-        ctx.run().put("dataset", Seeder.loaded(ctx.db()).map(SeededDataset::summary).orElse(null));
+        ctx.run()
+            .put(Section.DATASET, Seeder.loaded(ctx.db()).map(SeededDataset::summary).orElse(null));
         return Outcome.ok(
             String.format(Locale.ROOT, "%,d rows in %.1f s", report.rows(), report.seconds()));
       }
@@ -230,7 +232,7 @@ final class DefaultSuite {
       @Override
       public Outcome run(SuiteContext ctx) throws Exception {
         InDatabaseRun result = InDatabaseRun.run(ctx.db(), SuiteSettings.IN_DATABASE_CALLS);
-        ctx.run().put(InDatabaseRun.SECTION, result);
+        ctx.run().put(Section.IN_DATABASE, result);
         for (InDatabaseRun.Row r : result.errors()) {
           ctx.out().printf("   %-28s cannot run: %s%n", r.query(), r.error());
         }
@@ -283,7 +285,7 @@ final class DefaultSuite {
     o.env = new HashMap<>(System.getenv());
     o.env.remove("SUPABASE_URL"); // the suite measures the local functions, as runBundled does
     HttpResult result = HttpStage.run(o, ctx.db(), ctx.out());
-    ctx.run().put(HttpStage.SECTION, result);
+    ctx.run().put(Section.HTTP, result);
     return result;
   }
 
@@ -301,7 +303,7 @@ final class DefaultSuite {
           return Outcome.ok("skipped: LISTEN and the relay need a session; " + Pooler.SESSION_FIX);
         }
         RealtimeReport report = RealtimeBenchmark.run(ctx.db(), settings.realtime(), ctx.out());
-        ctx.run().put("realtime", report);
+        ctx.run().put(Section.REALTIME, report);
         if (!report.measured()) {
           return new Outcome(ExitCode.ERROR, "nothing could be measured");
         }
@@ -359,10 +361,10 @@ final class DefaultSuite {
         try (Connection c = ctx.db().connect()) {
           checks = Doctor.examine(c);
         }
-        ctx.run().put("doctor", checks);
+        ctx.run().put(Section.DOCTOR, checks);
         List<NotCaptured> lost = Doctor.notCaptured(checks, ctx.db().pooler());
         if (!lost.isEmpty()) {
-          ctx.run().put(NotCaptured.SECTION, lost);
+          ctx.run().put(Section.NOT_CAPTURED, lost);
         }
         List<Check> problems =
             checks.stream().filter(ch -> ch.status() != Check.Status.OK).toList();

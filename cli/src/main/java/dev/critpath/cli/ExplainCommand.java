@@ -6,6 +6,7 @@ import dev.critpath.db.Database;
 import dev.critpath.explain.ExplainPrinter;
 import dev.critpath.explain.ExplainResult;
 import dev.critpath.explain.ExplainRunner;
+import dev.critpath.run.Section;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,7 @@ final class ExplainCommand implements Callable<Integer> {
       ExplainPrinter.print(result, out, all);
       ExitCode exit = exitCode(result);
       if (session != null) {
-        session.run().put("explain", result);
+        session.run().put(Section.EXPLAIN, result);
         session.finish(RunSession.verdict(exit));
         out.println("explain: results in " + session.path());
       }
@@ -113,7 +114,7 @@ final class ExplainCommand implements Callable<Integer> {
                     ctx.options().allowUnmarked),
                 ctx.run(),
                 ctx.out());
-        ctx.run().put("explain", r);
+        ctx.run().put(Section.EXPLAIN, r);
         ExplainPrinter.print(r, ctx.out(), false);
         String summary =
             String.format(

@@ -8,6 +8,7 @@ import dev.critpath.inspect.InspectResult;
 import dev.critpath.inspect.Inspector;
 import dev.critpath.inspect.Severity;
 import dev.critpath.inspect.StatsSnapshot;
+import dev.critpath.run.Section;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -75,7 +76,7 @@ final class InspectCommand implements Callable<Integer> {
               : ExitCode.OK;
       if (!print.noSave) {
         try (RunSession session = RunSession.start(results, "inspect")) {
-          session.run().put("inspect", result);
+          session.run().put(Section.INSPECT, result);
           session.finish(RunSession.verdict(exit));
           out.println("inspect: results in " + session.path());
         }
@@ -109,7 +110,7 @@ final class InspectCommand implements Callable<Integer> {
         try (Connection c = ctx.db().connect()) {
           r = Inspector.inspect(c, new Inspector.Options(List.of(), baseline));
         }
-        ctx.run().put("inspect", r);
+        ctx.run().put(Section.INSPECT, r);
         InspectPrinter.print(r, ctx.out(), false);
         return Outcome.ok(
             String.format(

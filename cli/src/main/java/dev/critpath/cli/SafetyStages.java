@@ -2,6 +2,7 @@ package dev.critpath.cli;
 
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.TableChecksums;
+import dev.critpath.run.Section;
 import dev.critpath.safety.ConcurrencyProbes;
 import dev.critpath.safety.Invariant;
 import dev.critpath.safety.RlsReport;
@@ -50,7 +51,7 @@ final class SafetyStages {
       @Override
       public Outcome run(SuiteContext ctx) throws Exception {
         List<Invariant> invariants = ConcurrencyProbes.run(ctx.db());
-        ctx.run().put("invariants", invariants);
+        ctx.run().put(Section.INVARIANTS, invariants);
         long broken = invariants.stream().filter(i -> !i.held()).count();
         for (Invariant inv : invariants) {
           ctx.out()
@@ -74,7 +75,7 @@ final class SafetyStages {
       @Override
       public Outcome run(SuiteContext ctx) throws Exception {
         RlsReport report = RlsVerification.run(ctx.db(), QueryCatalog.builtin());
-        ctx.run().put("rls", report);
+        ctx.run().put(Section.RLS, report);
         for (RlsReport.Query q : report.queries()) {
           ctx.out().printf("  %-12s %s: %s%n", q.status().id(), q.query(), evidence(q));
         }
@@ -122,7 +123,7 @@ final class SafetyStages {
         }
         List<TableChecksums.Change> changes = TableChecksums.diff(before, after);
         long rows = after.values().stream().mapToLong(TableChecksums.TableState::rows).sum();
-        ctx.run().put("dataIntegrity", new DataIntegrity(after.size(), rows, changes));
+        ctx.run().put(Section.DATA_INTEGRITY, new DataIntegrity(after.size(), rows, changes));
         return changes.isEmpty()
             ? Outcome.ok(after.size() + " tables, " + rows + " rows: count and checksum unchanged")
             : Outcome.failed(

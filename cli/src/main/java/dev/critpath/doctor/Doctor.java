@@ -54,7 +54,7 @@ public final class Doctor {
 
   /**
    * What each stage cannot capture on this server, from the checks that are not OK and from the
-   * pooler, for run.json's {@link NotCaptured#SECTION} section.
+   * pooler, for run.json's {@link dev.critpath.run.Section#NOT_CAPTURED} section.
    */
   public static List<NotCaptured> notCaptured(List<Check> checks, Pooler pooler) {
     List<NotCaptured> out = new ArrayList<>(pooler.gaps());

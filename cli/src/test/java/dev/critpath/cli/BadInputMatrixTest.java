@@ -45,7 +45,7 @@ class BadInputMatrixTest {
     Files.writeString(files.resolve("garbage.json"), "not json at all");
     Files.writeString(files.resolve("empty-pool.json"), "{\"users\":[{\"access_token\":\"\"}]}");
     Files.createDirectories(files.resolve("damaged-run"));
-    Files.writeString(files.resolve("damaged-run/run.json"), "{\"schemaVersion\": 1, \"runId\": ");
+    Files.writeString(files.resolve("damaged-run/run.json"), "{\"schemaVersion\": 2, \"runId\": ");
     Files.writeString(files.resolve("a-file"), "not a directory");
     for (BrokenCatalog c : BROKEN_CATALOGS) {
       Files.createDirectories(files.resolve("catalogs/" + c.dir()));

@@ -126,7 +126,7 @@ class ReportCompareCommandTest {
     assertThat(missing.errLines()).isEqualTo(1);
 
     Path broken = Files.createDirectories(tmp.resolve("broken"));
-    Files.writeString(broken.resolve("run.json"), "{\"schemaVersion\": 1,");
+    Files.writeString(broken.resolve("run.json"), "{\"schemaVersion\": 2,");
     CliRun malformed =
         CliRun.of("compare", broken.toString(), small.toString(), "--out", tmp.toString());
     assertThat(malformed.exitCode()).isEqualTo(2);

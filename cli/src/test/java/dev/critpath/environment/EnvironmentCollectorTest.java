@@ -7,6 +7,7 @@ import dev.critpath.io.Json;
 import dev.critpath.report.env.Environment;
 import dev.critpath.report.schema.RunSchema;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,7 +50,7 @@ class EnvironmentCollectorTest {
     assertThat(json).doesNotContain(db.spec().credentials().getProperty("password", "\u0000"));
 
     RunDirectory run = RunDirectory.create(root);
-    run.put("environment", env);
+    run.put(Section.ENVIRONMENT, env);
     run.record().finish(Instant.now(), true, "pass");
     run.save();
     assertThat(RunSchema.validate(run.path().resolve("run.json"))).isEmpty();

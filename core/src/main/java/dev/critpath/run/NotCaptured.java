@@ -3,8 +3,8 @@ package dev.critpath.run;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * Something a stage could not measure on this server, and why: run.json's {@code notCaptured}
- * section lists them so that no report leaves a column blank without a word.
+ * Something a stage could not measure on this server, and why: run.json's {@link
+ * Section#NOT_CAPTURED} section lists them so that no report leaves a column blank without a word.
  *
  * @param stage the stage that lost it (bench, explain, inspect, seed, realtime, or "all")
  * @param what what is missing from its results
@@ -12,7 +12,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param fix what would bring it back; null when nothing can
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record NotCaptured(String stage, String what, String why, String fix) {
-  /** The section of run.json that lists them. */
-  public static final String SECTION = "notCaptured";
-}
+public record NotCaptured(String stage, String what, String why, String fix) {}

@@ -107,7 +107,7 @@ public final class RunDirectory {
   }
 
   /** Adds a stage's section and saves run.json. */
-  public void put(String section, Object value) {
+  public void put(Section section, Object value) {
     record.put(section, value);
     save();
   }

@@ -15,8 +15,11 @@ import java.util.Map;
 @JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "completed", "verdict"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RunRecord {
-  /** Bumped on any incompatible change of run.json's shape. */
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * Bumped on any incompatible change of run.json's shape. 2: one latency summary for http and
+   * realtime (p95, not p95Ms; nothing measured is count 0 without percentiles).
+   */
+  public static final int SCHEMA_VERSION = 2;
 
   private final String runId;
   private final Instant startedAt;
@@ -60,8 +63,8 @@ public final class RunRecord {
   }
 
   /** Adds or replaces a stage's section. */
-  public synchronized void put(String section, Object value) {
-    sections.put(section, value);
+  public synchronized void put(Section section, Object value) {
+    sections.put(section.key(), value);
   }
 
   /** Marks the run finished; {@code completed} false when it was cut short. */

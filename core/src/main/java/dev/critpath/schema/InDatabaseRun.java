@@ -10,16 +10,14 @@ import java.util.List;
 
 /**
  * One call of {@code critpath.run_performance_tests()}, as a SQL-editor user makes it, recorded as
- * run.json's "inDatabase" section so reports put its numbers beside the JMH paths'.
+ * run.json's {@link dev.critpath.run.Section#IN_DATABASE} section so reports put its numbers beside
+ * the JMH paths'.
  *
  * @param runId the run id the function stored its rows under
  * @param calls timed executions per query
  * @param queries one row per catalog query, in catalog order
  */
 public record InDatabaseRun(String runId, int calls, List<Row> queries) {
-  /** run.json's section name. */
-  public static final String SECTION = "inDatabase";
-
   /**
    * One query's numbers: server-side only (no network, no driver), each call in a rolled-back
    * subtransaction.

@@ -17,7 +17,7 @@ class RunDirectoryTest {
   void runJsonSaysIncompleteUntilFinishedAndLatestFollowsNewestRun(@TempDir Path root)
       throws Exception {
     RunDirectory first = RunDirectory.create(root);
-    first.put("bench", Map.of("queries", 3));
+    first.put(Section.BENCH, Map.of("queries", 3));
     JsonNode during = Json.mapper().readTree(first.path().resolve("run.json").toFile());
     assertThat(during.get("completed").asBoolean()).isFalse();
     assertThat(during.get("schemaVersion").asInt()).isEqualTo(RunRecord.SCHEMA_VERSION);

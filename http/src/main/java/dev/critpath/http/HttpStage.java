@@ -16,6 +16,7 @@ import dev.critpath.http.scenario.ScenarioParser;
 import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import dev.critpath.supabase.TokenMinter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,6 @@ import java.util.Map;
  * with the database URL and a fresh JWT secret) and stopped before this returns.
  */
 public final class HttpStage {
-  public static final String SECTION = "http";
 
   /** The scenario files bundled in scenarios/, in the order the default suite runs them. */
   public static final List<String> BUNDLED =
@@ -176,7 +176,7 @@ public final class HttpStage {
     options.baseUrl = null;
     options.env = localOnly(System.getenv());
     HttpResult result = run(options, db, out);
-    run.put(SECTION, result);
+    run.put(Section.HTTP, result);
     return result;
   }
 

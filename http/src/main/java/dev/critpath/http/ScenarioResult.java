@@ -1,9 +1,9 @@
 package dev.critpath.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.critpath.http.metrics.LatencySummary;
 import dev.critpath.http.metrics.SecondRow;
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.LatencySummary;
 import java.util.List;
 import java.util.Map;
 

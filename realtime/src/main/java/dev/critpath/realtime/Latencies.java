@@ -1,5 +1,7 @@
 package dev.critpath.realtime;
 
+import dev.critpath.run.LatencySummary;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -8,13 +10,16 @@ import org.HdrHistogram.Recorder;
  * HdrHistogram {@link Recorder} (wait-free recording), drained into a running total on read.
  */
 final class Latencies {
-  private final Recorder recorder = new Recorder(LatencySummary.MAX_TRACKABLE_MICROS, 3);
-  private final Histogram total = new Histogram(LatencySummary.MAX_TRACKABLE_MICROS, 3);
+  /** Longest latency a histogram tracks; anything longer is clamped to it. */
+  static final long MAX_TRACKABLE_MICROS = TimeUnit.MINUTES.toMicros(10);
+
+  private final Recorder recorder = new Recorder(MAX_TRACKABLE_MICROS, 3);
+  private final Histogram total = new Histogram(MAX_TRACKABLE_MICROS, 3);
 
   /** Records a duration given in nanoseconds (negative ones count as zero). */
   void recordNanos(long nanos) {
     long micros = Math.max(0, nanos / 1_000);
-    recorder.recordValue(Math.min(micros, LatencySummary.MAX_TRACKABLE_MICROS));
+    recorder.recordValue(Math.min(micros, MAX_TRACKABLE_MICROS));
   }
 
   synchronized LatencySummary summary() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
+import dev.critpath.run.LatencySummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -76,16 +76,16 @@ public final class RealtimeBenchmark {
             + " lost %d, duplicated %d; setup p95 %.1f ms; reconnects %d ok / %d failed"
             + " (max %.0f ms); errors %d; %s%n",
         r.level(),
-        r.delivery().p50Ms(),
-        r.delivery().p95Ms(),
-        r.delivery().p99Ms(),
+        r.delivery().p50(),
+        r.delivery().p95(),
+        r.delivery().p99(),
         r.delivery().count(),
         r.messages().lost(),
         r.messages().duplicates(),
-        r.subscriptionSetup().p95Ms(),
+        r.subscriptionSetup().p95(),
         r.reconnects().succeeded(),
         r.reconnects().failed(),
-        r.reconnects().reconnectAndCatchUp().maxMs(),
+        r.reconnects().reconnectAndCatchUp().max(),
         r.errors().total(),
         r.passed() ? "pass" : "FAIL");
     for (Threshold t : r.thresholds()) {

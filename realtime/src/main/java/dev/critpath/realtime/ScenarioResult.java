@@ -1,6 +1,7 @@
 package dev.critpath.realtime;
 
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.LatencySummary;
 import java.util.List;
 import java.util.Map;
 

@@ -2,6 +2,7 @@ package dev.critpath.realtime;
 
 import dev.critpath.db.Database;
 import dev.critpath.db.RequestContext;
+import dev.critpath.run.LatencySummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

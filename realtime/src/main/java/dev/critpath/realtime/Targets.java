@@ -1,5 +1,6 @@
 package dev.critpath.realtime;
 
+import dev.critpath.run.LatencySummary;
 import java.util.ArrayList;
 import java.util.List;
 

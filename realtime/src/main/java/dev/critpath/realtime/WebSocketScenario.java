@@ -3,6 +3,7 @@ package dev.critpath.realtime;
 import dev.critpath.Secrets;
 import dev.critpath.db.Database;
 import dev.critpath.network.ShapingProxy;
+import dev.critpath.run.LatencySummary;
 import dev.critpath.supabase.TokenMinter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

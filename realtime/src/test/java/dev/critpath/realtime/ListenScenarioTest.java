@@ -47,7 +47,7 @@ class ListenScenarioTest {
     assertThat(r.messages().lost()).isZero();
     assertThat(r.messages().duplicates()).isZero();
     assertThat(r.delivery().count()).isEqualTo(r.messages().expectedDeliveries());
-    assertThat(r.delivery().minMs()).isPositive();
+    assertThat(r.delivery().min()).isPositive();
     assertThat(r.subscribersBehind()).isZero();
     assertThat(r.errors().total()).isZero();
     assertThat(r.subscriptionSetup().count()).isEqualTo(150);
@@ -57,8 +57,7 @@ class ListenScenarioTest {
   void a4gLinkToTheDatabaseDelaysEveryNotificationByHalfItsRoundTrip() {
     ScenarioResult r = run(Runs.listen(10, 10, 2, NetworkProfile.LTE_4G));
     assertThat(r.messages().lost()).isZero();
-    assertThat(r.delivery().minMs())
-        .isGreaterThanOrEqualTo(NetworkProfile.LTE_4G.rttMillis() / 2.0);
+    assertThat(r.delivery().min()).isGreaterThanOrEqualTo(NetworkProfile.LTE_4G.rttMillis() / 2.0);
   }
 
   @Test

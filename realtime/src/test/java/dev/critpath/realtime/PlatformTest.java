@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.critpath.UserError;
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.LatencySummary;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ class PlatformTest {
 
   @Test
   void thresholdsReadLikeK6AndFailWhenNothingWasMeasured() {
-    LatencySummary delivery = new LatencySummary(10, 1, 20, 40, 80, 120, 150, 160, 30);
+    LatencySummary delivery =
+        new LatencySummary(10, 1.0, 30.0, 20.0, 40.0, 80.0, 120.0, 150.0, 160.0);
     ScenarioResult.Messages clean = new ScenarioResult.Messages(10, 0, 0, 10, 10, 0, 0, 0, 0, 0);
     ScenarioResult.Reconnects none =
         new ScenarioResult.Reconnects(0, 0, 0, 0, 5, LatencySummary.EMPTY);

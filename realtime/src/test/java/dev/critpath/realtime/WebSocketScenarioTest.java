@@ -95,7 +95,7 @@ class WebSocketScenarioTest {
       assertThat(r.messages().lost()).isZero();
       assertThat(r.reconnects().succeeded()).isEqualTo(1);
       assertThat(r.platform()).isEqualTo("mobile WiFi");
-      assertThat(r.subscriptionSetup().minMs())
+      assertThat(r.subscriptionSetup().min())
           .isGreaterThanOrEqualTo(3 * NetworkProfile.NR_5G.rttMillis());
       assertThat(r.notes()).anyMatch(n -> n.startsWith("shaping proxy: "));
     }
@@ -109,12 +109,12 @@ class WebSocketScenarioTest {
     assertThat(r.errors().total()).isZero();
     assertThat(r.messages().lost()).isZero();
     // a delivery crosses the downlink once: half the round trip at least
-    assertThat(r.delivery().minMs()).isGreaterThanOrEqualTo(RTT / 2.0);
+    assertThat(r.delivery().min()).isGreaterThanOrEqualTo(RTT / 2.0);
     // TCP handshake, HTTP upgrade, phx_join: three round trips
-    assertThat(r.subscriptionSetup().minMs()).isGreaterThanOrEqualTo(3 * RTT);
+    assertThat(r.subscriptionSetup().min()).isGreaterThanOrEqualTo(3 * RTT);
     // the same three, then the catch-up fetch: four
-    assertThat(r.reconnects().reconnectAndCatchUp().minMs()).isGreaterThanOrEqualTo(4 * RTT);
-    assertThat(r.reconnects().reconnectAndCatchUp().maxMs()).isLessThan(6 * RTT + 500);
+    assertThat(r.reconnects().reconnectAndCatchUp().min()).isGreaterThanOrEqualTo(4 * RTT);
+    assertThat(r.reconnects().reconnectAndCatchUp().max()).isLessThan(6 * RTT + 500);
     assertThat(r.thresholds())
         .filteredOn(t -> t.metric().equals("delivery_latency"))
         .extracting(Threshold::expression)

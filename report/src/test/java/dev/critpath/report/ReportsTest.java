@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.critpath.report.model.RunReader;
 import dev.critpath.report.writer.ReportFormat;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.Section;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class ReportsTest {
   void finishWritesEveryReportAndPrintsTheSummary(@TempDir Path root) throws Exception {
     RunDirectory run = RunDirectory.create(root);
     run.put(
-        "bench",
+        Section.BENCH,
         Map.of(
             "queries",
             List.of(

@@ -5,6 +5,7 @@ import dev.critpath.http.ThresholdResult;
 import dev.critpath.http.scenario.MetricKind;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Threshold;
+import dev.critpath.run.LatencySummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.critpath.http.metrics;
 
 import dev.critpath.http.ScenarioResult;
+import dev.critpath.run.LatencySummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

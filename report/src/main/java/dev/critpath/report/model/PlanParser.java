@@ -1,11 +1,8 @@
 package dev.critpath.report.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.critpath.run.PlanFingerprint;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,7 +50,7 @@ public final class PlanParser {
     String shape = shape(root);
     return new PlanView(
         file,
-        fingerprint(shape),
+        PlanFingerprint.of(top.get("Plan")),
         shape,
         true,
         List.copyOf(indexes),
@@ -63,17 +60,6 @@ public final class PlanParser {
         J.num(top, "Planning Time"),
         root.sharedHit() == null ? null : root.sharedHit().doubleValue(),
         root.sharedRead() == null ? null : root.sharedRead().doubleValue());
-  }
-
-  /** A short, stable digest of a plan shape. */
-  public static String fingerprint(String shape) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(shape.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** The node with the largest exclusive time (the root when the plan has no timings). */

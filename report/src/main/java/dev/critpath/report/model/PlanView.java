@@ -6,11 +6,12 @@ import java.util.List;
  * A query's captured plan, as far as reports and comparisons need it.
  *
  * @param file the raw plan's path relative to the run directory (explain/&lt;query&gt;.json)
- * @param fingerprint identifies the plan's shape; equal fingerprints mean the same plan
+ * @param fingerprint identifies the plan's shape ({@link dev.critpath.run.PlanFingerprint}, as the
+ *     explain stage records it); equal fingerprints mean the same plan
  * @param shape the shape in words, one node per step ("Limit → Index Scan using x on t")
- * @param fromRawPlan whether fingerprint and shape were computed here from the raw plan (then two
- *     runs compare alike whatever critpath version captured them), or taken from the explain
- *     stage's analysis
+ * @param fromRawPlan whether the shape was computed here from the raw plan (then two runs' shapes
+ *     compare alike whatever critpath version captured them), or taken from the explain stage's
+ *     analysis (whose shape text differs, so only fingerprints compare across the two)
  * @param indexesUsed every index the plan reads
  * @param root the plan tree, null when only facts were recorded
  * @param hotNodeId id of the node with the largest exclusive time, -1 when unknown

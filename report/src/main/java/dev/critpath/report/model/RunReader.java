@@ -7,6 +7,8 @@ import dev.critpath.UserError;
 import dev.critpath.io.Json;
 import dev.critpath.report.env.Environment;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.RunRecord;
+import dev.critpath.run.Section;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +29,11 @@ import java.util.regex.Pattern;
  * and fields a producer leaves out, read as empty rather than failing the report.
  */
 public final class RunReader {
-  /** The newest run.json schema version this reader understands. */
-  public static final int SUPPORTED_SCHEMA_VERSION = 1;
+  /**
+   * The run.json schema version this reader understands. Version 1 runs wrote realtime latencies as
+   * p95Ms and 0 for nothing measured; they are not read, so no fallback hides a shape change.
+   */
+  public static final int SUPPORTED_SCHEMA_VERSION = RunRecord.SCHEMA_VERSION;
 
   /** One line for a run.json that does not parse: the cause in Jackson's words, no internals. */
   public static UserError damaged(Path file, JsonProcessingException e) {
@@ -83,13 +88,13 @@ public final class RunReader {
   /** Reads a run from run.json's content; {@code dir} is where jmh.json and plans are looked up. */
   public static RunView read(JsonNode root, Path dir) {
     int version = root.path("schemaVersion").asInt(-1);
-    if (version < 1 || version > SUPPORTED_SCHEMA_VERSION) {
+    if (version != SUPPORTED_SCHEMA_VERSION) {
       throw new UserError(
           "run.json in "
               + dir
               + " has schemaVersion "
               + root.path("schemaVersion").asText()
-              + ", this critpath reads versions 1 to "
+              + ", this critpath reads version "
               + SUPPORTED_SCHEMA_VERSION
               + ": use the critpath version that wrote it, or re-run");
     }
@@ -98,13 +103,18 @@ public final class RunReader {
     List<String> sectionNames = new ArrayList<>();
     sections.fieldNames().forEachRemaining(sectionNames::add);
 
-    Environment env = environment(sections.get("environment"), notes);
+    Environment env = environment(sections.get(Section.ENVIRONMENT.key()), notes);
     DatasetView dataset = dataset(sections, env);
-    List<JmhResult> jmh = jmh(dir, sections.get("bench"), notes);
+    List<JmhResult> jmh = jmh(dir, sections.get(Section.BENCH.key()), notes);
     List<QueryView> queries =
-        queries(sections.get("bench"), sections.get("explain"), jmh, dir, notes);
-    List<Finding> findings = indexFindings(sections.get("inspect"), notes);
-    List<HttpFile> http = httpFiles(sections.get("http"));
+        queries(
+            sections.get(Section.BENCH.key()),
+            sections.get(Section.EXPLAIN.key()),
+            jmh,
+            dir,
+            notes);
+    List<Finding> findings = indexFindings(sections.get(Section.INSPECT.key()), notes);
+    List<HttpFile> http = httpFiles(sections.get(Section.HTTP.key()));
     stageNotes(sections, notes);
     return new RunView(
         dir,
@@ -119,9 +129,9 @@ public final class RunReader {
         queries,
         findings,
         http,
-        RealtimeReader.read(sections.get("realtime")),
-        RlsReader.read(sections.get("rls")),
-        InDatabaseRow.read(sections.get("inDatabase")),
+        RealtimeReader.read(sections.get(Section.REALTIME.key())),
+        RlsReader.read(sections.get(Section.RLS.key())),
+        InDatabaseRow.read(sections.get(Section.IN_DATABASE.key())),
         jmh,
         facts(sections),
         sectionNames,
@@ -142,9 +152,9 @@ public final class RunReader {
 
   /** The seeder's summary, else the dataset the bench stage or the environment recorded. */
   private static DatasetView dataset(JsonNode sections, Environment env) {
-    JsonNode node = sections.get("dataset");
+    JsonNode node = sections.get(Section.DATASET.key());
     if (node == null) {
-      node = J.get(sections.get("bench"), "dataset");
+      node = J.get(sections.get(Section.BENCH.key()), "dataset");
     }
     if (node != null && node.isObject()) {
       Map<String, Long> rows = new LinkedHashMap<>();
@@ -510,21 +520,22 @@ public final class RunReader {
   // ---------------------------------------------------------------- latency
 
   /**
-   * A latency object in milliseconds: p50, p90, p95, p99, p999 (or "p99.9"), max, mean, error,
-   * samples (or count), and an optional histogram.
+   * A latency object in milliseconds: the http and realtime sections' {@link
+   * dev.critpath.run.LatencySummary} (count, min, mean, p50 ... p999, max), or the bench section's
+   * JMH latency (samples, mean, error, p50 ... "p99.9", max, optional histogram).
    */
   static Latency latency(JsonNode node) {
     if (node == null || !node.isObject()) {
       return Latency.empty();
     }
     return new Latency(
-        J.num(node, "p50", "p50Ms"),
-        J.num(node, "p90", "p90Ms"),
-        J.num(node, "p95", "p95Ms"),
-        J.num(node, "p99", "p99Ms"),
-        J.num(node, "p999", "p99.9", "p999Ms"),
-        J.num(node, "max", "maxMs"),
-        J.num(node, "mean", "meanMs"),
+        J.num(node, "p50"),
+        J.num(node, "p90"),
+        J.num(node, "p95"),
+        J.num(node, "p99"),
+        J.num(node, "p999", "p99.9"),
+        J.num(node, "max"),
+        J.num(node, "mean"),
         J.num(node, "error"),
         J.lng(node, "samples", "count"),
         histogram(J.get(node, "histogram")));
@@ -933,7 +944,7 @@ public final class RunReader {
 
   private static Map<String, String> facts(JsonNode sections) {
     Map<String, String> facts = new LinkedHashMap<>();
-    JsonNode pooler = J.get(sections.get("environment"), "pooler");
+    JsonNode pooler = J.get(sections.get(Section.ENVIRONMENT.key()), "pooler");
     if (pooler != null) {
       facts.put(
           CONNECTION_FACT,
@@ -946,7 +957,7 @@ public final class RunReader {
                   ? ""
                   : " (" + J.str(pooler, "preparedStatementsBy") + ")"));
     }
-    String serverStats = J.str(sections.get("bench"), "serverStats");
+    String serverStats = J.str(sections.get(Section.BENCH.key()), "serverStats");
     if (serverStats != null && serverStats.startsWith("unavailable")) {
       // the bench table's server columns are blank: say why where they are read
       facts.put(
@@ -954,7 +965,7 @@ public final class RunReader {
           "server-side time per query: "
               + serverStats.substring(serverStats.indexOf(':') + 1).strip());
     }
-    for (JsonNode lost : J.list(sections.get("notCaptured"), "stage")) {
+    for (JsonNode lost : J.list(sections.get(Section.NOT_CAPTURED.key()), "stage")) {
       String fix = J.str(lost, "fix");
       facts.merge(
           NOT_CAPTURED_FACT + " (" + J.str(lost, "stage") + ")",
@@ -964,9 +975,9 @@ public final class RunReader {
               + (fix == null ? "" : " (fix: " + fix + ")"),
           (a, b) -> a + "; " + b);
     }
-    JsonNode settings = J.get(sections.get("bench"), "settings");
+    JsonNode settings = J.get(sections.get(Section.BENCH.key()), "settings");
     if (settings != null) {
-      String profile = J.str(sections.get("bench"), "profile");
+      String profile = J.str(sections.get(Section.BENCH.key()), "profile");
       facts.put(
           "measurement",
           (profile == null ? "" : "profile " + profile + ": ")
@@ -982,7 +993,7 @@ public final class RunReader {
               + " warmup; threads "
               + String.join(", ", J.strings(J.get(settings, "threads"))));
     }
-    JsonNode ratios = J.get(sections.get("inspect"), "hitRatios");
+    JsonNode ratios = J.get(sections.get(Section.INSPECT.key()), "hitRatios");
     if (ratios != null) {
       Double table = J.num(ratios, "table");
       Double index = J.num(ratios, "index");
@@ -993,7 +1004,7 @@ public final class RunReader {
               + ", indexes "
               + (index == null ? Fmt.NONE : Fmt.percent(index)));
     }
-    JsonNode http = sections.get("http");
+    JsonNode http = sections.get(Section.HTTP.key());
     if (http != null && J.str(http, "baseUrl") != null) {
       facts.put(
           "HTTP target", J.str(http, "target") + " " + Secrets.redact(J.str(http, "baseUrl")));
@@ -1003,10 +1014,10 @@ public final class RunReader {
 
   /** Stages that broke and doctor problems: a report must not hide why numbers are missing. */
   private static void stageNotes(JsonNode sections, List<String> notes) {
-    for (JsonNode e : J.list(sections.get("stageErrors"), "stage")) {
+    for (JsonNode e : J.list(sections.get(Section.STAGE_ERRORS.key()), "stage")) {
       notes.add("stage " + J.str(e, "stage") + " broke: " + J.str(e, "message"));
     }
-    for (JsonNode c : J.list(sections.get("doctor"), "name")) {
+    for (JsonNode c : J.list(sections.get(Section.DOCTOR.key()), "name")) {
       String status = J.str(c, "status");
       if (status != null && !status.equalsIgnoreCase("OK")) {
         String fix = J.str(c, "fix");

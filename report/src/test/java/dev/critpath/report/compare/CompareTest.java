@@ -410,7 +410,7 @@ class CompareTest {
         .hasMessageStartingWith("baseline run not found: ");
 
     Path broken = Files.createDirectories(tmp.resolve("broken"));
-    Files.writeString(broken.resolve("run.json"), "{\"schemaVersion\": 1, \"runId\": ");
+    Files.writeString(broken.resolve("run.json"), "{\"schemaVersion\": 2, \"runId\": ");
     assertThatThrownBy(() -> Compare.run(broken, c, CompareOptions.defaults(), out, null))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("baseline run unusable")
@@ -421,7 +421,7 @@ class CompareTest {
     assertThatThrownBy(() -> Compare.run(newer, c, CompareOptions.defaults(), out, null))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("schemaVersion 99")
-        .hasMessageContaining("reads versions 1 to 1");
+        .hasMessageContaining("reads version 2");
 
     Path empty = SyntheticRun.named("e").write(tmp.resolve("empty"), new Random(1));
     Compare.Result r = Compare.run(empty, c, CompareOptions.defaults(), out, null);

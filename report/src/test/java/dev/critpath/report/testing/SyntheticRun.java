@@ -3,6 +3,7 @@ package dev.critpath.report.testing;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.critpath.io.Json;
+import dev.critpath.run.RunRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class SyntheticRun {
   private final List<Query> queries = new ArrayList<>();
   private final List<String> indexes =
       new ArrayList<>(List.of("public.messages_conversation_created_idx"));
-  private int schemaVersion = 1;
+  private int schemaVersion = RunRecord.SCHEMA_VERSION;
 
   private SyntheticRun(String runId) {
     this.runId = runId;

@@ -1,9 +1,13 @@
-package dev.critpath.http.metrics;
+package dev.critpath.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.HdrHistogram.AbstractHistogram;
 
-/** Percentiles of a latency histogram (recorded in microseconds), in milliseconds. */
+/**
+ * A latency distribution as run.json carries it for the http and realtime sections: percentiles of
+ * an HdrHistogram recorded in microseconds, in milliseconds rounded to the microsecond. Nothing
+ * measured is {@code count} 0 with every percentile absent (null), never a fake 0 ms.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LatencySummary(
     long count,
@@ -16,9 +20,11 @@ public record LatencySummary(
     Double p999,
     Double max) {
 
+  /** Nothing measured. */
   public static final LatencySummary EMPTY =
       new LatencySummary(0, null, null, null, null, null, null, null, null);
 
+  /** The summary of a histogram of microseconds; {@link #EMPTY} for none or an empty one. */
   public static LatencySummary of(AbstractHistogram h) {
     if (h == null || h.getTotalCount() == 0) {
       return EMPTY;
@@ -35,7 +41,8 @@ public record LatencySummary(
         ms(h.getMaxValue()));
   }
 
-  static Double ms(long micros) {
+  /** Microseconds as milliseconds. */
+  public static Double ms(long micros) {
     return round(micros / 1000.0);
   }
 
