@@ -30,27 +30,41 @@ public final class Doctor {
     return new Doctor(c).run();
   }
 
+  /** What the realtime stage loses without logical decoding. */
+  private static final String WEBSOCKET_LEVEL =
+      "the websocket level (its relay reads a logical replication slot)";
+
   /** Which stage loses what when a check is not OK, by check name. */
   private static final Map<String, String[]> LOSSES =
-      Map.of(
-          "pg_stat_statements preloaded",
-          new String[] {"bench", "server-side time, buffers and rows per query"},
-          "pg_stat_statements extension",
-          new String[] {"bench", "server-side time, buffers and rows per query"},
-          "pg_stat_statements readable",
-          new String[] {"bench", "server-side time, buffers and rows per query"},
-          "statistics visibility",
-          new String[] {"inspect", "statements of other roles in pg_stat_statements"},
-          "track_io_timing",
-          new String[] {"explain", "I/O read and write times in plans and statement statistics"},
-          "auto_explain",
-          new String[] {"explain", "plans of the statements inside functions"},
-          "hypopg",
-          new String[] {"explain", "what-if with hypothetical indexes"},
-          "create privilege",
-          new String[] {"seed", "the schema and the dataset (no CREATE privilege)"},
-          "API roles",
-          new String[] {"bench", "the rls_on variant and the RLS stage (API roles)"});
+      Map.ofEntries(
+          Map.entry(
+              "pg_stat_statements preloaded",
+              new String[] {"bench", "server-side time, buffers and rows per query"}),
+          Map.entry(
+              "pg_stat_statements extension",
+              new String[] {"bench", "server-side time, buffers and rows per query"}),
+          Map.entry(
+              "pg_stat_statements readable",
+              new String[] {"bench", "server-side time, buffers and rows per query"}),
+          Map.entry(
+              "statistics visibility",
+              new String[] {"inspect", "statements of other roles in pg_stat_statements"}),
+          Map.entry(
+              "track_io_timing",
+              new String[] {
+                "explain", "I/O read and write times in plans and statement statistics"
+              }),
+          Map.entry(
+              "auto_explain", new String[] {"explain", "plans of the statements inside functions"}),
+          Map.entry("hypopg", new String[] {"explain", "what-if with hypothetical indexes"}),
+          Map.entry(
+              "create privilege",
+              new String[] {"seed", "the schema and the dataset (no CREATE privilege)"}),
+          Map.entry(
+              "API roles",
+              new String[] {"bench", "the rls_on variant and the RLS stage (API roles)"}),
+          Map.entry("wal_level", new String[] {"realtime", WEBSOCKET_LEVEL}),
+          Map.entry("replication privilege", new String[] {"realtime", WEBSOCKET_LEVEL}));
 
   /**
    * What each stage cannot capture on this server, from the checks that are not OK and from the
@@ -81,6 +95,7 @@ public final class Doctor {
     checks.add(autoExplain());
     checks.add(hypopg());
     checks.add(logicalDecoding());
+    checks.add(replicationPrivilege());
     checks.add(statsVisibility());
     checks.add(createPrivilege());
     checks.add(apiRoles());
@@ -181,6 +196,30 @@ public final class Doctor {
         "auto_explain",
         "not preloaded and not superuser: plans inside functions are not captured",
         "add auto_explain to shared_preload_libraries or session_preload_libraries");
+  }
+
+  /** Whether the realtime relay can read a logical replication slot as this role. */
+  public static boolean relayCanRun(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT current_setting('wal_level') = 'logical' AND (rolsuper OR rolreplication)"
+                    + " FROM pg_roles WHERE rolname = current_user")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  private Check replicationPrivilege() throws SQLException {
+    String allowed =
+        value(
+            "SELECT (rolsuper OR rolreplication)::text FROM pg_roles WHERE rolname = current_user");
+    if ("true".equals(allowed)) {
+      return Check.ok("replication privilege", "the role may create replication slots");
+    }
+    return Check.warn(
+        "replication privilege",
+        "the role may not create replication slots: the realtime websocket level cannot run",
+        "ALTER ROLE " + value("SELECT current_user") + " WITH REPLICATION");
   }
 
   private Check logicalDecoding() throws SQLException {

@@ -36,6 +36,23 @@ public record RealtimeSettings(
     RemoteRealtime remote,
     Vsn vsn) {
 
+  /** The same run at another level (the suite drops the websocket level a server cannot serve). */
+  public RealtimeSettings withLevel(Level other) {
+    return new RealtimeSettings(
+        other,
+        subscribers,
+        ratePerSecond,
+        duration,
+        conversations,
+        network,
+        event,
+        reconnects,
+        offline,
+        drain,
+        remote,
+        vsn);
+  }
+
   public static final int DEFAULT_SUBSCRIBERS = 100;
   public static final double DEFAULT_RATE = 50;
   public static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
