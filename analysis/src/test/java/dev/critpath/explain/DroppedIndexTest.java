@@ -76,26 +76,13 @@ class DroppedIndexTest {
       try (Connection c = db.connect()) {
         ReferenceData.load(c);
       }
-      String fetch =
-          new String(
-              DroppedIndexTest.class
-                  .getResourceAsStream("/critpath/queries/message_fetch.sql")
-                  .readAllBytes(),
-              java.nio.charset.StandardCharsets.UTF_8);
+      String fetch = fetchSql();
       String alternatives =
           fetch.replaceFirst(
               "-- expect: uses index messages_conversation_created_idx",
               "-- expect: uses index no_such_idx or messages_conversation_created_idx\n"
                   + "-- expect: uses index no_such_idx or messages_pkey");
-      ExplainResult r =
-          ExplainRunner.run(
-              db,
-              QueryCatalog.of(
-                  List.of(QueryCatalog.parse("queries/message_fetch.sql", alternatives))),
-              new ExplainRunner.Options(
-                  List.of("message_fetch"), Duration.ofSeconds(30), 42, false, false),
-              null,
-              new PrintWriter(new StringWriter()));
+      ExplainResult r = explainFetchAs(db, alternatives);
       List<ExpectationCheck.Result> checks = r.query("message_fetch").expectations();
       assertThat(checks.get(0).passed()).as(checks.get(0).evidence()).isTrue();
       assertThat(checks.get(1).passed()).isFalse();
@@ -116,12 +103,7 @@ class DroppedIndexTest {
         st.execute("DROP INDEX messages_business_created_idx");
         st.execute("ANALYZE messages");
       }
-      String fetch =
-          new String(
-              DroppedIndexTest.class
-                  .getResourceAsStream("/critpath/queries/message_fetch.sql")
-                  .readAllBytes(),
-              java.nio.charset.StandardCharsets.UTF_8);
+      String fetch = fetchSql();
       // both miss on this data (the indexes are gone); only the first applies to it
       String conditioned =
           fetch
@@ -131,15 +113,7 @@ class DroppedIndexTest {
               .replaceFirst(
                   "-- expect: uses index messages_conversation_created_idx",
                   "-- expect: no seq scan on messages when messages >= 10 rows");
-      ExplainResult r =
-          ExplainRunner.run(
-              db,
-              QueryCatalog.of(
-                  List.of(QueryCatalog.parse("queries/message_fetch.sql", conditioned))),
-              new ExplainRunner.Options(
-                  List.of("message_fetch"), Duration.ofSeconds(30), 42, false, false),
-              null,
-              new PrintWriter(new StringWriter()));
+      ExplainResult r = explainFetchAs(db, conditioned);
       List<ExpectationCheck.Result> checks = r.query("message_fetch").expectations();
       assertThat(checks.get(0).passed()).as(checks.get(0).evidence()).isFalse();
       assertThat(checks.get(0).failed()).isTrue();
@@ -153,5 +127,24 @@ class DroppedIndexTest {
       ExplainPrinter.print(r, new PrintWriter(text), true);
       assertThat(text.toString()).contains("1 failed, 1 skipped on this data", "skip ");
     }
+  }
+
+  /** The reference catalog's message_fetch.sql, to be altered by a test. */
+  private static String fetchSql() throws Exception {
+    try (var in =
+        DroppedIndexTest.class.getResourceAsStream("/critpath/queries/message_fetch.sql")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Explains message_fetch written as {@code sql}. */
+  private static ExplainResult explainFetchAs(Database db, String sql) throws SQLException {
+    return ExplainRunner.run(
+        db,
+        QueryCatalog.of(List.of(QueryCatalog.parse("queries/message_fetch.sql", sql))),
+        new ExplainRunner.Options(
+            List.of("message_fetch"), Duration.ofSeconds(30), 42, false, false),
+        null,
+        new PrintWriter(new StringWriter()));
   }
 }
