@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * The bench stage: checks every selected path once (so a broken query is named, not a stack trace
- * in the middle of JMH), then measures the healthy ones with JMH, single-thread latency first and
- * throughput per concurrency level, and writes {@code jmh.json} and run.json's {@code bench}
- * section. A failing path is reported and the others still measured.
+ * in the middle of JMH), then measures the healthy ones with JMH, single-thread latency first, then
+ * latency and throughput per concurrency level, and writes {@code jmh.json} and run.json's {@code
+ * bench} section. A failing path is reported and the others still measured.
  */
 public final class Bench {
   public static final String JMH_FILE = "jmh.json";
@@ -121,8 +121,9 @@ public final class Bench {
         settings.variants().isEmpty()
             ? declared
             : declared.stream().filter(settings.variants()::contains).toList();
+    // a rolled-back write's concurrency is not what users meet: its committed twin's is
     List<Variant> thrpt =
-        p.entry().singleCaller()
+        p.entry().singleCaller() || p.commit() == Commit.ROLLED_BACK
             ? List.of()
             : settings.variants().isEmpty() || chosen.isEmpty() ? List.of(declared.get(0)) : chosen;
     PathRun r = new PathRun(p, chosen, thrpt);
@@ -141,7 +142,7 @@ public final class Bench {
     List<Path> jsonFiles = new ArrayList<>();
     try (MachineLock lock = MachineLock.acquire(out)) {
       new Preflight(db, settings, database.dataset, out).check(runs.values());
-      List<JmhPlan> plans = JmhPlan.plan(runs.values(), levels, settings);
+      List<JmhPlan> plans = JmhPlan.plan(runs.values(), levels);
       int count = plans.stream().mapToInt(p -> p.paths().size()).sum();
       out.printf(
           "bench: %d measurement%s, about %s%n",

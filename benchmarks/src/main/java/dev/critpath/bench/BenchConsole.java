@@ -1,6 +1,7 @@
 package dev.critpath.bench;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /** The results table the stage prints. */
 final class BenchConsole {
@@ -11,10 +12,10 @@ final class BenchConsole {
   }
 
   void print(BenchReport report) {
-    out.println("bench: results (ms at 1 thread; ops/s per thread count)");
+    out.println("bench: results (ms; 1 thread, then each thread count measured)");
     out.printf(
-        "   %-28s %-8s %9s %9s %9s %9s  %s%n",
-        "path", "variant", "p50", "p95", "p99", "server", "throughput");
+        "   %-28s %-8s %9s %9s %9s %9s %9s%n",
+        "path", "variant", "p50", "p95", "p99", "server", "ops/s");
     for (BenchReport.PathReport p : report.queries()) {
       for (BenchReport.VariantReport v : p.variants()) {
         if (v.latency() == null) {
@@ -24,21 +25,35 @@ final class BenchConsole {
           printConnectionErrors(p, v);
           continue;
         }
-        StringBuilder thrpt = new StringBuilder();
-        if (v.concurrency() != null) {
-          for (BenchReport.Level l : v.concurrency()) {
-            thrpt.append(String.format("%d:%.0f ", l.threads(), l.opsPerSec()));
-          }
-        }
+        List<BenchReport.Level> levels = v.concurrency() == null ? List.of() : v.concurrency();
+        String single =
+            levels.stream()
+                .filter(l -> l.threads() == 1)
+                .map(l -> String.format("%.0f", l.opsPerSec()))
+                .findFirst()
+                .orElse("-");
         out.printf(
-            "   %-28s %-8s %9.3f %9.3f %9.3f %9s  %s%n",
+            "   %-28s %-8s %9.3f %9.3f %9.3f %9s %9s%n",
             p.name(),
             v.variant(),
             v.latency().p50(),
             v.latency().p95(),
             v.latency().p99(),
             v.server() == null ? "-" : String.format("%.3f", v.server().meanExecMs()),
-            thrpt.toString().strip());
+            single);
+        for (BenchReport.Level l : levels) {
+          if (l.threads() > 1 && l.latency() != null) {
+            out.printf(
+                "   %-28s %8s %9.3f %9.3f %9.3f %9s %9.0f%n",
+                "",
+                l.threads() + " thr",
+                l.latency().p50(),
+                l.latency().p95(),
+                l.latency().p99(),
+                l.server() == null ? "-" : String.format("%.3f", l.server().meanExecMs()),
+                l.opsPerSec());
+          }
+        }
         if (v.reason() != null) {
           out.printf("   %-28s %-8s failed: %s%n", p.name(), v.variant(), v.reason());
         }

@@ -3,6 +3,7 @@ package dev.critpath.bench;
 import dev.critpath.UserError;
 import dev.critpath.catalog.CatalogQuery;
 import dev.critpath.catalog.QueryCatalog;
+import dev.critpath.catalog.WriteMode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -15,8 +16,34 @@ import java.util.ServiceLoader;
  *
  * @param entry the catalog entry (for a Java path: the twin's, renamed)
  * @param java the Java implementation, or null for the catalog SQL
+ * @param commit for a {@code write: rollback} query, which of its two measurements this is; null
+ *     for every other path
  */
-record BenchPath(String name, CatalogQuery entry, JavaPath java) {
+record BenchPath(String name, CatalogQuery entry, JavaPath java, Commit commit) {
+
+  BenchPath(String name, CatalogQuery entry, JavaPath java) {
+    this(name, entry, java, null);
+  }
+
+  /** Whether each call's transaction ends in a rollback, inside the measured time. */
+  boolean rollsBack() {
+    return commit == Commit.ROLLED_BACK || (commit == null && entry.write() == WriteMode.ROLLBACK);
+  }
+
+  /** Whether the committed rows are restored by the harness after each iteration. */
+  boolean restoresCommits() {
+    return commit == Commit.COMMITTED;
+  }
+
+  /** The same path, its calls rolled back: what a probe runs, leaving nothing behind. */
+  BenchPath probe() {
+    return commit == Commit.COMMITTED ? new BenchPath(name, entry, java, Commit.ROLLED_BACK) : this;
+  }
+
+  /** The catalog query's own name (a Java path's name is its own). */
+  String catalogName() {
+    return commit == null ? name : entry.name();
+  }
 
   /** The registered Java paths ({@code META-INF/services/dev.critpath.bench.JavaPath}). */
   static List<JavaPath> javaPaths() {
@@ -33,7 +60,14 @@ record BenchPath(String name, CatalogQuery entry, JavaPath java) {
     Map<String, BenchPath> byName = new LinkedHashMap<>();
     List<JavaPath> java = javaPaths();
     for (CatalogQuery q : catalog.queries()) {
-      byName.put(q.name(), new BenchPath(q.name(), q, null));
+      if (q.write() == WriteMode.ROLLBACK) {
+        // measured both ways: committed first, since its numbers are what a user pays
+        for (Commit c : Commit.values()) {
+          byName.put(c.pathName(q.name()), new BenchPath(c.pathName(q.name()), q, null, c));
+        }
+      } else {
+        byName.put(q.name(), new BenchPath(q.name(), q, null));
+      }
       for (JavaPath p : java) {
         if (p.twinOf().equals(q.name())) {
           if (catalog.find(p.name()).isPresent() || byName.containsKey(p.name())) {
@@ -58,7 +92,7 @@ record BenchPath(String name, CatalogQuery entry, JavaPath java) {
     }
     List<String> known = all.stream().map(BenchPath::name).toList();
     for (String name : only) {
-      if (!known.contains(name)) {
+      if (!known.contains(name) && all.stream().noneMatch(p -> p.catalogName().equals(name))) {
         throw new UserError(
             "unknown query '"
                 + name
@@ -69,7 +103,10 @@ record BenchPath(String name, CatalogQuery entry, JavaPath java) {
                 + ")");
       }
     }
-    return all.stream().filter(p -> only.contains(p.name())).toList();
+    // a write's catalog name selects both of its measurements
+    return all.stream()
+        .filter(p -> only.contains(p.name()) || only.contains(p.catalogName()))
+        .toList();
   }
 
   /** Finds one path by name, in a forked JVM. */

@@ -50,6 +50,9 @@ public record BenchReport(
    *
    * @param source the catalog file, or the Java class of a Java path
    * @param twinOf for a Java path, the catalog query it re-implements
+   * @param commit for a {@code write: rollback} query, measured twice: {@code committed} (what a
+   *     user pays, COMMIT included) or {@code rolledBack} (the work alone); null otherwise
+   * @param catalogQuery the catalog query a committed or rolled-back measurement belongs to
    * @param writeHandling how writes were kept from piling up
    * @param status ok, failed or skipped
    */
@@ -61,6 +64,8 @@ public record BenchReport(
       String twinOf,
       String role,
       String write,
+      String commit,
+      String catalogQuery,
       String writeHandling,
       String sql,
       List<Param> params,
@@ -91,7 +96,7 @@ public record BenchReport(
    * @param server the server-side delta over the same (single-thread) measured window
    * @param clientMinusServerMs mean client latency minus mean server execution time: driver,
    *     network, pool, transaction and role setup
-   * @param concurrency throughput (and, in thorough runs, latency) per thread count
+   * @param concurrency latency percentiles and throughput per thread count
    * @param connectionErrors calls that lost their connection during the measurements; null if none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -137,9 +142,13 @@ public record BenchReport(
       List<Double> forkMeans) {}
 
   /**
-   * Closed-loop throughput at one concurrency level.
+   * One concurrency level of the closed loop: JMH SampleTime at that many threads.
    *
-   * @param meanLatencyMs threads / throughput (Little's law, exact for a closed loop)
+   * @param opsPerSec threads / mean latency (Little's law, exact for a closed loop), all threads
+   * @param error half-width of the throughput's confidence interval, from the mean latency's
+   * @param meanLatencyMs the mean latency at this level
+   * @param forkMeans each fork's throughput
+   * @param latency the latency percentiles at this level
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Level(

@@ -4,7 +4,6 @@ import dev.critpath.catalog.CatalogQuery;
 import dev.critpath.catalog.ParamDecl;
 import dev.critpath.catalog.Target;
 import dev.critpath.catalog.Variant;
-import dev.critpath.catalog.WriteMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ final class BenchReports {
     int missed = 0;
     long connectionErrors = 0;
     for (PathRun r : runs.values()) {
-      BenchReport.PathReport p = pathReport(r, finished);
+      BenchReport.PathReport p = pathReport(r, finished, levels);
       reports.add(p);
       if (p.status().equals("failed")) {
         failed++;
@@ -95,11 +94,11 @@ final class BenchReports {
         reports);
   }
 
-  private BenchReport.PathReport pathReport(PathRun r, boolean finished) {
+  private BenchReport.PathReport pathReport(PathRun r, boolean finished, List<Integer> levels) {
     CatalogQuery q = r.path.entry();
     List<BenchReport.VariantReport> variants = new ArrayList<>();
     for (Variant v : r.variants) {
-      variants.add(variantReport(r, v, finished));
+      variants.add(variantReport(r, v, finished, levels));
     }
     String status;
     String reason = r.failure;
@@ -126,7 +125,9 @@ final class BenchReports {
     Variant main = r.variants.isEmpty() ? q.mainVariant() : r.variants.get(0);
     RunResult mainSample = r.sample.get(main);
     BenchReport.Latency mainLatency = mainSample == null ? null : Measurements.latency(mainSample);
-    for (Target t : q.targets()) {
+    // targets hold what users pay: a rollback write's are judged on its committed measurement
+    List<Target> judged = r.path.commit() == Commit.ROLLED_BACK ? List.of() : q.targets();
+    for (Target t : judged) {
       Double observed =
           mainLatency == null ? null : Measurements.metric(mainLatency, t.metric().key());
       targets.add(
@@ -144,7 +145,9 @@ final class BenchReports {
         r.path.java() == null ? null : r.path.java().twinOf(),
         q.role().id(),
         q.write().id(),
-        writeHandling(q.write()),
+        r.path.commit() == null ? null : r.path.commit().id,
+        r.path.commit() == null ? null : r.path.catalogName(),
+        writeHandling(r.path),
         r.path.java() == null ? q.sql() : null,
         params(q),
         status,
@@ -166,29 +169,36 @@ final class BenchReports {
     return out;
   }
 
-  private static String writeHandling(WriteMode mode) {
-    return switch (mode) {
+  private static String writeHandling(BenchPath p) {
+    if (p.commit() == Commit.COMMITTED) {
+      return "each call committed (COMMIT and the WAL flush measured); the rows it changed were"
+          + " put back after every iteration, untimed";
+    }
+    return switch (p.entry().write()) {
       case READ_ONLY -> null;
-      case ROLLBACK -> "each call ran in a transaction rolled back inside the measured time";
+      case ROLLBACK ->
+          "each call ran in a transaction rolled back inside the measured time (the work alone,"
+              + " no commit)";
       case CLEANUP -> "each call committed; the catalog's cleanup SQL ran after every iteration";
     };
   }
 
-  private BenchReport.VariantReport variantReport(PathRun r, Variant v, boolean finished) {
+  private BenchReport.VariantReport variantReport(
+      PathRun r, Variant v, boolean finished, List<Integer> threadLevels) {
     RunResult sample = r.sample.get(v);
     BenchReport.Latency latency = sample == null ? null : Measurements.latency(sample);
     BenchReport.ServerStats server = sample == null ? null : Measurements.server(sample);
     List<BenchReport.Level> levels = new ArrayList<>();
-    Map<Integer, RunResult> thrpt = r.throughput.getOrDefault(v, Map.of());
-    Map<Integer, RunResult> sampled = r.levelSamples.getOrDefault(v, Map.of());
-    thrpt.keySet().stream()
-        .sorted()
-        .forEach(
-            t -> {
-              RunResult s = sampled.get(t);
-              levels.add(
-                  Measurements.level(thrpt.get(t), s == null ? null : Measurements.latency(s)));
-            });
+    if (r.throughputVariants.contains(v)) {
+      Map<Integer, RunResult> sampled = r.levelSamples.getOrDefault(v, Map.of());
+      for (int t : threadLevels) {
+        // the 1-thread latency measurement is level 1
+        RunResult s = t == 1 ? sample : sampled.get(t);
+        if (s != null) {
+          levels.add(Measurements.level(s));
+        }
+      }
+    }
     Long id = r.queryIds.get(v);
     String failure = r.failure != null ? r.failure : r.variantFailure.get(v);
     Double outside =

@@ -8,7 +8,7 @@ import java.util.List;
  * What to benchmark and how long.
  *
  * @param only path names to run; empty for all
- * @param threads concurrency levels for throughput; empty for the profile's
+ * @param threads concurrency levels (percentiles and throughput); empty for the profile's
  * @param querySources catalog sources: {@link QueryCatalog#BUILTIN} and/or directories
  * @param variants variants to run; empty for each path's declared ones (throughput then runs only
  *     the main variant; when given, throughput runs each listed variant)
@@ -91,7 +91,7 @@ public record BenchSettings(
         profile, only, threads, querySources, variants, jmhArgs, seed, allowUnmarked, v);
   }
 
-  /** The throughput levels in effect. */
+  /** The concurrency levels in effect. */
   public List<Integer> levels() {
     return threads.isEmpty() ? profile.threads : threads;
   }

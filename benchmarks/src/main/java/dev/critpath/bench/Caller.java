@@ -4,23 +4,25 @@ import dev.critpath.catalog.ParamBinding;
 import dev.critpath.catalog.ParamSampler;
 import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.catalog.Variant;
-import dev.critpath.catalog.WriteMode;
 import dev.critpath.db.RequestContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One thread's way of calling a path: its connection, its statements prepared once, its parameter
  * sampler. A call is what JMH measures, the request envelope included: for rls_on and rls_off a
  * transaction that sets the role and the JWT claims (as PostgREST does), runs the path and commits
- * (reads, cleanup writes) or rolls back (rollback writes); for plain the bare statement in
- * autocommit. A path that declares no write runs read-only: its transactions begin READ ONLY
- * (pgjdbc sends {@code BEGIN READ ONLY} with the first statement, no extra round trip), plain
- * sessions default to read-only transactions; a write then fails naming the header to add.
+ * (reads, cleanup writes, the committed measurement of a rollback write) or rolls back; for plain
+ * the bare statement in autocommit. A path that declares no write runs read-only: its transactions
+ * begin READ ONLY (pgjdbc sends {@code BEGIN READ ONLY} with the first statement, no extra round
+ * trip), plain sessions default to read-only transactions; a write then fails naming the header to
+ * add.
  */
 final class Caller implements AutoCloseable {
   private final Connection connection;
@@ -41,7 +43,7 @@ final class Caller implements AutoCloseable {
     this.connection = connection;
     this.params = params;
     this.envelope = variant != Variant.PLAIN;
-    this.rollback = path.entry().write() == WriteMode.ROLLBACK;
+    this.rollback = path.rollsBack();
     this.readOnly = !path.entry().write().writes();
     this.path = path;
     // rls_off keeps the session user (the tables' owner), whom RLS does not apply to
@@ -123,6 +125,47 @@ final class Caller implements AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * A table one call writes.
+   *
+   * @param table schema-qualified and quoted
+   * @param changesRows whether the call updates or deletes rows there (not only inserts)
+   */
+  record TableWrite(String table, boolean changesRows) {}
+
+  /**
+   * One call in a transaction that is rolled back, returning the tables it wrote, as the server
+   * counted them before the rollback ({@code pg_stat_xact_user_tables}: functions and triggers
+   * included).
+   */
+  List<TableWrite> tablesWritten(Blackhole bh) throws SQLException {
+    params.next();
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      if (envelope) {
+        enter();
+      }
+      run(bh);
+      List<TableWrite> out = new ArrayList<>();
+      try (Statement st = connection.createStatement();
+          ResultSet rs = st.executeQuery(TABLES_WRITTEN)) {
+        while (rs.next()) {
+          out.add(new TableWrite(rs.getString(1), rs.getBoolean(2)));
+        }
+      }
+      return out;
+    } finally {
+      connection.rollback();
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static final String TABLES_WRITTEN =
+      "SELECT format('%I.%I', schemaname, relname), n_tup_upd + n_tup_del > 0"
+          + " FROM pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0"
+          + " ORDER BY 1";
 
   private void enter() throws SQLException {
     RequestContext.bind(context, pgRole, params.subject());

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -48,6 +49,9 @@ public class CatalogBenchmark {
   private ParameterSource source;
   private ConnectionLoss connectionLoss;
 
+  /** For the committed measurement of a rollback write: puts its rows back; else null. */
+  private CommittedRows committed;
+
   /**
    * Hikari logs each connection the server drops as a warning with a 30-line stack trace; the
    * benchmark counts those calls itself and reports the first error in one line (ConnectionLoss),
@@ -75,6 +79,9 @@ public class CatalogBenchmark {
         source = ParameterSource.prepare(path.entry(), c, DatasetSummaries.read(c).orElse(null));
       }
       pool = db.pool(params.getThreads());
+      if (path.restoresCommits()) {
+        committed = committedRows();
+      }
     } catch (Exception e) {
       if (db != null) {
         db.close();
@@ -83,9 +90,49 @@ public class CatalogBenchmark {
     }
   }
 
-  /** Cleanup writes commit; their catalog SQL undoes them after each iteration, untimed. */
+  /** Which tables one rolled-back call writes, and copies of those whose rows it changes. */
+  private CommittedRows committedRows() throws SQLException {
+    List<Caller.TableWrite> written;
+    try (Caller probe =
+        new Caller(db.connect(), path.probe(), mode, source.sampler(config.seed()))) {
+      written = probe.tablesWritten(Preflight.SINK);
+    }
+    Connection own = db.connect();
+    try {
+      return CommittedRows.prepare(own, written);
+    } catch (SQLException | RuntimeException e) {
+      own.close();
+      throw e;
+    }
+  }
+
+  /** A committed write's iteration starts here: what is written after this is put back. */
+  @Setup(Level.Iteration)
+  public void markCommits() {
+    if (committed == null) {
+      return;
+    }
+    try {
+      committed.mark();
+    } catch (SQLException e) {
+      throw Failures.record(config, query, variant, "restore", e);
+    }
+  }
+
+  /**
+   * After each iteration, untimed: a committed write's rows are put back; a cleanup write's catalog
+   * SQL undoes its rows.
+   */
   @TearDown(Level.Iteration)
   public void cleanUp() {
+    if (committed != null) {
+      try {
+        committed.restore();
+      } catch (SQLException e) {
+        throw Failures.record(config, query, variant, "restore", e);
+      }
+      return;
+    }
     if (path.entry().write() != WriteMode.CLEANUP) {
       return;
     }
@@ -98,9 +145,15 @@ public class CatalogBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() {
-    if (db != null) {
-      db.close();
+  public void tearDown() throws SQLException {
+    try {
+      if (committed != null) {
+        committed.close();
+      }
+    } finally {
+      if (db != null) {
+        db.close();
+      }
     }
   }
 

@@ -45,7 +45,7 @@ final class JmhOptions {
       owned.add("-t/-tg (use --threads)");
     }
     if (!cli.getBenchModes().isEmpty()) {
-      owned.add("-bm (critpath samples latency at 1 thread, throughput per --threads level)");
+      owned.add("-bm (critpath samples latency at 1 thread and at each --threads level)");
     }
     if (cli.getResult().hasValue() || cli.getResultFormat().hasValue()) {
       owned.add("-rf/-rff (jmh.json is written to the run directory)");

@@ -8,12 +8,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.openjdk.jmh.annotations.Mode;
 
-/** One JMH invocation: a mode at a thread count for one variant of several paths. */
+/**
+ * One JMH invocation: a mode at a thread count for one variant of several paths.
+ *
+ * <p>Every measurement samples latency (SampleTime), so each concurrency level has its percentiles;
+ * its throughput follows from them by Little's law (threads / mean latency, exact for the closed
+ * loop JMH runs), which spares a separate Throughput measurement per level: the quick profile
+ * measures as many benchmarks as when it ran Throughput at its levels and had no percentiles there.
+ */
 record JmhPlan(Mode mode, int threads, Variant variant, List<String> paths) {
 
-  /** Latency at one thread for every variant, then throughput (and latency) per level. */
-  static List<JmhPlan> plan(
-      Collection<PathRun> runs, List<Integer> levels, BenchSettings settings) {
+  /**
+   * Latency at one thread for every variant, then at each level above one for the paths measured
+   * under concurrency (the 1-thread measurement is level 1).
+   */
+  static List<JmhPlan> plan(Collection<PathRun> runs, List<Integer> levels) {
     List<JmhPlan> plans = new ArrayList<>();
     for (Variant v : Variant.values()) {
       List<String> names = names(runs, r -> r.variants.contains(v) && r.healthy(v));
@@ -22,13 +31,12 @@ record JmhPlan(Mode mode, int threads, Variant variant, List<String> paths) {
       }
     }
     for (int t : levels) {
+      if (t == 1) {
+        continue;
+      }
       for (Variant v : Variant.values()) {
         List<String> names = names(runs, r -> r.throughputVariants.contains(v) && r.healthy(v));
-        if (names.isEmpty()) {
-          continue;
-        }
-        plans.add(new JmhPlan(Mode.Throughput, t, v, names));
-        if (settings.profile().sampleEveryLevel && t > 1) {
+        if (!names.isEmpty()) {
           plans.add(new JmhPlan(Mode.SampleTime, t, v, names));
         }
       }

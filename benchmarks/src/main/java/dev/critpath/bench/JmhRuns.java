@@ -14,7 +14,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -132,11 +131,7 @@ final class JmhRuns {
       byPath.put(rr.getParams().getParam("query"), rr);
     }
     String measurement =
-        String.format(
-            " (%s at %d thread%s)",
-            plan.mode() == Mode.Throughput ? "throughput" : "latency",
-            plan.threads(),
-            plan.threads() == 1 ? "" : "s");
+        String.format(" (at %d thread%s)", plan.threads(), plan.threads() == 1 ? "" : "s");
     for (String name : plan.paths()) {
       PathRun r = runs.get(name);
       BenchReport.ConnectionErrors lost = ConnectionLoss.read(failures, name, plan.variant().id());
@@ -163,10 +158,7 @@ final class JmhRuns {
                   .findFirst()
                   .orElse("JMH reported no result (run with --verbose to see its output)");
         }
-        String where =
-            plan.mode() == Mode.SampleTime && plan.threads() == 1
-                ? ""
-                : " (at " + plan.threads() + " threads)";
+        String where = plan.threads() == 1 ? "" : " (at " + plan.threads() + " threads)";
         r.variantFailure.putIfAbsent(plan.variant(), reason + where);
         continue;
       }
@@ -180,12 +172,10 @@ final class JmhRuns {
     if (r == null || rr.getPrimaryResult().getSampleCount() == 0) {
       return;
     }
-    if (plan.mode() == Mode.SampleTime && plan.threads() == 1) {
+    if (plan.threads() == 1) {
       r.sample.put(plan.variant(), rr);
-    } else if (plan.mode() == Mode.SampleTime) {
-      r.levelSamples.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
     } else {
-      r.throughput.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
+      r.levelSamples.computeIfAbsent(plan.variant(), k -> new HashMap<>()).put(plan.threads(), rr);
     }
   }
 

@@ -37,23 +37,29 @@ final class Measurements {
         forkMeans);
   }
 
-  /** Throughput results (ops/s) at their thread count; latency from a sample run, or null. */
-  static BenchReport.Level level(RunResult rr, BenchReport.Latency latency) {
-    Result<?> primary = rr.getPrimaryResult();
-    int threads = rr.getParams().getThreads();
+  /**
+   * One concurrency level from its SampleTime results: the latency percentiles, and the throughput
+   * they imply by Little's law (threads / mean latency: every thread of JMH's closed loop is always
+   * in a call), its error carried over from the mean's (first order).
+   */
+  static BenchReport.Level level(RunResult rr) {
+    BenchReport.Latency latency = latency(rr);
+    int threads = latency.threads();
     List<Double> forkMeans = new ArrayList<>();
     for (BenchmarkResult fork : rr.getBenchmarkResults()) {
-      forkMeans.add(round(fork.getPrimaryResult().getScore()));
+      forkMeans.add(round(opsPerSec(threads, fork.getPrimaryResult().getScore() / US_PER_MS)));
     }
-    double ops = primary.getScore();
+    double ops = opsPerSec(threads, latency.mean());
+    Double error =
+        latency.error() == null || latency.mean() <= 0
+            ? null
+            : finite(ops * latency.error() / latency.mean());
     return new BenchReport.Level(
-        threads,
-        round(ops),
-        finite(primary.getScoreError()),
-        ops > 0 ? round(threads * 1000.0 / ops) : Double.NaN,
-        forkMeans,
-        server(rr),
-        latency);
+        threads, round(ops), error, latency.mean(), forkMeans, server(rr), latency);
+  }
+
+  private static double opsPerSec(int threads, double meanMs) {
+    return meanMs > 0 ? threads * 1000.0 / meanMs : Double.NaN;
   }
 
   /** The pg_stat_statements delta summed over all measurement iterations of all forks. */

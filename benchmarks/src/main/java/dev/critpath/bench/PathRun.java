@@ -8,7 +8,6 @@ import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 
 /** One path's state through the bench stage. */
-/** One path's state through the stage. */
 final class PathRun {
   final BenchPath path;
   final List<Variant> variants;
@@ -19,7 +18,6 @@ final class PathRun {
   final Map<Variant, String> variantFailure = new EnumMap<>(Variant.class);
   final Map<Variant, Long> queryIds = new EnumMap<>(Variant.class);
   final Map<Variant, RunResult> sample = new EnumMap<>(Variant.class);
-  final Map<Variant, Map<Integer, RunResult>> throughput = new EnumMap<>(Variant.class);
   final Map<Variant, Map<Integer, RunResult>> levelSamples = new EnumMap<>(Variant.class);
   final Map<Variant, BenchReport.ConnectionErrors> connectionErrors = new EnumMap<>(Variant.class);
 

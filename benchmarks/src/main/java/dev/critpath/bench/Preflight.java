@@ -17,7 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /** The per-path probe before JMH: every path runs once per variant, as the benchmark would. */
 final class Preflight {
-  private static final Blackhole PREFLIGHT_SINK =
+  /** Consumes the results of calls made outside JMH's measurement (probes). */
+  static final Blackhole SINK =
       new Blackhole(
           "Today's password is swordfish. I understand instantiating Blackholes directly is"
               + " dangerous.");
@@ -44,6 +45,13 @@ final class Preflight {
         continue;
       }
       CatalogQuery q = r.path.entry();
+      if (r.path.restoresCommits()) {
+        r.skipped = cannotRestore();
+        if (r.skipped != null) {
+          out.printf("   %-28s skipped: %s%n", r.path.name(), r.skipped);
+          continue;
+        }
+      }
       try (Connection c = db.connect()) {
         r.source = ParameterSource.prepare(q, c, dataset);
       } catch (UserError | SQLException e) {
@@ -54,7 +62,9 @@ final class Preflight {
       for (Variant v : r.variants) {
         try (Connection c = db.connect();
             Connection monitor = db.connect()) {
-          try (Caller caller = new Caller(c, r.path, v, r.source.sampler(settings.seed()))) {
+          // a committed path's probe is rolled back: it leaves nothing behind
+          try (Caller caller =
+              new Caller(c, r.path.probe(), v, r.source.sampler(settings.seed()))) {
             // Through a transaction pooler an autocommit statement's backend is free again before
             // the monitor looks, and may serve the monitor itself: hold it in a transaction.
             boolean hold = db.pooler().mode() == Pooler.Mode.TRANSACTION && c.getAutoCommit();
@@ -62,7 +72,7 @@ final class Preflight {
               c.setAutoCommit(false);
             }
             int pid = Pooler.backendPid(c);
-            long id = caller.callAndIdentify(PREFLIGHT_SINK, monitor, pid);
+            long id = caller.callAndIdentify(SINK, monitor, pid);
             if (hold) {
               c.commit();
               c.setAutoCommit(true);
@@ -82,6 +92,27 @@ final class Preflight {
           out.printf("   %-28s %-8s failed: %s%n", r.path.name(), v.id(), reason);
         }
       }
+    }
+  }
+
+  /**
+   * Why the committed rows of a write could not be put back on this database (setting {@code
+   * session_replication_role} needs a superuser), or null when they can.
+   */
+  private String cannotRestore() {
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute(CommittedRows.QUIET_TRIGGERS);
+      } finally {
+        c.rollback();
+      }
+      return null;
+    } catch (SQLException e) {
+      return "not measured committed: putting its rows back needs session_replication_role,"
+          + " which this role may not set ("
+          + Failures.describe(e, db.statementTimeout())
+          + "); the rolled-back measurement stands";
     }
   }
 }

@@ -12,11 +12,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public enum Profile {
   /** CI: every reference path in a few minutes; numbers for trends, not for fine comparisons. */
-  QUICK(1, 1, TimeValue.milliseconds(500), 3, TimeValue.milliseconds(500), List.of(2, 8), false),
+  QUICK(1, 1, TimeValue.milliseconds(500), 3, TimeValue.milliseconds(500), List.of(2, 8)),
   /** A developer's run: one fork, steadier iterations, the full concurrency ladder. */
-  STANDARD(1, 2, TimeValue.seconds(2), 5, TimeValue.seconds(2), List.of(1, 2, 8, 32), false),
-  /** Before a decision: several forks (run-to-run variance), percentiles at every level. */
-  THOROUGH(3, 3, TimeValue.seconds(3), 5, TimeValue.seconds(3), List.of(1, 2, 8, 32), true);
+  STANDARD(1, 2, TimeValue.seconds(2), 5, TimeValue.seconds(2), List.of(1, 2, 8, 32)),
+  /** Before a decision: several forks (run-to-run variance), longer iterations. */
+  THOROUGH(3, 3, TimeValue.seconds(3), 5, TimeValue.seconds(3), List.of(1, 2, 8, 32));
 
   public final int forks;
   public final int warmupIterations;
@@ -24,11 +24,8 @@ public enum Profile {
   public final int measurementIterations;
   public final TimeValue measurementTime;
 
-  /** Concurrency levels measured for throughput when --threads is not given. */
+  /** Concurrency levels measured (percentiles and throughput) when --threads is not given. */
   public final List<Integer> threads;
-
-  /** Also sample latency percentiles at every concurrency level, not only at 1 thread. */
-  public final boolean sampleEveryLevel;
 
   Profile(
       int forks,
@@ -36,15 +33,13 @@ public enum Profile {
       TimeValue warmupTime,
       int measurementIterations,
       TimeValue measurementTime,
-      List<Integer> threads,
-      boolean sampleEveryLevel) {
+      List<Integer> threads) {
     this.forks = forks;
     this.warmupIterations = warmupIterations;
     this.warmupTime = warmupTime;
     this.measurementIterations = measurementIterations;
     this.measurementTime = measurementTime;
     this.threads = threads;
-    this.sampleEveryLevel = sampleEveryLevel;
   }
 
   public String id() {

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "JMH benchmarks of the query catalog's critical paths on a seeded database:",
-      "latency percentiles at 1 thread, throughput per concurrency level, server time",
-      "(pg_stat_statements) beside client time, RLS on vs off, targets checked.",
+      "latency percentiles and throughput at 1 thread and each concurrency level, server time",
+      "(pg_stat_statements) beside client time, RLS on vs off, writes committed and rolled",
+      "back, targets checked.",
       "Writes results/<run-id>/run.json (section bench) and jmh.json (JMH's own JSON).",
       "Exit 1 when a query failed or missed its target, 2 when nothing was measured."
     })
@@ -40,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = "quick",
       description =
           "quick (CI, a few minutes), standard (1 fork, longer iterations) or thorough"
-              + " (3 forks, percentiles at every level). Default: ${DEFAULT-VALUE}.")
+              + " (3 forks, longer iterations). Default: ${DEFAULT-VALUE}.")
   String profile;
 
   @Option(
