@@ -8,6 +8,7 @@ import dev.critpath.db.Database;
 import dev.critpath.io.AtomicFiles;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.run.WriteCommit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -123,7 +124,7 @@ public final class Bench {
             : declared.stream().filter(settings.variants()::contains).toList();
     // a rolled-back write's concurrency is not what users meet: its committed twin's is
     List<Variant> thrpt =
-        p.entry().singleCaller() || p.commit() == Commit.ROLLED_BACK
+        p.entry().singleCaller() || p.commit() == WriteCommit.ROLLED_BACK
             ? List.of()
             : settings.variants().isEmpty() || chosen.isEmpty() ? List.of(declared.get(0)) : chosen;
     PathRun r = new PathRun(p, chosen, thrpt);

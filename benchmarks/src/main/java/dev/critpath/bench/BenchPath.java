@@ -4,6 +4,7 @@ import dev.critpath.UserError;
 import dev.critpath.catalog.CatalogQuery;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.WriteMode;
+import dev.critpath.run.WriteCommit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ import java.util.ServiceLoader;
  * @param commit for a {@code write: rollback} query, which of its two measurements this is; null
  *     for every other path
  */
-record BenchPath(String name, CatalogQuery entry, JavaPath java, Commit commit) {
+record BenchPath(String name, CatalogQuery entry, JavaPath java, WriteCommit commit) {
 
   BenchPath(String name, CatalogQuery entry, JavaPath java) {
     this(name, entry, java, null);
@@ -27,17 +28,20 @@ record BenchPath(String name, CatalogQuery entry, JavaPath java, Commit commit) 
 
   /** Whether each call's transaction ends in a rollback, inside the measured time. */
   boolean rollsBack() {
-    return commit == Commit.ROLLED_BACK || (commit == null && entry.write() == WriteMode.ROLLBACK);
+    return commit == WriteCommit.ROLLED_BACK
+        || (commit == null && entry.write() == WriteMode.ROLLBACK);
   }
 
   /** Whether the committed rows are restored by the harness after each iteration. */
   boolean restoresCommits() {
-    return commit == Commit.COMMITTED;
+    return commit == WriteCommit.COMMITTED;
   }
 
   /** The same path, its calls rolled back: what a probe runs, leaving nothing behind. */
   BenchPath probe() {
-    return commit == Commit.COMMITTED ? new BenchPath(name, entry, java, Commit.ROLLED_BACK) : this;
+    return commit == WriteCommit.COMMITTED
+        ? new BenchPath(name, entry, java, WriteCommit.ROLLED_BACK)
+        : this;
   }
 
   /** The catalog query's own name (a Java path's name is its own). */
@@ -62,7 +66,7 @@ record BenchPath(String name, CatalogQuery entry, JavaPath java, Commit commit) 
     for (CatalogQuery q : catalog.queries()) {
       if (q.write() == WriteMode.ROLLBACK) {
         // measured both ways: committed first, since its numbers are what a user pays
-        for (Commit c : Commit.values()) {
+        for (WriteCommit c : WriteCommit.values()) {
           byName.put(c.pathName(q.name()), new BenchPath(c.pathName(q.name()), q, null, c));
         }
       } else {

@@ -4,6 +4,7 @@ import dev.critpath.catalog.CatalogQuery;
 import dev.critpath.catalog.ParamDecl;
 import dev.critpath.catalog.Target;
 import dev.critpath.catalog.Variant;
+import dev.critpath.run.WriteCommit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ final class BenchReports {
     RunResult mainSample = r.sample.get(main);
     BenchReport.Latency mainLatency = mainSample == null ? null : Measurements.latency(mainSample);
     // targets hold what users pay: a rollback write's are judged on its committed measurement
-    List<Target> judged = r.path.commit() == Commit.ROLLED_BACK ? List.of() : q.targets();
+    List<Target> judged = r.path.commit() == WriteCommit.ROLLED_BACK ? List.of() : q.targets();
     for (Target t : judged) {
       Double observed =
           mainLatency == null ? null : Measurements.metric(mainLatency, t.metric().key());
@@ -145,7 +146,7 @@ final class BenchReports {
         r.path.java() == null ? null : r.path.java().twinOf(),
         q.role().id(),
         q.write().id(),
-        r.path.commit() == null ? null : r.path.commit().id,
+        r.path.commit() == null ? null : r.path.commit().id(),
         r.path.commit() == null ? null : r.path.catalogName(),
         writeHandling(r.path),
         r.path.java() == null ? q.sql() : null,
@@ -170,7 +171,7 @@ final class BenchReports {
   }
 
   private static String writeHandling(BenchPath p) {
-    if (p.commit() == Commit.COMMITTED) {
+    if (p.commit() == WriteCommit.COMMITTED) {
       return "each call committed (COMMIT and the WAL flush measured); the rows it changed were"
           + " put back after every iteration, untimed";
     }

@@ -96,10 +96,15 @@ final class Preflight {
   }
 
   /**
-   * Why the committed rows of a write could not be put back on this database (setting {@code
-   * session_replication_role} needs a superuser), or null when they can.
+   * Why the committed rows of a write could not be put back on this connection (a transaction
+   * pooler; setting {@code session_replication_role} needs a superuser), or null when they can.
    */
   private String cannotRestore() {
+    if (db.pooler().mode() == Pooler.Mode.TRANSACTION) {
+      return "not measured committed: the copies that put its rows back are temporary tables,"
+          + " which a transaction pooler does not keep between transactions (use a direct or"
+          + " session connection); the rolled-back measurement stands";
+    }
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {

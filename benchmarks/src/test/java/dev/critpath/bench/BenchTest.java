@@ -75,7 +75,11 @@ class BenchTest {
     BenchReport report = r.outcome().report();
     assertThat(report.failed()).as(r.console()).isZero();
     assertMeasuredExit(r);
-    List<String> names = report.queries().stream().map(BenchReport.PathReport::name).toList();
+    // each write: rollback query as two paths, committed and rolled back
+    List<String> names =
+        report.queries().stream()
+            .map(p -> p.catalogQuery() == null ? p.name() : p.catalogQuery())
+            .toList();
     assertThat(names)
         .containsAll(QueryCatalog.builtin().names())
         .contains("conversation_list_jooq");
@@ -92,13 +96,15 @@ class BenchTest {
       assertThat(p.targets()).allMatch(t -> t.pass() != null);
       boolean single =
           QueryCatalog.builtin().find(p.name()).map(CatalogQuery::singleCaller).orElse(false);
-      if (single) {
+      if (single || "rolledBack".equals(p.commit())) {
         // concurrency: single (the admin's issuance): latency only, no throughput levels
         assertThat(main.concurrency()).as(p.name()).isNullOrEmpty();
         continue;
       }
       assertThat(main.concurrency()).extracting(BenchReport.Level::threads).containsExactly(2);
       assertThat(main.concurrency().get(0).opsPerSec()).isPositive();
+      // percentiles at every level, not only at 1 thread
+      assertThat(main.concurrency().get(0).latency().p95()).as(p.name()).isPositive();
     }
     // RLS on and off both ran for reads, and the report shows the difference
     BenchReport.PathReport fetch = path(report, "message_fetch");
@@ -106,7 +112,8 @@ class BenchTest {
         .extracting(BenchReport.VariantReport::variant)
         .containsExactly("rls_on", "rls_off", "plain");
     assertThat(fetch.rlsOverhead()).isNotNull();
-    assertThat(path(report, "send_message").writeHandling()).contains("rolled back");
+    assertThat(path(report, "send_message [rolledBack]").writeHandling()).contains("rolled back");
+    assertThat(path(report, "send_message [committed]").writeHandling()).contains("committed");
     // the server saw real rows: message_fetch returns the conversation's messages
     assertThat(fetch.variants().get(0).server().rowsPerCall()).isGreaterThan(1);
 

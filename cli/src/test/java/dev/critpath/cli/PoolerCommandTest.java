@@ -99,9 +99,14 @@ class PoolerCommandTest {
               results.toString());
       // a target may be missed on a loaded machine (exit 1); every path must be measured
       assertThat(bench.exitCode()).as(bench.out() + bench.err()).isIn(0, 1);
-      assertThat(bench.out()).contains("(3 measured, 0 failed").doesNotContain("already exists");
+      // send_message is measured rolled back, and committed where its rows can be put back: not
+      // through a transaction pooler, whose backends keep no temporary table between transactions
+      int measured = mode.equals("transaction") ? 3 : 4;
+      assertThat(bench.out())
+          .contains("(" + measured + " measured, 0 failed")
+          .doesNotContain("already exists");
       String runJson = Files.readString(results.resolve("latest/run.json"));
-      assertThat(runJson).contains("\"measured\" : 3");
+      assertThat(runJson).contains("\"measured\" : " + measured);
 
       CliRun inspect = CliRun.of("inspect", "--db-url", url, "--no-save");
       assertThat(inspect.exitCode()).as(inspect.out() + inspect.err()).isIn(0, 1);

@@ -200,7 +200,17 @@ public final class RunReader {
       jmhByName.computeIfAbsent(jmhQueryName(r), k -> new ArrayList<>()).add(r);
     }
     List<String> names = new ArrayList<>(jmhByName.keySet());
-    explainByName.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+    // a write measured committed and rolled back shares its catalog query's plan
+    Map<String, String> catalogQuery = new LinkedHashMap<>();
+    benchByName.forEach(
+        (name, b) -> {
+          if (J.str(b, "catalogQuery") != null) {
+            catalogQuery.put(name, J.str(b, "catalogQuery"));
+          }
+        });
+    explainByName.keySet().stream()
+        .filter(n -> !names.contains(n) && !catalogQuery.containsValue(n))
+        .forEach(names::add);
 
     List<QueryView> out = new ArrayList<>();
     for (String name : names) {
@@ -208,7 +218,7 @@ public final class RunReader {
           query(
               name,
               benchByName.get(name),
-              explainByName.get(name),
+              explainByName.get(catalogQuery.getOrDefault(name, name)),
               jmhByName.getOrDefault(name, List.of()),
               dir,
               notes));
@@ -672,7 +682,9 @@ public final class RunReader {
                 (int) Math.round(threads),
                 ops,
                 J.num(p, "error"),
-                J.num(J.get(p, "latency"), "p95")));
+                J.num(J.get(p, "latency"), "p50"),
+                J.num(J.get(p, "latency"), "p95"),
+                J.num(J.get(p, "latency"), "p99")));
       }
     }
     out.sort(Comparator.comparingInt(ThroughputPoint::threads));
@@ -688,12 +700,18 @@ public final class RunReader {
       }
       if (r.higherIsBetter()) {
         byThreads.put(
-            r.threads(), new ThroughputPoint(r.threads(), r.score(), r.scoreError(), null));
+            r.threads(),
+            new ThroughputPoint(r.threads(), r.score(), r.scoreError(), null, null, null));
       } else if (!byThreads.containsKey(r.threads()) && r.score() > 0) {
         byThreads.put(
             r.threads(),
             new ThroughputPoint(
-                r.threads(), r.threads() * 1000.0 / r.score(), null, r.percentiles().get("95.0")));
+                r.threads(),
+                r.threads() * 1000.0 / r.score(),
+                null,
+                r.percentiles().get("50.0"),
+                r.percentiles().get("95.0"),
+                r.percentiles().get("99.0")));
       }
     }
     return new ArrayList<>(byThreads.values());

@@ -4,6 +4,7 @@ import dev.critpath.report.model.Fmt;
 import dev.critpath.report.model.InDatabaseRow;
 import dev.critpath.report.model.QueryView;
 import dev.critpath.report.model.RunView;
+import dev.critpath.run.WriteCommit;
 import java.util.Locale;
 
 /**
@@ -33,6 +34,10 @@ final class InDatabaseSection {
 
     static Cells of(InDatabaseRow r, RunView run) {
       QueryView q = run.query(r.query());
+      if (q == null) {
+        // the runner rolls every call back: a write's JMH counterpart is its rolled-back path
+        q = run.query(WriteCommit.ROLLED_BACK.pathName(r.query()));
+      }
       Double jmhP50 = q == null ? null : q.latency().p50();
       Double jmhP95 = q == null ? null : q.latency().p95();
       String ratio =

@@ -49,6 +49,7 @@ final class MarkdownWriter implements ReportWriter {
 
     if (!run.queries().isEmpty()) {
       queries(md, run);
+      ConcurrencySection.markdown(md, run);
     }
     if (!run.inDatabase().isEmpty()) {
       InDatabaseSection.markdown(md, run);

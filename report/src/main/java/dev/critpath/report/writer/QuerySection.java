@@ -75,6 +75,7 @@ final class QuerySection {
     }
     HtmlWriter.checks(h, q.checks());
     charts(h, q, id, data);
+    ConcurrencySection.html(h, q);
     variants(h, q);
     if (!q.notes().isEmpty()) {
       h.append("<ul class=\"notes\">\n");

@@ -21,7 +21,7 @@ final class TrackerMetrics {
   enum Measure {
     /** Mean latency at one thread (JMH sample time), with its confidence interval. */
     LATENCY_MEAN("latency", "latency mean", false),
-    /** p95 latency at one thread. */
+    /** p95 latency, at one thread and at each thread count measured. */
     LATENCY_P95("p95-latency", "latency p95", false),
     /** Operations per second, all threads together. */
     THROUGHPUT("throughput", "throughput", true);
@@ -90,6 +90,10 @@ final class TrackerMetrics {
         for (ThroughputPoint t : q.throughput()) {
           out.add(
               new Point(q.name(), main, t.threads(), Measure.THROUGHPUT, t.opsPerSec(), t.error()));
+          // the 1-thread p95 is the variant's own, above
+          if (t.threads() > 1 && t.p95Ms() != null) {
+            out.add(new Point(q.name(), main, t.threads(), Measure.LATENCY_P95, t.p95Ms(), null));
+          }
         }
       }
     }

@@ -1,4 +1,4 @@
-package dev.critpath.bench;
+package dev.critpath.run;
 
 /**
  * How a {@code write: rollback} path's transactions end when it is measured. Each such path is
@@ -6,21 +6,25 @@ package dev.critpath.bench;
  * committed is what a user pays (COMMIT, the WAL flush, {@code synchronous_commit}), rolled back is
  * the work alone.
  */
-enum Commit {
+public enum WriteCommit {
   /** The transaction commits; the rows it changed are restored after each iteration, untimed. */
   COMMITTED("committed"),
   /** The transaction is rolled back inside the measured call. */
   ROLLED_BACK("rolledBack");
 
-  /** The value in run.json ({@code commit}) and in the path's name. */
-  final String id;
+  private final String id;
 
-  Commit(String id) {
+  WriteCommit(String id) {
     this.id = id;
   }
 
+  /** The value in run.json's bench section ({@code commit}) and in the path's name. */
+  public String id() {
+    return id;
+  }
+
   /** The path's name in this mode, e.g. {@code send_message [committed]}. */
-  String pathName(String catalogName) {
+  public String pathName(String catalogName) {
     return catalogName + " [" + id + "]";
   }
 }
