@@ -11,18 +11,16 @@ final class ConcurrencySection {
   private ConcurrencySection() {}
 
   static void markdown(StringBuilder md, RunView run) {
-    List<QueryView> measured =
-        run.queries().stream().filter(q -> !q.throughput().isEmpty()).toList();
+    List<QueryView> measured = run.queries().stream().filter(q -> !sampled(q).isEmpty()).toList();
     if (measured.isEmpty()) {
       return;
     }
     md.append("### Under concurrency\n\n")
-        .append("Latency percentiles at each thread count (JMH sample time; throughput = threads /")
-        .append(" mean latency).\n\n")
+        .append("Latency percentiles at each thread count measured, and the throughput there.\n\n")
         .append("| query | threads | p50 | p95 | p99 | throughput |\n")
         .append("|---|---:|---:|---:|---:|---:|\n");
     for (QueryView q : measured) {
-      for (ThroughputPoint t : q.throughput()) {
+      for (ThroughputPoint t : sampled(q)) {
         md.append("| `")
             .append(q.name())
             .append("` | ")
@@ -42,12 +40,12 @@ final class ConcurrencySection {
   }
 
   static void html(StringBuilder h, QueryView q) {
-    if (q.throughput().isEmpty()) {
+    if (sampled(q).isEmpty()) {
       return;
     }
     h.append("<table class=\"grid levels\"><thead><tr><th>threads</th><th>p50</th><th>p95</th>")
         .append("<th>p99</th><th>throughput</th></tr></thead><tbody>\n");
-    for (ThroughputPoint t : q.throughput()) {
+    for (ThroughputPoint t : sampled(q)) {
       h.append("<tr><td>")
           .append(t.threads())
           .append("</td><td>")
@@ -61,5 +59,10 @@ final class ConcurrencySection {
           .append("</td></tr>\n");
     }
     h.append("</tbody></table>\n");
+  }
+
+  /** The levels whose latency was sampled (runs before percentiles at every level have none). */
+  private static List<ThroughputPoint> sampled(QueryView q) {
+    return q.throughput().stream().filter(t -> t.p95Ms() != null).toList();
   }
 }
