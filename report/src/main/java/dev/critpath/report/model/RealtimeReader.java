@@ -108,7 +108,7 @@ final class RealtimeReader {
   /** A latency summary in ms; one that counted nothing reads as empty, not as zeros. */
   private static Latency summary(JsonNode node) {
     Long count = J.lng(node, "count");
-    return count == null || count == 0 ? Latency.empty() : RunReader.latency(node);
+    return count == null || count == 0 ? Latency.empty() : LatencyReader.latency(node);
   }
 
   private static Long errorCount(JsonNode errors) {
