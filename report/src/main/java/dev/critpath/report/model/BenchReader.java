@@ -6,10 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads run.json's "bench" section, merged with the jmh.json entries and the "explain" section of
@@ -17,10 +14,6 @@ import java.util.regex.Pattern;
  */
 final class BenchReader {
   private BenchReader() {}
-
-  private static final Pattern TARGET =
-      Pattern.compile(
-          "(?i)(p\\(?\\d+(?:\\.\\d+)?\\)?|mean|avg|max|median)\\s*(<=|<)\\s*([0-9.]+)\\s*(ms|s|us|µs)?");
 
   static List<QueryView> queries(
       JsonNode bench, JsonNode explain, List<JmhResult> jmh, Path dir, List<String> notes) {
@@ -71,16 +64,13 @@ final class BenchReader {
       List<JmhResult> jmh,
       Path dir,
       List<String> notes) {
-    // the variant the targets are checked on comes first; its numbers are the query's
-    List<JsonNode> targets = J.list(J.get(bench, "targets"), "target");
-    String targetVariant = targets.isEmpty() ? null : J.str(targets.get(0), "variant");
-    List<JsonNode> variantNodes =
-        mainFirst(J.list(J.get(bench, "variants"), "variant"), targetVariant);
-    JsonNode main = variantNodes.isEmpty() ? null : variantNodes.get(0);
-    String mainVariant =
-        targetVariant != null || main == null ? targetVariant : J.str(main, "variant");
+    // the main variant, the one the targets are checked on, comes first; its numbers are the
+    // query's
     List<VariantView> variants = new ArrayList<>();
+    List<JsonNode> variantNodes = J.list(J.get(bench, "variants"), "variant");
     variantNodes.forEach(v -> variants.add(variant(v)));
+    JsonNode main = variantNodes.isEmpty() ? null : variantNodes.get(0);
+    String mainVariant = J.str(main, "variant");
 
     JmhResult primary = JmhEntries.primary(jmh, mainVariant);
     Latency latency =
@@ -100,22 +90,10 @@ final class BenchReader {
     String reason = J.str(bench, "reason");
     List<CheckResult> checks =
         bench == null ? new ArrayList<>() : runChecks(status, reason, variants);
-    targets.forEach(t -> checks.add(targetCheck(t)));
-    String target =
-        targets.stream()
-            .map(t -> J.str(t, "target"))
-            .filter(t -> t != null)
-            .findFirst()
-            .orElse(null);
-    String targetMetric = null;
-    Double targetMs = null;
-    if (target != null) {
-      Matcher m = TARGET.matcher(target);
-      if (m.find()) {
-        targetMetric = m.group(1).toLowerCase(Locale.ROOT).replace("(", "").replace(")", "");
-        targetMs = Double.parseDouble(m.group(3)) * LatencyReader.unitToMs(m.group(4));
-      }
-    }
+    List<JsonNode> targets = J.list(J.get(bench, "targets"), "text");
+    targets.forEach(t -> checks.add(targetCheck(t, mainVariant)));
+    // the first target is the query's headline: its limit is drawn on the latency chart
+    JsonNode target = targets.isEmpty() ? null : targets.get(0);
 
     ExplainReader.QueryPlan plan = ExplainReader.read(explain, dir, notes);
     checks.addAll(plan.checks());
@@ -139,25 +117,13 @@ final class BenchReader {
         throughput,
         serverStats(J.get(main, "server")),
         plan.plan(),
-        target,
-        targetMetric,
-        targetMs,
+        J.str(target, "text"),
+        J.str(target, "stat"),
+        J.num(target, "limit"),
         checks,
         plan.warnings(),
         variants,
         queryNotes);
-  }
-
-  /** The variants, the (last) one named {@code main} first, else as written. */
-  private static List<JsonNode> mainFirst(List<JsonNode> variants, String main) {
-    List<JsonNode> out = new ArrayList<>(variants);
-    for (int i = variants.size() - 1; i > 0; i--) {
-      if (main != null && main.equals(J.str(variants.get(i), "variant"))) {
-        out.add(0, out.remove(i));
-        break;
-      }
-    }
-    return out;
   }
 
   /** Whether the path and each of its variants ran, and kept their connections. */
@@ -255,12 +221,12 @@ final class BenchReader {
     return new CheckResult(CheckResult.Kind.RUN, name, s, null, reason);
   }
 
-  private static CheckResult targetCheck(JsonNode t) {
-    String text = J.str(t, "target");
-    Double observed = J.num(t, "observedMs");
-    Boolean pass = J.bool(t, "pass", "passed");
-    String variant = J.str(t, "variant");
-    String location = J.str(t, "location");
+  /** A catalog target, checked on the main variant at one thread (all in ms). */
+  private static CheckResult targetCheck(JsonNode t, String variant) {
+    String text = J.str(t, "text");
+    Double observed = J.num(t, "observed");
+    Boolean pass = J.bool(t, "passed");
+    String location = J.str(t, "source");
     Status status = pass == null ? Status.SKIP : pass ? Status.PASS : Status.FAIL;
     String where =
         (variant == null ? "" : variant + ", ")

@@ -27,15 +27,10 @@ final class HttpReader {
                 J.str(validation, "message", "reason", "summary")));
       }
       for (JsonNode t : J.list(J.get(f, "thresholds"), "metric")) {
-        Boolean passed = J.bool(t, "passed");
-        Double value = J.num(t, "value");
+        Double observed = J.num(t, "observed");
         checks.add(
-            new CheckResult(
-                CheckResult.Kind.THRESHOLD,
-                J.str(t, "metric") + ": " + J.str(t, "threshold"),
-                passed == null ? Status.SKIP : passed ? Status.PASS : Status.FAIL,
-                value == null ? null : Fmt.num(value),
-                J.str(t, "note")));
+            ThresholdReader.check(
+                t, observed == null ? null : Fmt.num(observed), J.str(t, "note")));
       }
       List<String> notes = new ArrayList<>();
       if (J.str(f, "aborted") != null) {

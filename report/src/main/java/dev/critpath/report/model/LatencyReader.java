@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /** Reads latency objects in milliseconds, as every section writes them. */
 final class LatencyReader {
@@ -44,24 +43,6 @@ final class LatencyReader {
     }
     out.sort(Comparator.comparingDouble(Latency.Bucket::upToMs));
     return out;
-  }
-
-  /** Milliseconds per unit of a target ("50ms", "0.5s", "800us"). */
-  static double unitToMs(String unit) {
-    if (unit == null) {
-      return 1;
-    }
-    switch (unit.trim().toLowerCase(Locale.ROOT)) {
-      case "ns":
-        return 1e-6;
-      case "us":
-      case "µs":
-        return 1e-3;
-      case "s":
-        return 1000;
-      default:
-        return 1;
-    }
   }
 
   static Latency withHistogram(Latency l, List<Latency.Bucket> histogram) {

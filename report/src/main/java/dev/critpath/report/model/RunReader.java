@@ -17,14 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a run from its files (run.json, jmh.json, explain/*.json) into a {@link RunView}. It never
- * uses the producing modules' classes, so it reads results copied from CI; sections a run lacks,
+ * Reads a run from its files (run.json, jmh.json, explain/*.json) into a {@link RunView}: checks
+ * the version, then hands each {@link Section} to its reader (bench and explain to {@link
+ * BenchReader}, http, realtime, rls, inspect, environment and dataset, facts, stage notes). It uses
+ * none of the producing modules' classes, so it reads results copied from CI; sections a run lacks,
  * and fields a producer leaves out, read as empty rather than failing the report.
  */
 public final class RunReader {
   /**
-   * The run.json schema version this reader understands. Version 1 runs wrote realtime latencies as
-   * p95Ms and 0 for nothing measured; they are not read, so no fallback hides a shape change.
+   * The run.json schema version this reader understands. Older runs (1: realtime latencies as
+   * p95Ms; 2: targets and thresholds as text) are not read, so no fallback hides a shape change.
    */
   public static final int SUPPORTED_SCHEMA_VERSION = RunRecord.SCHEMA_VERSION;
 
