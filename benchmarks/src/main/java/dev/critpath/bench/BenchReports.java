@@ -4,6 +4,7 @@ import dev.critpath.catalog.CatalogQuery;
 import dev.critpath.catalog.ParamDecl;
 import dev.critpath.catalog.Target;
 import dev.critpath.catalog.Variant;
+import dev.critpath.run.ThresholdCheck;
 import dev.critpath.run.WriteCommit;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ final class BenchReports {
         measured++;
       }
       if (p.targets() != null) {
-        missed += (int) p.targets().stream().filter(t -> !Boolean.TRUE.equals(t.pass())).count();
+        missed += (int) p.targets().stream().filter(t -> !Boolean.TRUE.equals(t.passed())).count();
       }
       connectionErrors +=
           r.connectionErrors.values().stream().mapToLong(BenchReport.ConnectionErrors::count).sum();
@@ -122,22 +123,27 @@ final class BenchReports {
     } else {
       status = "ok";
     }
-    List<BenchReport.TargetCheck> targets = new ArrayList<>();
     Variant main = r.variants.isEmpty() ? q.mainVariant() : r.variants.get(0);
     RunResult mainSample = r.sample.get(main);
     BenchReport.Latency mainLatency = mainSample == null ? null : Measurements.latency(mainSample);
+    List<ThresholdCheck> targets = new ArrayList<>();
     // targets hold what users pay: a rollback write's are judged on its committed measurement
     List<Target> judged = r.path.commit() == WriteCommit.ROLLED_BACK ? List.of() : q.targets();
     for (Target t : judged) {
       Double observed =
           mainLatency == null ? null : Measurements.metric(mainLatency, t.metric().key());
       targets.add(
-          new BenchReport.TargetCheck(
+          new ThresholdCheck(
+              ThresholdCheck.LATENCY,
+              t.metric().key(),
+              t.inclusive() ? "<=" : "<",
+              t.thresholdMillis(),
+              ThresholdCheck.MS,
               t.text(),
-              t.location(),
-              main.id(),
               observed,
-              observed == null ? null : t.holds(observed)));
+              observed == null ? null : t.holds(observed),
+              t.location(),
+              null));
     }
     return new BenchReport.PathReport(
         r.path.name(),
