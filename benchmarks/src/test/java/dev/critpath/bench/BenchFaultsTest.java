@@ -101,7 +101,7 @@ class BenchFaultsTest {
     // the server's shutdown notice, or the broken socket: both name their SQLSTATE
     assertThat(lost.first())
         .containsPattern("\\[SQLSTATE (08|57P0)")
-        .endsWith("(throughput at 2 threads)");
+        .endsWith("(at 2 threads)");
     assertThat(r.console())
         .containsPattern("lost (its|their) connection \\(reconnected, measured on\\)");
     assertThat(r.console()).doesNotContain(server.db().spec().password());
