@@ -99,9 +99,7 @@ class BenchFaultsTest {
     assertThat(lost).isNotNull();
     assertThat(lost.count()).isEqualTo(report.connectionErrors());
     // the server's shutdown notice, or the broken socket: both name their SQLSTATE
-    assertThat(lost.first())
-        .containsPattern("\\[SQLSTATE (08|57P0)")
-        .endsWith("(at 2 threads)");
+    assertThat(lost.first()).containsPattern("\\[SQLSTATE (08|57P0)").endsWith("(at 2 threads)");
     assertThat(r.console())
         .containsPattern("lost (its|their) connection \\(reconnected, measured on\\)");
     assertThat(r.console()).doesNotContain(server.db().spec().password());

@@ -22,6 +22,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (critpath.run_performance_tests(30) on the small dataset) for the queries both measured, plus
  * voucher_issue_5000 (no JMH numbers in real-bench) and a query that cannot run, with the error
  * InDatabaseRunnerTest's missing table produces.
+ *
+ * <p>real-writes is a real bench run (quick profile shortened to 2 x 300 ms iterations, levels 2
+ * and 8, small dataset) of message_fetch and send_message, which is measured committed and rolled
+ * back: the two measurements' names and the percentiles at every thread count.
  */
 class GoldenFilesTest {
   static final Path RUNS = Path.of("src/test/resources/runs");
@@ -39,7 +43,9 @@ class GoldenFilesTest {
     "real-rls, JUNIT, real-rls.junit.xml",
     "real-bench-connection-errors, MARKDOWN, real-bench-connection-errors.md",
     "real-bench-connection-errors, JUNIT, real-bench-connection-errors.junit.xml",
-    "real-in-database, MARKDOWN, real-in-database.md"
+    "real-in-database, MARKDOWN, real-in-database.md",
+    "real-writes, MARKDOWN, real-writes.md",
+    "real-writes, JUNIT, real-writes.junit.xml"
   })
   void outputMatchesGoldenFile(String run, ReportFormat format, String golden) throws Exception {
     RunView view = RunReader.read(RUNS.resolve(run));

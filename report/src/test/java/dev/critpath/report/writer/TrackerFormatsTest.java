@@ -57,6 +57,23 @@ class TrackerFormatsTest {
   }
 
   @Test
+  void writesMeasuredBothWaysAndEachLevelsP95AreSeparateSeries() throws Exception {
+    RunView writes = RunReader.read(GoldenFilesTest.RUNS.resolve("real-writes"));
+    Set<String> names = new HashSet<>();
+    for (JsonNode e : action(writes, false)) {
+      assertThat(names.add(e.get("name").asText())).as(e.get("name").asText()).isTrue();
+    }
+    assertThat(names)
+        .contains(
+            "send_message [committed] [rls_on] latency p95, 1 thread",
+            "send_message [committed] [rls_on] latency p95, 2 threads",
+            "send_message [committed] [rls_on] latency p95, 8 threads",
+            "send_message [rolledBack] [rls_on] latency p95, 1 thread",
+            "message_fetch [rls_on] latency p95, 8 threads");
+    assertThat(alerts(action(writes, false), action(writes, false), false)).isEmpty();
+  }
+
+  @Test
   void aThroughputGainIsNeverAnAlertAndALatencyLossIs() throws Exception {
     JsonNode latencies = action(run, false);
     JsonNode throughputs = action(run, true);
