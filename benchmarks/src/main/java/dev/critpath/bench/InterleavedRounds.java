@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -286,18 +287,26 @@ public final class InterleavedRounds {
       }
     }
 
-    /** A short warm-up, then {@code calls} timed calls: the mean in ms per call. */
+    /**
+     * A short warm-up, then {@code calls} timed calls: the median in ms per call. The median, not
+     * the mean: on a shared runner a call that loses the CPU for a scheduler slice (tens of ms)
+     * would dominate a 200 ms mean, and such stalls are noise to both sides, not the query's cost.
+     */
     double measure(int calls) throws SideFailure {
       for (int i = 0; i < Math.max(1, calls / WARMUP_DIVISOR); i++) {
         call();
       }
-      long start = System.nanoTime();
+      long[] nanos = new long[calls];
       for (int i = 0; i < calls; i++) {
+        long start = System.nanoTime();
         call();
+        nanos[i] = System.nanoTime() - start;
       }
-      double ms = (System.nanoTime() - start) / 1e6 / calls;
       cleanUp();
-      return ms;
+      Arrays.sort(nanos);
+      double median =
+          calls % 2 == 1 ? nanos[calls / 2] : (nanos[calls / 2 - 1] + nanos[calls / 2]) / 2.0;
+      return median / 1e6;
     }
 
     /** Committed writes are undone by their catalog cleanup SQL, outside the timed loop. */

@@ -70,8 +70,8 @@ public record PairedRounds(
    * One path and variant measured on both sides.
    *
    * @param calls calls per measurement, the same on both sides
-   * @param baseline mean ms per call, one per round
-   * @param candidate mean ms per call, one per round
+   * @param baseline median ms per call, one per round
+   * @param candidate median ms per call, one per round
    * @param order which side went first in each round, "AB" or "BA"
    * @param failure why it was not (fully) measured, naming the side; null when it was
    */
