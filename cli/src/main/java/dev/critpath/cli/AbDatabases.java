@@ -23,9 +23,9 @@ import java.util.Map;
 
 /**
  * The two databases of an interleaved A/B run, side by side on one server: created fresh (a
- * leftover from an earlier run is dropped only when it carries critpath's marker), migrated from
- * each side's schema directory, seeded with the same profile, seed and anchor, and checked to hold
- * the same data. Both are dropped when the run ends.
+ * leftover from an earlier run is dropped only when it carries critpath's marker), the candidate as
+ * a copy of the seeded baseline or seeded alike, and checked to hold the same data. Both are
+ * dropped when the run ends.
  */
 final class AbDatabases implements AutoCloseable {
   static final String BASELINE = "critpath_ab_baseline";
@@ -41,13 +41,50 @@ final class AbDatabases implements AutoCloseable {
 
   /** Creates the side's database, empty, and connects to it. */
   Database create(String name) {
+    return create(name, null);
+  }
+
+  /**
+   * Creates the side's database as a copy of {@code template} (which loses its connections: it is
+   * reopened by {@link #open}) and connects to it.
+   */
+  Database copy(String name, Database template, String templateName) {
+    opened.remove(template);
+    template.close();
+    return create(name, templateName);
+  }
+
+  /** Connects to a database this run created. */
+  Database open(String name) {
+    Database db =
+        Database.open(
+            new DatabaseTarget.External(server.spec().withDatabase(name), "ab"),
+            server.statementTimeout());
+    opened.add(db);
+    return db;
+  }
+
+  /** Drops one of this run's databases (a failed copy), closing its connections first. */
+  void drop(String name, Database db) {
+    opened.remove(db);
+    db.close();
+    try (Connection c = server.connect();
+        Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      created.remove(name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop " + name, e);
+    }
+  }
+
+  private Database create(String name, String template) {
     try (Connection c = server.connect();
         Statement st = c.createStatement()) {
       if (exists(c, name)) {
         requireOurs(name);
         st.execute("DROP DATABASE " + name + " WITH (FORCE)");
       }
-      st.execute("CREATE DATABASE " + name);
+      st.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
       created.add(name);
     } catch (SQLException e) {
       throw new UserError(
@@ -60,12 +97,7 @@ final class AbDatabases implements AutoCloseable {
               + " (the user needs CREATEDB; or point --db-url at a server where it has it)",
           e);
     }
-    Database db =
-        Database.open(
-            new DatabaseTarget.External(server.spec().withDatabase(name), "ab"),
-            server.statementTimeout());
-    opened.add(db);
-    return db;
+    return open(name);
   }
 
   /**
@@ -93,6 +125,11 @@ final class AbDatabases implements AutoCloseable {
 
   static DatasetSummary seed(Database db, SeedOptions options) {
     Seeder.seed(db, options);
+    return dataset(db);
+  }
+
+  /** The dataset critpath's marker records in {@code db}. */
+  static DatasetSummary dataset(Database db) {
     try (Connection c = db.connect()) {
       return DatasetSummaries.read(c)
           .orElseThrow(() -> new IllegalStateException("no dataset recorded after the seed"));
@@ -107,7 +144,7 @@ final class AbDatabases implements AutoCloseable {
    * @throws UserError naming the first difference
    */
   static PairedRounds.Dataset sameData(
-      Database baseline, DatasetSummary a, Database candidate, DatasetSummary b) {
+      Database baseline, DatasetSummary a, Database candidate, DatasetSummary b, String how) {
     if (!a.fingerprint().equals(b.fingerprint())) {
       throw new UserError(
           "the two sides' datasets differ (fingerprint "
@@ -134,7 +171,7 @@ final class AbDatabases implements AutoCloseable {
                 + " directory, or compare two separate runs with ./run.sh compare");
       }
     }
-    return new PairedRounds.Dataset(a.profile(), a.seed(), a.fingerprint(), counts);
+    return new PairedRounds.Dataset(a.profile(), a.seed(), a.fingerprint(), counts, how);
   }
 
   /** Every index of the public schema, to tell an index gone from one the plan stopped using. */

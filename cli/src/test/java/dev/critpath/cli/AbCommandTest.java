@@ -75,7 +75,7 @@ class AbCommandTest {
             "--only",
             "message_fetch,conversation_list",
             "--rounds",
-            "10");
+            "16");
     assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
     assertThat(run.out())
         .contains("message_fetch")
@@ -85,7 +85,9 @@ class AbCommandTest {
     assertThat(fetch.path("verdict").asText()).isEqualTo("SLOWER");
     assertThat(fetch.path("causes").toString()).contains("index " + INDEX + " gone");
     assertThat(verdict(ab, "conversation_list").path("verdict").asText()).isNotEqualTo("SLOWER");
-    assertThat(ab.at("/series/0/baseline")).hasSize(10);
+    assertThat(ab.at("/series/0/baseline")).hasSize(16);
+    assertThat(ab.at("/dataset/candidateData").asText())
+        .startsWith("a copy of the seeded baseline");
     assertThat(ab.at("/baseline/schemaHash").asText())
         .isNotEqualTo(ab.at("/candidate/schemaHash").asText());
     assertThat(ab.at("/candidate/indexes").toString()).doesNotContain(INDEX);

@@ -62,9 +62,18 @@ public record PairedRounds(
   public record PlanSummary(
       String fingerprint, String shape, List<String> indexes, Long sharedBuffers, String error) {}
 
-  /** What both sides were seeded with. */
+  /**
+   * What both sides were seeded with.
+   *
+   * @param candidateData how the candidate got its data: a copy of the seeded baseline (identical
+   *     rows, physical layout and planner statistics) or seeded separately, and why
+   */
   public record Dataset(
-      String profile, long seed, String fingerprint, Map<String, Long> rowCounts) {}
+      String profile,
+      long seed,
+      String fingerprint,
+      Map<String, Long> rowCounts,
+      String candidateData) {}
 
   /**
    * One path and variant measured on both sides.

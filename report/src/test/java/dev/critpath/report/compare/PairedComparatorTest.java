@@ -34,7 +34,7 @@ class PairedComparatorTest {
     return new PairedRounds(
         a,
         b,
-        new PairedRounds.Dataset("tiny", 42, "f", Map.of("messages", 10L)),
+        new PairedRounds.Dataset("tiny", 42, "f", Map.of("messages", 10L), "copy"),
         series.get(0).baseline().size(),
         200,
         series,
