@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.io.Json;
+import dev.critpath.report.schema.RunSchema;
 import dev.critpath.testkit.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,6 +92,7 @@ class AbCommandTest {
     assertThat(ab.at("/baseline/schemaHash").asText())
         .isNotEqualTo(ab.at("/candidate/schemaHash").asText());
     assertThat(ab.at("/candidate/indexes").toString()).doesNotContain(INDEX);
+    assertThat(RunSchema.validate(results.resolve("latest/run.json"))).isEmpty();
     String md = Files.readString(results.resolve("latest/compare.md"));
     assertThat(md).contains("message_fetch", INDEX);
 
