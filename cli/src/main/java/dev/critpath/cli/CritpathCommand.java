@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
       ExplainCommand.class,
       InspectCommand.class,
       BenchCommand.class,
+      AbCommand.class,
       RealtimeCommand.class,
       HttpCommand.class,
       ReportCommand.class,

@@ -11,6 +11,7 @@ public enum Section {
   DOCTOR("doctor"),
   INVARIANTS("invariants"),
   BENCH("bench"),
+  AB("ab"),
   IN_DATABASE("inDatabase"),
   EXPLAIN("explain"),
   INSPECT("inspect"),
