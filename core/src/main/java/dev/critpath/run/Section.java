@@ -16,6 +16,7 @@ public enum Section {
   INSPECT("inspect"),
   HTTP("http"),
   REALTIME("realtime"),
+  SERVER("server"),
   RLS("rls"),
   DATA_INTEGRITY("dataIntegrity"),
   NOT_CAPTURED("notCaptured"),
