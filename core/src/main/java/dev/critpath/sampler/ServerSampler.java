@@ -42,12 +42,18 @@ public final class ServerSampler implements AutoCloseable {
 
   private static final Set<String> LOCAL_HOSTS = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
 
-  /** The one query per second: a single round trip, no table but the statistics views. */
+  /**
+   * The one query per second: a single round trip, no table but the statistics views. Another
+   * role's session shows to a role without pg_read_all_stats with its backend_type and state
+   * hidden, but with its database and user: that is how it still counts as a connection.
+   */
   private static final String SAMPLE_SQL =
       """
       SELECT coalesce((SELECT json_object_agg(s, n) FROM (
                SELECT coalesce(state, 'hidden') AS s, count(*) AS n FROM pg_stat_activity
-               WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1) x),
+               WHERE (backend_type = 'client backend'
+                      OR backend_type IS NULL AND datid IS NOT NULL AND usesysid IS NOT NULL)
+                 AND pid <> pg_backend_pid() GROUP BY 1) x),
              '{}') AS states,
              (SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock') AS lock_waits,
              d.xact_commit, d.xact_rollback, d.blks_read, d.blks_hit, d.temp_bytes, d.deadlocks
@@ -313,8 +319,7 @@ public final class ServerSampler implements AutoCloseable {
   public StageLoad finish() {
     if (!thread.isShutdown()) {
       flush();
-      thread.shutdown();
-      await(thread.submit(() -> {}), true);
+      close();
     }
     List<ServerSample> all;
     synchronized (samples) {
@@ -394,19 +399,12 @@ public final class ServerSampler implements AutoCloseable {
   }
 
   private void await(Future<?> f) {
-    await(f, false);
-  }
-
-  private void await(Future<?> f, boolean thenClose) {
     try {
       f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       throw new IllegalStateException("the server sampler failed", e.getCause());
-    }
-    if (thenClose) {
-      closeConnection();
     }
   }
 }
