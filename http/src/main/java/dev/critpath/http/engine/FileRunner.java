@@ -613,8 +613,8 @@ public final class FileRunner {
               t.passed() == null ? "n/a " : t.passed() ? "ok  " : "FAIL",
               t.metric(),
               t.threshold(),
-              t.value() == null ? "no data" : t.value(),
-              t.note() == null ? "" : " (" + t.note() + ")"));
+              t.passed() == null ? t.note() : t.value() == null ? "no data" : t.value(),
+              t.note() == null || t.passed() == null ? "" : " (" + t.note() + ")"));
     }
   }
 

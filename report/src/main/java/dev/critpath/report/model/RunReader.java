@@ -135,7 +135,8 @@ public final class RunReader {
         jmh,
         facts(sections),
         sectionNames,
-        notes);
+        notes,
+        ServerLoadReader.read(sections.get(Section.SERVER.key())));
   }
 
   private static Environment environment(JsonNode node, List<String> notes) {
