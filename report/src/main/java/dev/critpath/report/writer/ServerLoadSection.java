@@ -66,7 +66,7 @@ final class ServerLoadSection {
     for (int i = 0; i < stages.size(); i++) {
       ServerStage s = stages.get(i);
       String id = "srv-" + i;
-      h.append("<div class=\"scenario\" id=\"")
+      h.append("<div class=\"server-stage\" id=\"")
           .append(id)
           .append("\" data-stage=\"")
           .append(Xml.esc(s.stage()))
