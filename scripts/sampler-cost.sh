@@ -2,8 +2,9 @@
 # What does watching the server cost the server? Runs one steady pgbench load (select-only, at a
 # fixed rate) several times, alternately without and with critpath's server sampler attached, and
 # reads the server's CPU from /proc (the postmaster and every process it forked) over the same
-# window each time. Prints the server's CPU per run, the mean difference with/without, and the
-# sampler's own backend CPU as a share of the server's (what run.json's samplerCost says).
+# window each time (schedstat, nanoseconds). Prints the server's CPU per run, the mean difference
+# with/without, and the sampler's own backend CPU as a share of the server's in the same window
+# (what run.json's samplerCost says, there in 10 ms ticks).
 #
 #   scripts/sampler-cost.sh [DATABASE_URL]
 #
@@ -46,42 +47,42 @@ datadir="$(psql "$url" -Atqc "SHOW data_directory")"
 pm="$(head -1 "$datadir/postmaster.pid")"
 cores="$(nproc)"
 
-# CPU ticks (1/100 s) of the postmaster, its children, and the children it reaped.
-tree_ticks() {
+# CPU nanoseconds (/proc/PID/schedstat) of the postmaster and the processes it forked: pgbench's
+# and the sampler's connections live through the whole window, so none is reaped inside it.
+tree_ns() {
   local total pid
-  total="$(sed 's/.*) //' "/proc/$pm/stat" | awk '{print $12 + $13 + $14 + $15}')"
+  total="$(cut -d' ' -f1 "/proc/$pm/schedstat")"
   for pid in $(cat "/proc/$pm/task/$pm/children"); do
-    total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}' || echo 0)))
+    total=$((total + $(cut -d' ' -f1 "/proc/$pid/schedstat" 2>/dev/null || echo 0)))
   done
   echo "$total"
 }
+ns_of() { cut -d' ' -f1 "/proc/$1/schedstat" 2>/dev/null || echo 0; }
 
-run_once() { # $1 = off | on; prints "cpu_percent [sampler share]"
-  local sampler_pid="" t0 t1 window=$((secs - 4))
+run_once() { # $1 = off | on; prints the server's CPU % of the host [and the sampler backend's]
+  local sampler_pid="" backend="" t0 t1 s0=0 s1=0 window=$((secs - 4))
   if [ "$1" = on ]; then
     java -cp "$jar" "$here/scripts/SamplerCost.java" "$url" "$secs" >"$work/sampler.out" 2>"$work/sampler.err" &
     sampler_pid=$!
     until grep -q started "$work/sampler.out" 2>/dev/null; do sleep 0.2; done
+    backend="$(psql "$url" -Atqc "SELECT pid FROM pg_stat_activity WHERE application_name = 'critpath-sampler'")"
   fi
   pgbench -n -S -c "$clients" -R "$rate" -T "$secs" "$url" >"$work/pgbench.out" 2>&1 &
   local bench=$!
   sleep 2
-  t0="$(tree_ticks)"
+  t0="$(tree_ns)"; [ -n "$backend" ] && s0="$(ns_of "$backend")"
   sleep "$window"
-  t1="$(tree_ticks)"
+  t1="$(tree_ns)"; [ -n "$backend" ] && s1="$(ns_of "$backend")"
   wait "$bench"
-  local cpu
-  cpu="$(awk -v d=$((t1 - t0)) -v w="$window" -v c="$cores" 'BEGIN {printf "%.2f", d / 100 / w / c * 100}')"
-  if [ -n "$sampler_pid" ]; then
-    wait "$sampler_pid"
-    echo "$cpu $(tail -1 "$work/sampler.out")"
-  else
-    echo "$cpu"
-  fi
+  [ -n "$sampler_pid" ] && wait "$sampler_pid"
+  awk -v d=$((t1 - t0)) -v s=$((s1 - s0)) -v w="$window" -v c="$cores" -v on="$1" 'BEGIN {
+    printf "%.3f", d / 1e9 / w / c * 100
+    if (on == "on") printf "   backend %.1f ms of the server'"'"'s %.0f ms: %.3f%%", s / 1e6, d / 1e6, s / d * 100 }'
+  echo
 }
 
 echo "server: postmaster $pm on this host, $cores cores; load: pgbench -S -c $clients -R $rate, ${secs}s runs"
-printf '%-6s %-8s %s\n' round sampler "server CPU (% of host)   sampler's own backend"
+printf '%-6s %-8s %s\n' round sampler "server CPU (% of host), the sampler's backend"
 off_sum=0; on_sum=0
 for r in $(seq 1 "$rounds"); do
   order="off on"; [ $((r % 2)) -eq 0 ] && order="on off"

@@ -192,19 +192,25 @@ public final class ServerSampler implements AutoCloseable {
     }
   }
 
+  /**
+   * Looks for the server's processes here whatever the host is called (this host's own address is
+   * still this host); when they are not here, a host name that is not local is the reason.
+   */
   private void findCpu(double postmasterStart) {
+    ProcessTreeCpu.Found found = ProcessTreeCpu.find(backendPid, postmasterStart);
+    tree = found.tree();
+    String why = found.whyNot();
     String host = db.spec().host();
-    String why;
-    if (host != null && !host.isEmpty() && !host.startsWith("/") && !LOCAL_HOSTS.contains(host)) {
+    if (tree == null
+        && host != null
+        && !host.isEmpty()
+        && !host.startsWith("/")
+        && !LOCAL_HOSTS.contains(host)) {
       why =
-          "the server runs on "
+          "the server at "
               + host
-              + ", not on this machine: its CPU is seen only by that host's monitoring (a"
-              + " Supabase project's: its dashboard)";
-    } else {
-      ProcessTreeCpu.Found found = ProcessTreeCpu.find(backendPid, postmasterStart);
-      tree = found.tree();
-      why = found.whyNot();
+              + " is not among this machine's processes (another host): its CPU is seen only by"
+              + " that host's monitoring (a Supabase project's: its dashboard)";
     }
     if (tree == null) {
       notVisible.put(ServerMetric.DB_CPU, why);
