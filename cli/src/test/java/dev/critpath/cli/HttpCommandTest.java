@@ -83,8 +83,10 @@ class HttpCommandTest {
         file,
         Files.readString(scenario("good"))
             .replace(
-                "thresholds:\n", "thresholds:\n  db_cpu: ['max<70']\n  pool_waiting: ['count==0']\n"));
-    CliRun run = CliRun.of("http", "--base-url", url(), "--results", dir.toString(), file.toString());
+                "thresholds:\n",
+                "thresholds:\n  db_cpu: ['max<70']\n  pool_waiting: ['count==0']\n"));
+    CliRun run =
+        CliRun.of("http", "--base-url", url(), "--results", dir.toString(), file.toString());
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("n/a  db_cpu max<70: not evaluated: no database connection");
     JsonNode root = Json.mapper().readTree(dir.resolve("latest").resolve("run.json").toFile());

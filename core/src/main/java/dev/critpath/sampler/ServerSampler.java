@@ -149,23 +149,25 @@ public final class ServerSampler implements AutoCloseable {
 
   /** Connects and settles what is visible; the first sample is the counters' baseline. */
   private void open() {
-    if (db != null) {
-      try {
-        connect();
-        who();
-      } catch (SQLException e) {
-        failed(e);
-      }
-    }
     sample();
   }
 
+  /** (Re)connects; the first time, also settles what this role and host let the sampler see. */
   private void connect() throws SQLException {
     Properties props = db.connectionProperties();
     props.setProperty("ApplicationName", APPLICATION_NAME);
     connection = DriverManager.getConnection(db.spec().jdbcUrl(), props);
     connection.setAutoCommit(true);
     query = connection.prepareStatement(SAMPLE_SQL);
+    if (cpuScope == null) {
+      who();
+    } else {
+      try (PreparedStatement st = connection.prepareStatement("SELECT pg_backend_pid()");
+          ResultSet rs = st.executeQuery()) {
+        rs.next();
+        backendPid = rs.getLong(1); // the sampler's cost is read from its backend
+      }
+    }
   }
 
   private void who() throws SQLException {
@@ -364,7 +366,11 @@ public final class ServerSampler implements AutoCloseable {
         startedAt,
         Math.round((System.nanoTime() - t0) / 1e6) / 1000.0,
         (int) INTERVAL.toMillis(),
-        cpuScope == null ? "not visible: " + notVisible.get(ServerMetric.DB_CPU) : cpuScope,
+        cpuScope != null
+            ? cpuScope
+            : "not visible: "
+                + notVisible.getOrDefault(
+                    ServerMetric.DB_CPU, "the sampler could not connect: " + lastFailure),
         cost(),
         summary,
         all,
