@@ -7,7 +7,10 @@ import dev.critpath.db.LivePools;
  * database connection now. Each stage names the pools that serve its load, or why it cannot.
  */
 public interface PoolGauge {
-  /** How many wait for a connection now (or since the previous call, for a peak gauge). */
+  /**
+   * How many wait for a connection now (or at most since the previous call, for a peak gauge); -1
+   * when the pools did not answer this time.
+   */
   int waiting();
 
   /** Why the stage's pools cannot be counted; null when they can. */

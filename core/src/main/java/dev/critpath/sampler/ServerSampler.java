@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,11 +83,12 @@ public final class ServerSampler implements AutoCloseable {
 
   private final String stage;
   private final Database db;
-  private final PoolGauge pools;
+  private volatile PoolGauge pools;
   private final Instant startedAt = Instant.now();
   private final long t0 = System.nanoTime();
   private final int cores = Runtime.getRuntime().availableProcessors();
-  private final Map<ServerMetric, String> notVisible = new EnumMap<>(ServerMetric.class);
+  private final Map<ServerMetric, String> notVisible =
+      Collections.synchronizedMap(new EnumMap<>(ServerMetric.class));
   private final List<NotCaptured> notCaptured = new ArrayList<>();
   private final List<ServerSample> samples = new ArrayList<>();
   private final ScheduledExecutorService thread;
@@ -244,7 +246,10 @@ public final class ServerSampler implements AutoCloseable {
     }
     cpu(now, metrics);
     if (!notVisible.containsKey(ServerMetric.POOL_WAITING)) {
-      metrics.put(ServerMetric.POOL_WAITING.key(), (double) pools.waiting());
+      int waiting = pools.waiting();
+      if (waiting >= 0) {
+        metrics.put(ServerMetric.POOL_WAITING.key(), (double) waiting);
+      }
     }
     ServerSample s =
         new ServerSample(
@@ -304,6 +309,23 @@ public final class ServerSampler implements AutoCloseable {
     failedSamples++;
     lastFailure = Secrets.redact(String.valueOf(e.getMessage()));
     closeConnection();
+  }
+
+  /**
+   * From the next sample on, counts the waiting on {@code gauge}: the pools that serve the load,
+   * once they exist (the local functions' start inside the http stage).
+   */
+  public void watchPools(PoolGauge gauge) {
+    await(
+        thread.submit(
+            () -> {
+              pools = gauge;
+              if (gauge.notVisible() == null) {
+                notVisible.remove(ServerMetric.POOL_WAITING);
+              } else {
+                notVisible.put(ServerMetric.POOL_WAITING, gauge.notVisible());
+              }
+            }));
   }
 
   /** Takes a sample now, so a window that just closed has its last second. */

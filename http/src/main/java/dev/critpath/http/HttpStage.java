@@ -9,6 +9,7 @@ import dev.critpath.http.engine.FileRunner;
 import dev.critpath.http.engine.HttpEngine;
 import dev.critpath.http.engine.Target;
 import dev.critpath.http.functions.FunctionsLayout;
+import dev.critpath.http.functions.FunctionsPoolGauge;
 import dev.critpath.http.functions.LocalFunctionsServer;
 import dev.critpath.http.scenario.AuthSettings;
 import dev.critpath.http.scenario.ScenarioFile;
@@ -102,13 +103,14 @@ public final class HttpStage {
   }
 
   /**
-   * Why pool_waiting is not visible under HTTP load: critpath's HTTP client has no database pool,
-   * and the pools that serve the requests belong to the functions' runtime.
+   * Why pool_waiting is not visible under HTTP load on a deployed project: critpath's HTTP client
+   * has no database pool, and the pools that serve the requests are the project's. (The local
+   * functions' pools are counted, by {@link FunctionsPoolGauge}.)
    */
   public static final String POOL_NOT_VISIBLE =
       "the http engine holds no database pool (each virtual user keeps its own HTTP connection,"
-          + " so none waits for one); the functions' own pools (postgres.js, DB_POOL_MAX per local"
-          + " function; Supavisor on a project) queue requests where critpath cannot count them";
+          + " so none waits for one); a deployed project's pools (its functions' and Supavisor's)"
+          + " queue requests where critpath cannot count them";
 
   private HttpStage() {}
 
@@ -175,6 +177,7 @@ public final class HttpStage {
                 Map.of("WABA_API_URL", waba.url()),
                 null)) {
       Target target = Target.parse(server.baseUrl());
+      options.server.watchPools(new FunctionsPoolGauge(server.baseUrl()));
       out.println(
           "http: functions at "
               + target.url()
