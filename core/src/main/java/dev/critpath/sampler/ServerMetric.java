@@ -18,7 +18,7 @@ public enum ServerMetric {
   DB_TEMP_BYTES("db_temp_bytes", "bytes per second", "temporary file bytes written"),
   DB_DEADLOCKS("db_deadlocks", "per second", "deadlocks detected"),
   POOL_WAITING(
-      "pool_waiting", "threads", "client threads waiting for a connection of critpath's pools");
+      "pool_waiting", "waiting", "callers waiting for a connection of the pools serving the load");
 
   private final String key;
   private final String unit;

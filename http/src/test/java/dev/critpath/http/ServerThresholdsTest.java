@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.critpath.db.Database;
 import dev.critpath.http.scenario.ScenarioParser;
+import dev.critpath.run.ThresholdCheck;
 import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,27 +95,27 @@ class ServerThresholdsTest {
 
     FileResult ok = r.files().get(0);
     assertThat(ok.verdict()).isEqualTo(HttpResult.PASS);
-    ThresholdResult cpu = threshold(ok, "db_cpu");
+    ThresholdCheck cpu = threshold(ok, "db_cpu");
     assertThat(cpu.passed()).isTrue();
-    assertThat(cpu.value()).isGreaterThan(0.0);
-    ThresholdResult connections = threshold(ok, "db_connections");
+    assertThat(cpu.observed()).isGreaterThan(0.0);
+    ThresholdCheck connections = threshold(ok, "db_connections");
     assertThat(connections.passed()).isTrue();
     // the functions' own pool holds connections while they serve the load
-    assertThat(connections.value()).isGreaterThanOrEqualTo(1.0);
+    assertThat(connections.observed()).isGreaterThanOrEqualTo(1.0);
     // two users never need more than the function's four pooled connections
-    ThresholdResult pool = threshold(ok, "pool_waiting");
+    ThresholdCheck pool = threshold(ok, "pool_waiting");
     assertThat(pool.passed()).isTrue();
-    assertThat(pool.value()).isZero();
+    assertThat(pool.observed()).isZero();
 
     FileResult failed = r.files().get(1);
     assertThat(failed.verdict()).isEqualTo(HttpResult.FAIL);
     assertThat(threshold(failed, "db_connections").passed()).isFalse();
-    ThresholdResult commits = threshold(failed, "db_commits");
+    ThresholdCheck commits = threshold(failed, "db_commits");
     assertThat(commits.passed()).isFalse();
-    assertThat(commits.value()).isGreaterThanOrEqualTo(1.0);
-    ThresholdResult exhausted = threshold(failed, "pool_waiting");
+    assertThat(commits.observed()).isGreaterThanOrEqualTo(1.0);
+    ThresholdCheck exhausted = threshold(failed, "pool_waiting");
     assertThat(exhausted.passed()).as(exhausted.toString()).isFalse();
-    assertThat(exhausted.value()).isGreaterThanOrEqualTo(1.0);
+    assertThat(exhausted.observed()).isGreaterThanOrEqualTo(1.0);
   }
 
   @Test
@@ -133,7 +134,7 @@ class ServerThresholdsTest {
       HttpResult r = HttpStage.run(options, db, new PrintWriter(new StringWriter()));
       FileResult f = r.files().get(0);
       assertThat(f.verdict()).isEqualTo(HttpResult.PASS);
-      ThresholdResult pool = threshold(f, "pool_waiting");
+      ThresholdCheck pool = threshold(f, "pool_waiting");
       assertThat(pool.passed()).isNull();
       assertThat(pool.note()).startsWith("not evaluated: the http engine holds no database pool");
       // the database itself is still watched through --db-url
@@ -155,7 +156,7 @@ class ServerThresholdsTest {
         .hasMessageContaining("allows avg, count, max, med, min, p(N)");
   }
 
-  private static ThresholdResult threshold(FileResult f, String metric) {
+  private static ThresholdCheck threshold(FileResult f, String metric) {
     return f.thresholds().stream().filter(t -> t.metric().equals(metric)).findFirst().orElseThrow();
   }
 }

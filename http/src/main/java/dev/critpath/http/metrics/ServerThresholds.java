@@ -1,8 +1,8 @@
 package dev.critpath.http.metrics;
 
-import dev.critpath.http.ThresholdResult;
 import dev.critpath.http.scenario.Threshold;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.ThresholdCheck;
 import dev.critpath.sampler.ServerMetric;
 import dev.critpath.sampler.ServerSample;
 import dev.critpath.sampler.ServerSampler;
@@ -25,9 +25,9 @@ public final class ServerThresholds {
   }
 
   /** Each threshold's outcome over the samples from {@code fromNanos} to {@code toNanos}. */
-  public static List<ThresholdResult> evaluate(
+  public static List<ThresholdCheck> evaluate(
       List<Threshold> thresholds, ServerSampler sampler, long fromNanos, long toNanos) {
-    List<ThresholdResult> out = new ArrayList<>();
+    List<ThresholdCheck> out = new ArrayList<>();
     for (Threshold t : thresholds) {
       Optional<String> hidden = hidden(t, sampler);
       if (hidden.isPresent()) {
@@ -40,13 +40,8 @@ public final class ServerThresholds {
         out.add(notEvaluated(t, "no server sample fell within the load"));
       } else {
         out.add(
-            new ThresholdResult(
-                t.key(),
-                t.expression(),
-                LatencySummary.round(v),
-                t.holds(v),
-                t.abortOnFail(),
-                window.size() + " samples, 1 per second"));
+            check(
+                t, LatencySummary.round(v), t.holds(v), window.size() + " samples, 1 per second"));
       }
     }
     return out;
@@ -89,9 +84,35 @@ public final class ServerThresholds {
     return sampler.notVisible(ServerMetric.named(t.metric()).orElseThrow());
   }
 
-  private static ThresholdResult notEvaluated(Threshold t, String why) {
-    return new ThresholdResult(
-        t.key(), t.expression(), null, null, t.abortOnFail(), "not evaluated: " + why);
+  private static ThresholdCheck notEvaluated(Threshold t, String why) {
+    return check(t, null, null, "not evaluated: " + why);
+  }
+
+  private static ThresholdCheck check(Threshold t, Double observed, Boolean passed, String note) {
+    return new ThresholdCheck(
+        t.key(),
+        ThresholdCheck.k6Stat(t.aggregation(), t.percentile()),
+        ThresholdCheck.k6Op(t.operator()),
+        t.value(),
+        unit(t),
+        t.expression(),
+        observed,
+        passed,
+        null,
+        note);
+  }
+
+  /** count counts samples; the rest are in the metric's own unit. */
+  private static String unit(Threshold t) {
+    if ("count".equals(t.aggregation())) {
+      return ThresholdCheck.COUNT;
+    }
+    return switch (ServerMetric.named(t.metric()).orElseThrow()) {
+      case DB_CPU -> ThresholdCheck.PERCENT;
+      case DB_CONNECTIONS, DB_LOCK_WAITS, POOL_WAITING -> ThresholdCheck.COUNT;
+      case DB_TEMP_BYTES -> ThresholdCheck.BYTES_PER_SECOND;
+      default -> ThresholdCheck.PER_SECOND;
+    };
   }
 
   /** The nearest-rank percentile of sorted values, as HdrHistogram reports the client's. */
