@@ -20,6 +20,8 @@ const FUNCTIONS_DIR = new URL("../functions/", import.meta.url);
 const WORKER = new URL("./worker.ts", import.meta.url);
 const IDLE_MS = Number(Deno.env.get("FUNCTION_IDLE_MS") ?? "60000");
 const MAX_BODY_BYTES = Number(Deno.env.get("MAX_BODY_BYTES") ?? String(8 * 1024 * 1024));
+// How long a function has to say how many waited for its database pool (critpath's sampler).
+const POOL_ASK_TIMEOUT_MS = 500;
 const ROUTE = /^\/functions\/v1\/([A-Za-z0-9_-]+)(?:\/.*)?$/;
 const REALTIME_URL = Deno.env.get("REALTIME_URL");
 // The headers supabase-js sends; the CLI's functions answer preflights with these.
@@ -64,6 +66,7 @@ interface Reply {
 class FunctionWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<number, (reply: Reply) => void>();
+  private readonly poolAsks = new Map<number, (waiting: number) => void>();
   private nextId = 1;
   readonly ready: Promise<void>;
   bootMs = 0;
@@ -87,6 +90,10 @@ class FunctionWorker {
           const done = this.pending.get(msg.id);
           this.pending.delete(msg.id);
           done?.(msg as Reply);
+        } else if (msg.type === "pool-waiting") {
+          const done = this.poolAsks.get(msg.id);
+          this.poolAsks.delete(msg.id);
+          done?.(msg.waiting as number);
         }
       };
       this.worker.onerror = (event: ErrorEvent) => {
@@ -112,6 +119,17 @@ class FunctionWorker {
     }).finally(() => {
       this.inFlight--;
       this.lastUsed = performance.now();
+    });
+  }
+
+  /** The most requests that waited for one of this function's database connections lately. */
+  poolWaiting(): Promise<number> {
+    const id = this.nextId++;
+    return new Promise<number>((resolve) => {
+      this.poolAsks.set(id, resolve);
+      this.worker.postMessage({ type: "pool-waiting", id });
+      // a worker that died or was unloaded meanwhile never answers: unknown, not zero
+      setTimeout(() => this.poolAsks.delete(id) && resolve(NaN), POOL_ASK_TIMEOUT_MS);
     });
   }
 
@@ -213,6 +231,18 @@ async function handle(req: Request): Promise<Response> {
   const url = new URL(req.url);
   if (url.pathname === "/_critpath/health") {
     return new Response("ok");
+  }
+  if (url.pathname === "/_critpath/pool-waiting") {
+    // summed over the loaded functions: each has a pool of its own (DB_POOL_MAX connections)
+    const ready = [...workers.values()].filter((w) => w.isReady);
+    const counts = await Promise.all(ready.map((w) => w.poolWaiting()));
+    const waiting = counts.reduce((a, b) => a + b, 0);
+    if (Number.isNaN(waiting)) {
+      return gatewayError(503, "a function did not say how many waited for its pool");
+    }
+    return new Response(JSON.stringify({ waiting, functions: ready.length }), {
+      headers: { "content-type": "application/json" },
+    });
   }
   if (url.pathname.startsWith("/realtime/v1/")) {
     return await realtime(req, url).catch((refused) => {

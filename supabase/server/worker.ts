@@ -56,6 +56,12 @@ self.onmessage = async (event: MessageEvent) => {
     }
     return;
   }
+  if (msg.type === "pool-waiting") {
+    // functions that never touched the database have no pool: nobody waits
+    const peak = (globalThis as { critpathPoolWaiting?: () => number }).critpathPoolWaiting;
+    post({ type: "pool-waiting", id: msg.id, waiting: peak ? peak() : 0 });
+    return;
+  }
   const call = msg as Call;
   const started = performance.now();
   let response: Response;

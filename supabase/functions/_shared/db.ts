@@ -15,8 +15,10 @@ if (!url) {
 const RECONNECT_FIRST_S = 0.05;
 const RECONNECT_MAX_S = 1;
 
+const POOL_MAX = Number(Deno.env.get("DB_POOL_MAX") ?? "4");
+
 export const sql = postgres(url, {
-  max: Number(Deno.env.get("DB_POOL_MAX") ?? "4"),
+  max: POOL_MAX,
   backoff: (attempts: number) => Math.min(RECONNECT_FIRST_S * 2 ** attempts, RECONNECT_MAX_S),
   // Supabase's transaction pooler cannot keep prepared statements: DB_PREPARE=false there.
   prepare: (Deno.env.get("DB_PREPARE") ?? "true") !== "false",
@@ -30,12 +32,30 @@ type Tx = any;
 // deno-lint-ignore no-explicit-any
 type Result = any;
 
+// Every query runs in asCaller's transaction, which holds one pooled connection: callers beyond
+// the pool's size wait for one. critpath's server sampler asks the gateway each second for the
+// most that waited since it last asked (seed 001: "no connection pool exhaustion").
+let inFlight = 0;
+let mostWaiting = 0;
+
+/** The most callers that waited for a connection since the last call (then starts over). */
+function poolWaitingPeak(): number {
+  const most = mostWaiting;
+  mostWaiting = Math.max(0, inFlight - POOL_MAX);
+  return most;
+}
+(globalThis as { critpathPoolWaiting?: () => number }).critpathPoolWaiting = poolWaitingPeak;
+
 /** Runs `work` in one transaction acting as the caller. */
 export function asCaller(claims: Claims, work: (tx: Tx) => Promise<Result>): Promise<Result> {
+  inFlight++;
+  mostWaiting = Math.max(mostWaiting, inFlight - POOL_MAX);
   return sql.begin(async (tx: Tx) => {
     await tx`SELECT set_config('role', ${claims.role}, true),
                     set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
     return await work(tx);
+  }).finally(() => {
+    inFlight--;
   });
 }
 

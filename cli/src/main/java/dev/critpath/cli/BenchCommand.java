@@ -7,6 +7,7 @@ import dev.critpath.bench.Profile;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
+import dev.critpath.sampler.SampledStage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,11 @@ final class BenchCommand implements Callable<Integer> {
         RunSession session = RunSession.start(results, "bench")) {
       out.println(DatabaseOptions.using(db));
       // each measurement is saved into run.json as it ends: Ctrl-C keeps the finished ones
-      Bench.Outcome outcome = session.measure(run -> Bench.run(db, settings, run, out));
+      Bench.Outcome outcome =
+          session.measure(
+              run ->
+                  SampledStage.run(
+                      "bench", db, StagePools.BENCH, run, s -> Bench.run(db, settings, run, out)));
       String verdict = outcome.report().verdict();
       session.finish(verdict);
       out.printf("bench: %s (%s), results in %s%n", verdict, outcome.summary(), session.path());

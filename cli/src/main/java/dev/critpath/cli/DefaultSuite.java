@@ -21,6 +21,8 @@ import dev.critpath.report.env.Environment;
 import dev.critpath.run.NotCaptured;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.sampler.SampledStage;
+import dev.critpath.sampler.ServerSampler;
 import dev.critpath.schema.InDatabaseRun;
 import dev.critpath.schema.Migrator;
 import dev.critpath.seed.Profile;
@@ -30,6 +32,7 @@ import dev.critpath.seed.SeededDataset;
 import dev.critpath.seed.Seeder;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -213,7 +216,13 @@ final class DefaultSuite {
 
       @Override
       public Outcome run(SuiteContext ctx) {
-        Bench.Outcome outcome = Bench.run(ctx.db(), settings.bench(), ctx.run(), ctx.out());
+        Bench.Outcome outcome =
+            SampledStage.run(
+                "bench",
+                ctx.db(),
+                StagePools.BENCH,
+                ctx.run(),
+                s -> Bench.run(ctx.db(), settings.bench(), ctx.run(), ctx.out()));
         return new Outcome(outcome.exitCode(), outcome.summary());
       }
     };
@@ -259,16 +268,13 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws IOException {
-        HttpResult result;
-        String summary;
-        if (settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE) {
-          result = HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out());
-          summary = "bundled scenarios: " + result.verdict();
-        } else {
-          result = shortScenarios(ctx);
-          summary = "bundled scenarios at " + settings.httpTimeScale() + "x: " + result.verdict();
-        }
+      public Outcome run(SuiteContext ctx) {
+        HttpResult result =
+            SampledStage.run("http", ctx.db(), StagePools.HTTP, ctx.run(), s -> http(ctx, s));
+        String summary =
+            settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE
+                ? "bundled scenarios: " + result.verdict()
+                : "bundled scenarios at " + settings.httpTimeScale() + "x: " + result.verdict();
         return switch (result.verdict()) {
           case "pass" -> Outcome.ok(summary);
           case "fail" -> Outcome.failed(summary);
@@ -278,10 +284,23 @@ final class DefaultSuite {
     };
   }
 
+  /** The bundled scenarios (shortened unless at full scale) with the server sampled. */
+  private HttpResult http(SuiteContext ctx, ServerSampler server) {
+    if (settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE) {
+      return HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out(), server);
+    }
+    try {
+      return shortScenarios(ctx, server);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The bundled scenarios shortened, run as runBundled runs them: local functions, log here. */
-  private HttpResult shortScenarios(SuiteContext ctx) throws IOException {
+  private HttpResult shortScenarios(SuiteContext ctx, ServerSampler server) throws IOException {
     Path dir = Files.createDirectories(ctx.run().path().resolve(SHORT_SCENARIOS_DIR));
     HttpStage.Options o = new HttpStage.Options();
+    o.server = server;
     o.scenarios = ShortScenarios.write(dir, settings.httpTimeScale());
     o.logDir = ctx.run().path();
     o.env = new HashMap<>(System.getenv());
@@ -312,7 +331,14 @@ final class DefaultSuite {
               .println("   websocket level skipped: see doctor (wal_level, replication privilege)");
           realtime = realtime.withLevel(RealtimeSettings.Level.LISTEN);
         }
-        RealtimeReport report = RealtimeBenchmark.run(ctx.db(), realtime, ctx.out());
+        RealtimeSettings chosen = realtime;
+        RealtimeReport report =
+            SampledStage.run(
+                "realtime",
+                ctx.db(),
+                StagePools.REALTIME,
+                ctx.run(),
+                s -> RealtimeBenchmark.run(ctx.db(), chosen, ctx.out()));
         ctx.run().put(Section.REALTIME, report);
         if (!report.measured()) {
           return new Outcome(ExitCode.ERROR, "nothing could be measured");

@@ -8,6 +8,7 @@ import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
 import dev.critpath.http.scenario.Durations;
 import dev.critpath.run.Section;
+import dev.critpath.sampler.SampledStage;
 import dev.critpath.schema.Migrator;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
@@ -123,7 +124,18 @@ final class HttpCommand implements Callable<Integer> {
       }
       try (RunSession session = RunSession.start(results, "http")) {
         options.logDir = session.path();
-        HttpResult result = session.measure(run -> HttpStage.run(options, db, out));
+        HttpResult result =
+            session.measure(
+                run ->
+                    SampledStage.run(
+                        "http",
+                        db,
+                        StagePools.HTTP,
+                        run,
+                        s -> {
+                          options.server = s;
+                          return HttpStage.run(options, db, out);
+                        }));
         session.run().put(Section.HTTP, result);
         session.finish(result.verdict());
         out.println("http: " + result.verdict() + ", results in " + session.path());

@@ -10,6 +10,7 @@ import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.RemoteRealtime;
 import dev.critpath.realtime.Vsn;
 import dev.critpath.run.Section;
+import dev.critpath.sampler.SampledStage;
 import dev.critpath.schema.Migrator;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -159,7 +160,15 @@ final class RealtimeCommand implements Callable<Integer> {
       out.println(DatabaseOptions.using(db));
       Migrator.migrate(db, null, database.allowUnmarked);
       try (RunSession session = RunSession.start(results, "realtime")) {
-        RealtimeReport report = session.measure(run -> RealtimeBenchmark.run(db, settings, out));
+        RealtimeReport report =
+            session.measure(
+                run ->
+                    SampledStage.run(
+                        "realtime",
+                        db,
+                        StagePools.REALTIME,
+                        run,
+                        s -> RealtimeBenchmark.run(db, settings, out)));
         session.run().put(Section.REALTIME, report);
         String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
         session.finish(verdict);

@@ -72,6 +72,34 @@ class HttpCommandTest {
     assertThat(json).contains("\"http\"").contains("\"verdict\" : \"pass\"");
   }
 
+  /**
+   * A remote target without --db-url: the server was not visible, which run.json and the console
+   * say, and seed 001's server thresholds are not evaluated rather than passed.
+   */
+  @Test
+  void withoutADatabaseServerThresholdsAreNotEvaluatedAndTheGapIsStated() throws Exception {
+    Path file = dir.resolve("server.yaml");
+    Files.writeString(
+        file,
+        Files.readString(scenario("good"))
+            .replace(
+                "thresholds:\n",
+                "thresholds:\n  db_cpu: ['max<70']\n  pool_waiting: ['count==0']\n"));
+    CliRun run =
+        CliRun.of("http", "--base-url", url(), "--results", dir.toString(), file.toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("n/a  db_cpu max<70: not evaluated: no database connection");
+    JsonNode root = Json.mapper().readTree(dir.resolve("latest").resolve("run.json").toFile());
+    JsonNode stage = root.at("/sections/server/stages/0");
+    assertThat(stage.path("stage").asText()).isEqualTo("http");
+    assertThat(stage.path("cpu").asText()).startsWith("not visible: no database connection");
+    assertThat(stage.path("notCaptured").findValuesAsText("fix")).contains("--db-url");
+    JsonNode cpu = root.at("/sections/http/files/0/thresholds/1");
+    assertThat(cpu.path("metric").asText()).isEqualTo("db_cpu");
+    assertThat(cpu.has("passed")).isFalse();
+    assertThat(cpu.path("note").asText()).startsWith("not evaluated: ");
+  }
+
   @Test
   void failedValidationExitsOneShowingStatusAndBodyStart() throws Exception {
     CliRun run =

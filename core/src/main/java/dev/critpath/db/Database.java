@@ -219,12 +219,14 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     pools.add(pool);
+    LivePools.add(pool);
     return pool;
   }
 
   @Override
   public synchronized void close() {
     pools.forEach(HikariDataSource::close);
+    pools.forEach(LivePools::remove);
     pools.clear();
     if (server != null) {
       try {

@@ -17,6 +17,7 @@ public enum Section {
   INSPECT("inspect"),
   HTTP("http"),
   REALTIME("realtime"),
+  SERVER("server"),
   RLS("rls"),
   DATA_INTEGRITY("dataIntegrity"),
   NOT_CAPTURED("notCaptured"),

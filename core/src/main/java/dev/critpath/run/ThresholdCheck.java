@@ -13,8 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param stat the statistic held: mean, min, max, pN (a percentile: p50, p95, p99.9), count, rate
  * @param op the comparison: {@code <}, {@code <=}, {@code >}, {@code >=}, {@code ==}, {@code !=}
  * @param limit the bound, in {@code unit}
- * @param unit {@link #MS}, {@link #COUNT}, {@link #RATIO} (a share 0..1), {@link #PER_SECOND} or
- *     {@link #PER_MINUTE}
+ * @param unit {@link #MS}, {@link #COUNT}, {@link #RATIO} (a share 0..1), {@link #PER_SECOND},
+ *     {@link #PER_MINUTE}, {@link #PERCENT} or {@link #BYTES_PER_SECOND}
  * @param text the condition as written, its origin note included
  * @param observed the measured value in {@code unit}; null when nothing was measured
  * @param passed whether it held; null when it could not be evaluated
@@ -43,6 +43,11 @@ public record ThresholdCheck(
   public static final String RATIO = "ratio";
   public static final String PER_SECOND = "per_second";
   public static final String PER_MINUTE = "per_minute";
+
+  /** A share of the host's CPU, 0..100 (the server sampler's db_cpu). */
+  public static final String PERCENT = "percent";
+
+  public static final String BYTES_PER_SECOND = "bytes_per_second";
 
   /**
    * The stat of a k6 aggregation: avg is the mean, med the p50, p(N) the pN, the rest (min, max,

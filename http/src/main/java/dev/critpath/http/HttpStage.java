@@ -9,6 +9,7 @@ import dev.critpath.http.engine.FileRunner;
 import dev.critpath.http.engine.HttpEngine;
 import dev.critpath.http.engine.Target;
 import dev.critpath.http.functions.FunctionsLayout;
+import dev.critpath.http.functions.FunctionsPoolGauge;
 import dev.critpath.http.functions.LocalFunctionsServer;
 import dev.critpath.http.scenario.AuthSettings;
 import dev.critpath.http.scenario.ScenarioFile;
@@ -17,6 +18,8 @@ import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.sampler.PoolGauge;
+import dev.critpath.sampler.ServerSampler;
 import dev.critpath.supabase.TokenMinter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +94,23 @@ public final class HttpStage {
     public String network;
 
     public Map<String, String> env = System.getenv();
+
+    /**
+     * The sampler watching the server, which thresholds on server metrics read; null: the stage
+     * samples the server itself while it runs.
+     */
+    public ServerSampler server;
   }
+
+  /**
+   * Why pool_waiting is not visible under HTTP load on a deployed project: critpath's HTTP client
+   * has no database pool, and the pools that serve the requests are the project's. (The local
+   * functions' pools are counted, by {@link FunctionsPoolGauge}.)
+   */
+  public static final String POOL_NOT_VISIBLE =
+      "the http engine holds no database pool (each virtual user keeps its own HTTP connection,"
+          + " so none waits for one); a deployed project's pools (its functions' and Supavisor's)"
+          + " queue requests where critpath cannot count them";
 
   private HttpStage() {}
 
@@ -102,6 +121,19 @@ public final class HttpStage {
    *     null against a remote target whose scenarios read no SQL
    */
   public static HttpResult run(Options options, Database db, PrintWriter out) {
+    if (options.server != null) {
+      return runSampled(options, db, out);
+    }
+    try (ServerSampler server =
+        ServerSampler.start("http", db, PoolGauge.notVisible(POOL_NOT_VISIBLE))) {
+      options.server = server;
+      return runSampled(options, db, out);
+    } finally {
+      options.server = null;
+    }
+  }
+
+  private static HttpResult runSampled(Options options, Database db, PrintWriter out) {
     List<ScenarioFile> files = load(options);
     String baseUrl =
         options.baseUrl != null ? options.baseUrl : blankToNull(options.env.get("SUPABASE_URL"));
@@ -120,7 +152,7 @@ public final class HttpStage {
                   pool(options, f),
                   blankToNull(options.env.get("SUPABASE_ANON_KEY")),
                   blankToNull(options.env.get("SUPABASE_SERVICE_ROLE_KEY")));
-          results.add(runFile(f, engine, creds, db, null, out));
+          results.add(runFile(f, engine, creds, db, null, options.server, out));
         }
       }
       return result("remote", target.url(), started, t0, results);
@@ -145,6 +177,7 @@ public final class HttpStage {
                 Map.of("WABA_API_URL", waba.url()),
                 null)) {
       Target target = Target.parse(server.baseUrl());
+      options.server.watchPools(new FunctionsPoolGauge(server.baseUrl()));
       out.println(
           "http: functions at "
               + target.url()
@@ -159,7 +192,7 @@ public final class HttpStage {
           Credentials creds =
               new Credentials(
                   minter, pool(options, f), minter.forRole("anon"), minter.forRole("service_role"));
-          results.add(runFile(f, engine, creds, db, waba, out));
+          results.add(runFile(f, engine, creds, db, waba, options.server, out));
         }
       }
       return result("local", target.url(), started, t0, results);
@@ -170,8 +203,10 @@ public final class HttpStage {
    * The default suite's HTTP stage: every bundled scenario against the local functions, stored as
    * run.json's "http" section.
    */
-  public static HttpResult runBundled(Database db, RunDirectory run, PrintWriter out) {
+  public static HttpResult runBundled(
+      Database db, RunDirectory run, PrintWriter out, ServerSampler server) {
     Options options = new Options();
+    options.server = server;
     options.logDir = run.path();
     options.baseUrl = null;
     options.env = localOnly(System.getenv());
@@ -201,12 +236,13 @@ public final class HttpStage {
       Credentials creds,
       Database db,
       WabaStandIn waba,
+      ServerSampler server,
       PrintWriter out) {
     Path base =
         f.source().startsWith("bundled:")
             ? Path.of("")
             : Path.of(f.source()).toAbsolutePath().getParent();
-    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out, waba));
+    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out, waba, server));
   }
 
   /**

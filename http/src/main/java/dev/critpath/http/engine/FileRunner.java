@@ -11,6 +11,7 @@ import dev.critpath.http.auth.Credentials;
 import dev.critpath.http.metrics.MetricsRegistry;
 import dev.critpath.http.metrics.ScenarioMetrics;
 import dev.critpath.http.metrics.SecondRow;
+import dev.critpath.http.metrics.ServerThresholds;
 import dev.critpath.http.scenario.Check;
 import dev.critpath.http.scenario.Durations;
 import dev.critpath.http.scenario.RequestSpec;
@@ -24,6 +25,7 @@ import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.ShapingProxy;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.ThresholdCheck;
+import dev.critpath.sampler.ServerSampler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -54,12 +56,17 @@ public final class FileRunner {
   private static final int BODY_START_CHARS = 300;
   private static final long VALIDATION_GRACE_SECONDS = 5;
 
+  /** The flushed sample lands just after the load's end: the window closes a moment later. */
+  private static final long FLUSH_SLACK_NANOS = 1_000_000_000L;
+
   /**
    * What a file runs against.
    *
    * @param db the database SQL data sets read, or null
    * @param baseDir where relative paths in the file (data files) start
    * @param waba the WhatsApp stand-in the local functions send to, or null (remote target)
+   * @param server the sampler watching the server, which server-metric thresholds read; null: they
+   *     are not evaluated
    */
   public record Settings(
       HttpEngine engine,
@@ -67,7 +74,19 @@ public final class FileRunner {
       Database db,
       Path baseDir,
       PrintWriter out,
-      WabaStandIn waba) {}
+      WabaStandIn waba,
+      ServerSampler server) {
+
+    public Settings(
+        HttpEngine engine,
+        Credentials credentials,
+        Database db,
+        Path baseDir,
+        PrintWriter out,
+        WabaStandIn waba) {
+      this(engine, credentials, db, baseDir, out, waba, null);
+    }
+  }
 
   private final ScenarioFile file;
   private final Settings settings;
@@ -224,11 +243,24 @@ public final class FileRunner {
       throw fatal.get();
     }
     registry.tick();
+    long loadEnd = System.nanoTime();
+    if (settings.server() != null) {
+      settings.server().flush(); // the load's last second
+    }
     List<ScenarioResult> scenarios = new ArrayList<>();
     for (ScenarioRun run : runs) {
       scenarios.add(registry.summarize(run.spec, metricsOf.get(run), config(run.spec)));
     }
-    List<ThresholdCheck> thresholds = new ArrayList<>(registry.thresholds(file.thresholds()));
+    List<ThresholdCheck> thresholds =
+        new ArrayList<>(
+            registry.thresholds(
+                file.thresholds().stream().filter(t -> !ServerThresholds.isServer(t)).toList()));
+    thresholds.addAll(
+        ServerThresholds.evaluate(
+            file.thresholds().stream().filter(ServerThresholds::isServer).toList(),
+            settings.server(),
+            t0,
+            loadEnd + FLUSH_SLACK_NANOS));
     WabaCompliance waba = null;
     if (file.waba() != null && settings.waba() != null) {
       waba = settings.waba().compliance();
@@ -247,7 +279,9 @@ public final class FileRunner {
       }
     }
     boolean passed =
-        !silent && abort.get() == null && thresholds.stream().allMatch(ThresholdCheck::passed);
+        !silent
+            && abort.get() == null
+            && thresholds.stream().noneMatch(t -> Boolean.FALSE.equals(t.passed()));
     printSummary(scenarios, thresholds);
     if (abort.get() != null) {
       say("http: " + file.name() + ": aborted: " + abort.get());
@@ -349,7 +383,7 @@ public final class FileRunner {
       if (!t.abortOnFail() || elapsed < t.delayAbortEval().toNanos() / 1e9) {
         continue;
       }
-      double v = registry.evaluate(t);
+      double v = value(registry, t, t0);
       if (!Double.isNaN(v)
           && !t.holds(v)
           && abort.compareAndSet(
@@ -363,6 +397,17 @@ public final class FileRunner {
         runs.forEach(ScenarioRun::hardStop);
       }
     }
+  }
+
+  /** A threshold's aggregate so far: the client's metrics, or the server samples since t0. */
+  private double value(MetricsRegistry registry, Threshold t, long t0) {
+    if (!ServerThresholds.isServer(t)) {
+      return registry.evaluate(t);
+    }
+    if (ServerThresholds.hidden(t, settings.server()).isPresent()) {
+      return Double.NaN;
+    }
+    return ServerThresholds.value(t, settings.server().window(t0, System.nanoTime()));
   }
 
   private void onFatal(RuntimeException e) {
@@ -583,11 +628,11 @@ public final class FileRunner {
       say(
           String.format(
               "http:   %s %s %s: %s%s",
-              t.passed() ? "ok  " : "FAIL",
+              t.passed() == null ? "n/a " : t.passed() ? "ok  " : "FAIL",
               t.metric(),
               t.text(),
-              t.observed() == null ? "no data" : t.observed(),
-              t.note() == null ? "" : " (" + t.note() + ")"));
+              t.passed() == null ? t.note() : t.observed() == null ? "no data" : t.observed(),
+              t.note() == null || t.passed() == null ? "" : " (" + t.note() + ")"));
     }
   }
 

@@ -36,6 +36,13 @@ final class ThresholdParser {
                     + String.join(", ", known)
                     + ")");
       }
+      if (kind == MetricKind.SAMPLED && !metric.getValue().isEmpty()) {
+        throw e.getValue()
+            .error(
+                metric.getKey()
+                    + " is sampled on the server for the whole file: write it without a tag"
+                    + " filter");
+      }
       for (YamlNode item : e.getValue().items()) {
         String expression;
         boolean abort = false;

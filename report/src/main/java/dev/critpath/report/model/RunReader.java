@@ -126,7 +126,8 @@ public final class RunReader {
         jmh,
         FactsReader.facts(sections),
         sectionNames,
-        notes);
+        notes,
+        ServerLoadReader.read(sections.get(Section.SERVER.key())));
   }
 
   /** The fact naming what was between critpath and the server. */

@@ -21,6 +21,7 @@ import java.util.Locale;
  * @param inDatabase critpath.run_performance_tests()'s numbers, empty when the run has none
  * @param sections the section names run.json holds, in file order
  * @param notes things the reader noticed (missing sections, unreadable plan files)
+ * @param server the server under each stage's load, empty when the run sampled none
  */
 public record RunView(
     @JsonIgnore Path directory,
@@ -41,7 +42,8 @@ public record RunView(
     @JsonIgnore List<JmhResult> jmh,
     java.util.Map<String, String> facts,
     List<String> sections,
-    List<String> notes) {
+    List<String> notes,
+    List<ServerStage> server) {
 
   /**
    * The verdict to show: the recorded one, or, for a run that did not record one, FAIL when any

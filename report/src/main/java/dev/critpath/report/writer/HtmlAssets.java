@@ -105,6 +105,16 @@ final class HtmlAssets {
                                    grid: { drawOnChartArea: false } }) } } });
           }
         });
+        (data.server || []).forEach(function (s) {
+          var colors = ['#e15759', '#4e79a7', '#edc948', '#b07aa1'];
+          draw(s.id, { type: 'line',
+            data: { labels: s.t, datasets: s.sets.map(function (set, i) {
+              return { label: set.label, data: set.values, borderColor: colors[i % colors.length],
+                       yAxisID: set.cpu ? 'y1' : 'y', pointRadius: 0, spanGaps: false }; }) },
+            options: { scales: { x: { title: { display: true, text: 'second' } }, y: ms('count'),
+                                 y1: Object.assign(ms('CPU %'), { position: 'right', max: 100,
+                                 grid: { drawOnChartArea: false } }) } } });
+        });
         var rt = data.realtime;
         if (rt) {
           var colors = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948'];

@@ -92,6 +92,10 @@ final class HtmlWriter implements ReportWriter {
     if (!run.realtime().isEmpty()) {
       RealtimeSection.html(h, run.realtime(), data);
     }
+    ArrayNode serverData = data.putArray("server");
+    if (!run.server().isEmpty()) {
+      ServerLoadSection.html(h, run.server(), serverData);
+    }
     if (run.rls() != null) {
       RlsSection.html(h, run.rls());
     }

@@ -68,6 +68,9 @@ final class MarkdownWriter implements ReportWriter {
     if (!run.realtime().isEmpty()) {
       RealtimeSection.markdown(md, run.realtime());
     }
+    if (!run.server().isEmpty()) {
+      ServerLoadSection.markdown(md, run.server());
+    }
     if (run.rls() != null) {
       RlsSection.markdown(md, run.rls());
     }

@@ -94,7 +94,8 @@ class HtmlReportBrowserTest {
         "real-explain",
         "real-http",
         "real-realtime",
-        "real-rls"
+        "real-rls",
+        "real-server"
       })
   void otherRunsLoadCleanAndShowEveryQuery(String name, @TempDir Path dir) throws Exception {
     RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve(name));
@@ -149,6 +150,46 @@ class HtmlReportBrowserTest {
                 + " websocket over 4G p(95)<500)");
     assertThat(drawn("rt-delivery")).isTrue();
     assertThat(drawn("rt-timing")).isTrue();
+  }
+
+  /** A real http run with the server sampled: the server's stage beside the scenarios' latency. */
+  @Test
+  void serverUnderLoadShowsBesideTheHttpLatencyAndDrawsItsChart(@TempDir Path dir)
+      throws Exception {
+    RunView run = RunReader.read(GoldenFilesTest.RUNS.resolve("real-server"));
+    assertThat(run.server()).extracting(s -> s.stage()).containsExactly("http");
+    Path html = dir.resolve("report.html");
+    Files.writeString(html, ReportWriters.create(ReportFormat.HTML).render(run));
+
+    browser.load(html);
+
+    assertThat(browser.errors()).isEmpty();
+    assertThat(
+            texts(
+                browser.eval(
+                    "Array.from(document.querySelectorAll('#server .server-stage'))"
+                        + ".map(s => s.dataset.stage)")))
+        .containsExactly("http");
+    // the server's chart follows the scenarios' latency charts
+    assertThat(browser.eval("document.querySelector('#http ~ #server') !== null").asBoolean())
+        .isTrue();
+    assertThat(texts(browser.eval("window.critpathCharts.map(c => c.canvas.id)")))
+        .contains("srv-0");
+    assertThat(
+            texts(
+                browser.eval(
+                    "window.critpathCharts.find(c => c.canvas.id === 'srv-0')"
+                        + ".data.datasets.map(d => d.label)")))
+        .containsExactly(
+            "db_cpu (% of the host)", "db_connections (connections)", "db_lock_waits (sessions)");
+    assertThat(drawn("srv-0")).isTrue();
+    // the pool the http engine cannot see is said, not left blank
+    assertThat(browser.eval("document.querySelector('#server').innerText").asText())
+        .contains("not captured: client pool saturation (pool_waiting)")
+        .contains("postmaster (process");
+    assertThat(
+            browser.eval("document.body.innerText.includes('pool_waiting: count==0')").asBoolean())
+        .isTrue();
   }
 
   @Test
