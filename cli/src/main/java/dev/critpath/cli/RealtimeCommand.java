@@ -159,7 +159,8 @@ final class RealtimeCommand implements Callable<Integer> {
       out.println(DatabaseOptions.using(db));
       Migrator.migrate(db, null, database.allowUnmarked);
       try (RunSession session = RunSession.start(results, "realtime")) {
-        RealtimeReport report = session.measure(run -> RealtimeBenchmark.run(db, settings, out));
+        RealtimeReport report =
+            session.measure(run -> RealtimeBenchmark.run(db, settings, out, run.path()));
         session.run().put(Section.REALTIME, report);
         String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
         session.finish(verdict);

@@ -23,6 +23,7 @@ import dev.critpath.http.scenario.WabaSpec;
 import dev.critpath.http.waba.WabaCompliance;
 import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.ShapingProxy;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintWriter;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +62,8 @@ public final class FileRunner {
    * @param db the database SQL data sets read, or null
    * @param baseDir where relative paths in the file (data files) start
    * @param waba the WhatsApp stand-in the local functions send to, or null (remote target)
+   * @param log the latency log every second's histograms go to, or null (none kept)
+   * @param sha256 the scenario file's text hashed, recorded so merge can tell segments apart
    */
   public record Settings(
       HttpEngine engine,
@@ -67,7 +71,9 @@ public final class FileRunner {
       Database db,
       Path baseDir,
       PrintWriter out,
-      WabaStandIn waba) {}
+      WabaStandIn waba,
+      LatencyLog log,
+      String sha256) {}
 
   private final ScenarioFile file;
   private final Settings settings;
@@ -154,6 +160,8 @@ public final class FileRunner {
       return new FileResult(
           file.name(),
           file.source(),
+          settings.sha256(),
+          null,
           emptyToNull(file.description()),
           validation,
           List.of(),
@@ -164,8 +172,12 @@ public final class FileRunner {
           null);
     }
 
+    Instant startedAt = Instant.now();
     long t0 = System.nanoTime();
     MetricsRegistry registry = new MetricsRegistry(t0, file.customMetrics());
+    if (settings.log() != null) {
+      registry.logTo(settings.log(), file.name(), startedAt.toEpochMilli());
+    }
     ScheduledExecutorService timer =
         Executors.newScheduledThreadPool(2, new DefaultThreadFactory("critpath-http-timer", true));
     List<ScenarioRun> runs = new ArrayList<>();
@@ -255,6 +267,8 @@ public final class FileRunner {
     return new FileResult(
         file.name(),
         file.source(),
+        settings.sha256(),
+        startedAt,
         emptyToNull(file.description()),
         validation,
         scenarios,

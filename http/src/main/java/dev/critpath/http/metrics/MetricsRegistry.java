@@ -5,7 +5,10 @@ import dev.critpath.http.ThresholdResult;
 import dev.critpath.http.scenario.MetricKind;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Threshold;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.LatencyTag;
+import dev.critpath.run.Section;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +27,13 @@ public final class MetricsRegistry {
   private final Histogram scratch = Histograms.scratch();
   private final Histogram intervalLatency = Histograms.scratch();
   private final Histogram intervalService = Histograms.scratch();
+  private static final String SCENARIO_TAG = "scenario";
   private final long testStartNanos;
   private final Map<String, MetricKind> customKinds;
+  private LatencyLog log;
+  private String logFile;
+  private long wallStartMillis;
+  private long lastTickMillis;
 
   /**
    * @param customKinds the kinds of the metrics the scenario file reads from response bodies
@@ -41,12 +49,42 @@ public final class MetricsRegistry {
     return m;
   }
 
+  /**
+   * Writes every second's histograms to {@code log} from now on, tagged {@code
+   * http/<file>:<scenario>/<metric>} with the series' tags as qualifiers.
+   *
+   * @param wallStartMillis the wall-clock time of {@code testStartNanos}
+   */
+  public synchronized void logTo(LatencyLog log, String file, long wallStartMillis) {
+    this.log = log;
+    this.logFile = file;
+    this.wallStartMillis = wallStartMillis;
+    this.lastTickMillis = wallStartMillis;
+  }
+
   /** Folds the last second of every scenario; called once a second by one thread. */
   public synchronized void tick() {
     long now = System.nanoTime();
-    for (ScenarioMetrics m : scenarios) {
-      m.tick(now, testStartNanos, scratch, intervalLatency, intervalService);
+    IntervalSink sink = null;
+    if (log != null) {
+      long from = lastTickMillis;
+      long to = wallStartMillis + (now - testStartNanos) / 1_000_000;
+      lastTickMillis = to;
+      sink = (tags, metric, h) -> log.interval(tag(logFile, tags, metric), from, to, h);
     }
+    for (ScenarioMetrics m : scenarios) {
+      m.tick(now, testStartNanos, scratch, intervalLatency, intervalService, sink);
+    }
+    if (log != null) {
+      log.flush();
+    }
+  }
+
+  /** The log tag of one scenario's (or series') metric. */
+  static LatencyTag tag(String file, Map<String, String> tags, String metric) {
+    Map<String, String> qualifiers = new TreeMap<>(tags);
+    String scenario = qualifiers.remove(SCENARIO_TAG);
+    return LatencyTag.of(Section.HTTP, file + ":" + scenario, metric, qualifiers);
   }
 
   /** The threshold's observed value, NaN when no sample matched. */

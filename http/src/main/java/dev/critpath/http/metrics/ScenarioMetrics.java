@@ -26,6 +26,10 @@ public final class ScenarioMetrics {
 
   private record CustomKey(String metric, String request) {}
 
+  static final String START_LAG = "start_lag";
+  static final String ITERATION_DURATION = "iteration_duration";
+  static final String CONNECTING = "http_req_connecting";
+
   final String name;
   final Map<String, String> tags;
   private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
@@ -161,24 +165,26 @@ public final class ScenarioMetrics {
 
   /** Folds the last second into the totals and, once the scenario started, appends a row. */
   synchronized void tick(
-      long nowNanos, long testStartNanos, Histogram scratch, Histogram lat, Histogram svc) {
+      long nowNanos,
+      long testStartNanos,
+      Histogram scratch,
+      Histogram lat,
+      Histogram svc,
+      IntervalSink sink) {
     lat.reset();
     svc.reset();
     long requests = 0;
     long failed = 0;
     for (Series s : series.values()) {
-      long n = s.fold(scratch, lat, svc);
+      long n = s.fold(scratch, lat, svc, sink);
       requests += n;
       if (s.failed) {
         failed += n;
       }
     }
-    startLag.getIntervalHistogramInto(scratch);
-    startLagTotal.add(scratch);
-    iterationDuration.getIntervalHistogramInto(scratch);
-    iterationDurationTotal.add(scratch);
-    connecting.getIntervalHistogramInto(scratch);
-    connectingTotal.add(scratch);
+    fold(startLag, startLagTotal, START_LAG, scratch, sink);
+    fold(iterationDuration, iterationDurationTotal, ITERATION_DURATION, scratch, sink);
+    fold(connecting, connectingTotal, CONNECTING, scratch, sink);
     if (startedNanos == 0 || (finishedNanos != 0 && requests == 0)) {
       return;
     }
@@ -203,6 +209,15 @@ public final class ScenarioMetrics {
     lastIterations = it;
     lastDropped = dr;
     lastLate = la;
+  }
+
+  private void fold(
+      Recorder from, PackedHistogram total, String metric, Histogram scratch, IntervalSink sink) {
+    from.getIntervalHistogramInto(scratch);
+    total.add(scratch);
+    if (sink != null) {
+      sink.write(tags, metric, scratch);
+    }
   }
 
   /** The newest time-series row, or null before the first. */
