@@ -145,27 +145,75 @@ public final class LatencyLog implements AutoCloseable {
    * @param owner who the log belongs to, for the error message (e.g. "segment 2")
    */
   public static void read(Path file, String owner, IntervalConsumer consumer) {
-    try (InputStream in = Files.newInputStream(file)) {
-      HistogramLogReader reader = new HistogramLogReader(in);
-      while (reader.hasNext()) {
-        EncodableHistogram e = reader.nextIntervalHistogram();
-        if (e == null) {
-          break;
-        }
-        LatencyTag tag = LatencyTag.parse(e.getTag());
-        if (tag != null && e instanceof Histogram h) {
-          consumer.accept(new Interval(tag, h.getStartTimeStamp(), h.getEndTimeStamp(), h));
-        }
+    try (Cursor c = Cursor.open(file, owner)) {
+      for (Interval i = c.next(); i != null; i = c.next()) {
+        consumer.accept(i);
       }
-    } catch (IOException | RuntimeException e) {
-      throw new UserError(
-          owner
-              + ": cannot read the latency log "
-              + file
-              + " ("
-              + e.getMessage()
-              + "): re-run that segment or restore its run directory");
     }
+  }
+
+  /** Reads a log one interval at a time (merging several logs in time order). */
+  public static final class Cursor implements AutoCloseable {
+    private final Path file;
+    private final String owner;
+    private final InputStream in;
+    private final HistogramLogReader reader;
+
+    private Cursor(Path file, String owner, InputStream in) {
+      this.file = file;
+      this.owner = owner;
+      this.in = in;
+      this.reader = new HistogramLogReader(in);
+    }
+
+    /**
+     * @param owner who the log belongs to, for error messages (e.g. "segment 2")
+     */
+    public static Cursor open(Path file, String owner) {
+      try {
+        return new Cursor(file, owner, Files.newInputStream(file));
+      } catch (IOException e) {
+        throw unreadable(file, owner, e);
+      }
+    }
+
+    /** The next interval with one of our tags, or null at the end. */
+    public Interval next() {
+      try {
+        while (reader.hasNext()) {
+          EncodableHistogram e = reader.nextIntervalHistogram();
+          if (e == null) {
+            return null;
+          }
+          LatencyTag tag = LatencyTag.parse(e.getTag());
+          if (tag != null && e instanceof Histogram h) {
+            return new Interval(tag, h.getStartTimeStamp(), h.getEndTimeStamp(), h);
+          }
+        }
+        return null;
+      } catch (RuntimeException e) {
+        throw unreadable(file, owner, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        in.close();
+      } catch (IOException e) {
+        throw unreadable(file, owner, e);
+      }
+    }
+  }
+
+  private static UserError unreadable(Path file, String owner, Exception e) {
+    return new UserError(
+        owner
+            + ": cannot read the latency log "
+            + file
+            + " ("
+            + e.getMessage()
+            + "): re-run that segment or restore its run directory");
   }
 
   /** Every tag's intervals added together. */

@@ -622,7 +622,8 @@ public final class FileRunner {
     return r + "/" + Durations.format(s.timeUnit());
   }
 
-  private static Map<String, Object> config(ScenarioSpec s) {
+  /** A scenario's settings as run.json's {@code config} shows them. */
+  public static Map<String, Object> config(ScenarioSpec s) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("exec", s.exec());
     if (!s.startTime().isZero()) {

@@ -34,6 +34,7 @@ public final class MetricsRegistry {
   private String logFile;
   private long wallStartMillis;
   private long lastTickMillis;
+  private Long clockNanos;
 
   /**
    * @param customKinds the kinds of the metrics the scenario file reads from response bodies
@@ -41,6 +42,25 @@ public final class MetricsRegistry {
   public MetricsRegistry(long testStartNanos, Map<String, MetricKind> customKinds) {
     this.testStartNanos = testStartNanos;
     this.customKinds = customKinds;
+  }
+
+  /**
+   * A registry that a merge fills from logs instead of live requests: its clock stands where {@link
+   * #setClock} puts it (rate aggregations divide by the time from the start to there).
+   */
+  public static MetricsRegistry restored(long testStartNanos, Map<String, MetricKind> customKinds) {
+    MetricsRegistry r = new MetricsRegistry(testStartNanos, customKinds);
+    r.clockNanos = testStartNanos;
+    return r;
+  }
+
+  /** Moves a restored registry's clock (nanoseconds on the same scale as the test start). */
+  public synchronized void setClock(long nanos) {
+    clockNanos = nanos;
+  }
+
+  private long now() {
+    return clockNanos != null ? clockNanos : System.nanoTime();
   }
 
   public synchronized ScenarioMetrics add(String scenario, Map<String, String> tags) {
@@ -172,7 +192,7 @@ public final class MetricsRegistry {
 
   private double counter(Threshold t, long count) {
     if ("rate".equals(t.aggregation())) {
-      double seconds = (System.nanoTime() - testStartNanos) / 1e9;
+      double seconds = (now() - testStartNanos) / 1e9;
       return seconds <= 0 ? 0 : count / seconds;
     }
     return count;
@@ -328,11 +348,13 @@ public final class MetricsRegistry {
       checks.add(new ScenarioResult.CheckResult(c.request(), c.check(), c.passes(), c.fails()));
     }
     Map<String, Double> custom = new TreeMap<>();
+    Map<String, List<Double>> tallies = new TreeMap<>();
     for (ScenarioMetrics.CustomTally c : m.customValues()) {
       String key = c.metric() + "{name:" + c.request() + "}";
       custom.put(key, c.total() > 0 ? LatencySummary.round(c.trues() / c.total()) : c.trues());
+      tallies.put(key, List.of(c.trues(), c.total()));
     }
-    double seconds = m.elapsedSeconds(System.nanoTime());
+    double seconds = m.elapsedSeconds(now());
     long iterations = m.iterations.sum();
     long coldStarts = m.coldStarts.sum();
     return new ScenarioResult(
@@ -368,6 +390,7 @@ public final class MetricsRegistry {
         checks,
         perRequest,
         custom.isEmpty() ? null : custom,
+        tallies.isEmpty() ? null : tallies,
         m.rows(),
         m.samples().isEmpty() ? null : m.samples());
   }
