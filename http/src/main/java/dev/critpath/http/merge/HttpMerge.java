@@ -17,8 +17,10 @@ import dev.critpath.http.scenario.Threshold;
 import dev.critpath.io.Json;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.LatencyTag;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
 
 /**
  * The http sections of N segment runs as one: every file's latency logs replayed in wall-clock
@@ -45,6 +49,7 @@ public final class HttpMerge {
 
   private static final long NANOS_PER_MILLI = 1_000_000L;
   private static final int MAX_ERROR_SAMPLES = 5;
+  private static final double MILLIS_PER_SECOND = 1000.0;
 
   /** Metrics the latency logs carry, so an abortOnFail on them can be judged during the replay. */
   private static final Set<String> LOGGED =
@@ -118,6 +123,19 @@ public final class HttpMerge {
     private final Map<String, String> env;
     private final Map<String, ScenarioMetrics> scenarios = new LinkedHashMap<>();
     private final Map<String, SeriesRows> rows = new HashMap<>();
+
+    /**
+     * Closed seconds not yet in the registry, per tag (plain histograms, one add per tag and
+     * second: the registry's packed totals are slow to add to, and only abortOnFail needs them
+     * before the end).
+     */
+    private final Map<LatencyTag, Histogram> pending = new HashMap<>();
+
+    /** Wall-clock seconds not yet complete: every tag's intervals that end in them, added. */
+    private final TreeMap<Long, Map<LatencyTag, Histogram>> window = new TreeMap<>();
+
+    private final ArrayDeque<Histogram> spare = new ArrayDeque<>();
+    private boolean judgesAbortOnTheFly;
     private final List<String> warnings = new ArrayList<>();
     private ScenarioFile file;
     private MetricsRegistry registry;
@@ -162,7 +180,7 @@ public final class HttpMerge {
         m.restoreTotals(
             totals(spec.name()),
             rows.getOrDefault(spec.name(), new SeriesRows())
-                .rows(startMillis, segments, name, spec),
+                .rows(this::second, segments, name, spec),
             errorSamples(spec.name()));
         ScenarioResult r = registry.summarize(spec, m, FileRunner.config(spec));
         silent |= r.requests() == 0;
@@ -226,6 +244,8 @@ public final class HttpMerge {
 
     /** Every segment's intervals of this file in end-time order; returns the last end. */
     private long replay() {
+      judgesAbortOnTheFly =
+          file.thresholds().stream().anyMatch(t -> t.abortOnFail() && LOGGED.contains(t.metric()));
       PriorityQueue<Head> heads =
           new PriorityQueue<>(Comparator.comparingLong(h -> h.current.endMillis()));
       List<LatencyLog.Cursor> cursors = new ArrayList<>();
@@ -243,7 +263,8 @@ public final class HttpMerge {
         while (!heads.isEmpty()) {
           Head h = heads.poll();
           LatencyLog.Interval i = h.current;
-          while (i.endMillis() > nextEval) {
+          closeSecondsBefore(i.endMillis());
+          while (judgesAbortOnTheFly && i.endMillis() > nextEval) {
             abortCheck(nextEval);
             nextEval += ABORT_EVAL_MILLIS;
           }
@@ -253,7 +274,11 @@ public final class HttpMerge {
             heads.add(h);
           }
         }
-        abortCheck(last);
+        closeSecondsBefore(Long.MAX_VALUE);
+        flushPending();
+        if (judgesAbortOnTheFly) {
+          abortCheck(last);
+        }
       } finally {
         cursors.forEach(LatencyLog.Cursor::close);
       }
@@ -266,6 +291,69 @@ public final class HttpMerge {
         }
       }
       return last;
+    }
+
+    /** The wall-clock second (1-based from the file's start) an interval ending then counts in. */
+    private long second(long endMillis) {
+      return Math.max(1, (long) Math.ceil((endMillis - startMillis) / MILLIS_PER_SECOND));
+    }
+
+    private long secondEnd(long second) {
+      return startMillis + second * (long) MILLIS_PER_SECOND;
+    }
+
+    private Histogram borrow() {
+      Histogram h = spare.poll();
+      return h != null ? h : LatencyLog.histogram();
+    }
+
+    /**
+     * Completes every second that ends before {@code endMillis}: intervals arrive in end order, so
+     * no later one falls in it. Its tags go to the merged log (one interval per tag per second, the
+     * segments added) and its latency to the scenario's row.
+     */
+    private void closeSecondsBefore(long endMillis) {
+      while (!window.isEmpty() && secondEnd(window.firstKey()) < endMillis) {
+        Map.Entry<Long, Map<LatencyTag, Histogram>> second = window.pollFirstEntry();
+        long to = secondEnd(second.getKey());
+        long from = to - (long) MILLIS_PER_SECOND;
+        Map<String, SeriesRows.Second> perScenario = new HashMap<>();
+        for (Map.Entry<LatencyTag, Histogram> e : second.getValue().entrySet()) {
+          LatencyTag tag = e.getKey();
+          Histogram h = e.getValue();
+          out.interval(tag, from, to, h);
+          pending.computeIfAbsent(tag, k -> LatencyLog.histogram()).add(h);
+          String scenario = tag.subject().substring(name.length() + 1);
+          perScenario
+              .computeIfAbsent(scenario, k -> new SeriesRows.Second(borrow(), borrow()))
+              .add(tag, h);
+          h.reset();
+          spare.push(h);
+        }
+        perScenario.forEach(
+            (scenario, sec) -> {
+              rows.computeIfAbsent(scenario, k -> new SeriesRows()).close(second.getKey(), sec);
+              sec.latency().reset();
+              sec.service().reset();
+              spare.push(sec.latency());
+              spare.push(sec.service());
+            });
+      }
+    }
+
+    /** Brings the registry up to date with what arrived since the last time. */
+    private void flushPending() {
+      for (Map.Entry<LatencyTag, Histogram> e : pending.entrySet()) {
+        Histogram h = e.getValue();
+        if (h.getTotalCount() == 0) {
+          continue;
+        }
+        String scenario = e.getKey().subject().substring(name.length() + 1);
+        Map<String, String> tags = new HashMap<>(e.getKey().qualifiers());
+        tags.put("scenario", scenario);
+        scenarios.get(scenario).restore(tags, e.getKey().metric(), h);
+        h.reset();
+      }
     }
 
     /** A cursor with the next interval of this file. */
@@ -289,22 +377,21 @@ public final class HttpMerge {
     }
 
     private void apply(LatencyLog.Interval i) {
-      String scenario = i.tag().subject().substring(name.length() + 1);
-      ScenarioMetrics m = scenarios.get(scenario);
-      if (m == null) {
+      LatencyTag tag = i.tag();
+      if (!scenarios.containsKey(tag.subject().substring(name.length() + 1))) {
         return; // the file hash matched, so only a renamed scenario could get here
       }
-      Map<String, String> tags = new HashMap<>(i.tag().qualifiers());
-      tags.put("scenario", scenario);
-      m.restore(tags, i.tag().metric(), i.histogram());
-      out.interval(i.tag(), i.startMillis(), i.endMillis(), i.histogram());
-      rows.computeIfAbsent(scenario, k -> new SeriesRows()).add(i, startMillis);
+      window
+          .computeIfAbsent(second(i.endMillis()), k -> new HashMap<>())
+          .computeIfAbsent(tag, k -> borrow())
+          .add(i.histogram());
     }
 
     private void abortCheck(long atMillis) {
       if (abort != null) {
         return;
       }
+      flushPending();
       registry.setClock(clock(atMillis));
       double elapsed = (atMillis - startMillis) / 1000.0;
       for (Threshold t : file.thresholds()) {
