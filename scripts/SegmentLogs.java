@@ -49,7 +49,7 @@ public class SegmentLogs {
         }
       }
       ObjectNode root = Json.mapper().createObjectNode();
-      root.put("schemaVersion", 2);
+      root.put("schemaVersion", dev.critpath.run.RunRecord.SCHEMA_VERSION);
       root.put("runId", "segment-" + seg);
       root.put("startedAt", segStart.toString());
       root.put("finishedAt", segStart.plusSeconds(seconds).toString());
