@@ -31,8 +31,10 @@ import picocli.CommandLine.Spec;
     })
 final class MergeCommand implements Callable<Integer> {
   /**
-   * Segments start on their own (a Job's pods, a matrix's jobs): seconds apart on a warm cluster.
-   * More than this and the loads did not overlap enough for one merged series to mean one run.
+   * How far apart the segments' loads may start. With --start-at they start within the machines'
+   * clock error (NTP: milliseconds); without it, as their pods or jobs come up (seconds on a warm
+   * cluster, tens on a cold one). 30 s is a tenth of the seeds' shortest test (5 minutes): beyond
+   * it the loads overlap too little for the merged per-second rate to be one run's.
    */
   static final String DEFAULT_MAX_SKEW = "30s";
 

@@ -34,6 +34,19 @@ public final class SegmentRuns {
       return Instant.parse(root.path("startedAt").asText());
     }
 
+    /**
+     * When its load started: the first scenario file's load (after the functional validation and
+     * any --start-at wait), else the run's start.
+     */
+    Instant loadStartedAt() {
+      for (JsonNode f : http().path("files")) {
+        if (f.path("startedAt").isTextual()) {
+          return Instant.parse(f.path("startedAt").asText());
+        }
+      }
+      return startedAt();
+    }
+
     JsonNode http() {
       return root.path("sections").path(Section.HTTP.key());
     }
@@ -168,20 +181,20 @@ public final class SegmentRuns {
   }
 
   private static void checkSkew(List<SegmentRun> runs, Duration maxSkew) {
-    SegmentRun earliest = runs.stream().min(Comparator.comparing(SegmentRun::startedAt)).get();
+    SegmentRun earliest = runs.stream().min(Comparator.comparing(SegmentRun::loadStartedAt)).get();
     for (SegmentRun r : runs) {
-      Duration apart = Duration.between(earliest.startedAt(), r.startedAt());
+      Duration apart = Duration.between(earliest.loadStartedAt(), r.loadStartedAt());
       if (apart.compareTo(maxSkew) > 0) {
         throw new UserError(
             r.owner()
-                + " started "
+                + " started its load "
                 + apart.toSeconds()
                 + " s after segment "
                 + earliest.index()
                 + " (more than "
                 + maxSkew.toSeconds()
-                + " s, --max-skew): its load did not overlap the others; start the segments"
-                + " together, or check the machines' clocks");
+                + " s, --max-skew): the loads did not overlap; start the segments together"
+                + " (--start-at), or check the machines' clocks");
       }
     }
   }

@@ -180,12 +180,18 @@ class MergeCommandTest {
   @Test
   void clocksTooFarApartAreRefused() throws Exception {
     Path late = copy(second, "late");
-    Instant start =
-        Instant.parse(
-            Json.mapper().readTree(first.resolve("run.json").toFile()).path("startedAt").asText());
-    edit(late, r -> r.put("startedAt", start.plusSeconds(95).toString()));
+    JsonNode firstRun = Json.mapper().readTree(first.resolve("run.json").toFile());
+    Instant start = Instant.parse(firstRun.at("/sections/http/files/0/startedAt").asText());
+    edit(
+        late,
+        r ->
+            ((ObjectNode) r.at("/sections/http/files/0"))
+                .put("startedAt", start.plusSeconds(95).toString()));
     refused(
-        "segment 2 (" + late + ") started 95 s after segment 1 (more than 30 s, --max-skew)",
+        "segment 2 ("
+            + late
+            + ") started its load 95 s after segment 1 (more than 30 s,"
+            + " --max-skew)",
         first,
         late);
   }
