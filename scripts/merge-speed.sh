@@ -18,20 +18,25 @@ rate="${RATE:-1000}"
 work="${WORK:-$(mktemp -d)}"
 jar="$here/cli/target/critpath.jar"
 
+for tool in jq bc /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "merge-speed: $tool not found" >&2; exit 2; }
+done
 "$here/run.sh" --version >/dev/null # builds the jar when the sources are newer
 echo "== generating $segments segments of a ${seconds}s run at ${rate} req/s in $work"
 java -cp "$jar" "$here/scripts/SegmentLogs.java" "$work/segments" "$segments" "$seconds" "$rate"
 du -ch "$work"/segments/*/http.hlog | tail -1 | sed 's/^/   latency logs: /'
 ls -l "$work"/segments/segment-1/http.hlog | awk '{print "   one segment log: " $5 " bytes"}'
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== ./run.sh merge (all $segments segments)"
-start=$(date +%s.%N)
 set +e
-"$here/run.sh" merge --results "$work/merged" "$work"/segments/segment-* >"$work/merge.out" 2>&1
+/usr/bin/time -f "%e %U %S" -o "$work/time.out" \
+  "$here/run.sh" merge --results "$work/merged" "$work"/segments/segment-* >"$work/merge.out" 2>&1
 code=$?
 set -e
-end=$(date +%s.%N)
 cat "$work/merge.out"
-elapsed=$(echo "$end - $start" | bc)
+read -r elapsed user sys <"$work/time.out"
+cpu=$(echo "$user + $sys" | bc)
 requests=$(jq '[.sections.http.files[0].scenarios[].requests] | add' "$work/merged/latest/run.json")
-echo "merge-speed: exit $code, ${elapsed}s for $segments segments of ${seconds}s at ${rate} req/s ($requests requests; goal < 10 s)"
+echo "merge-speed: load average before: $load"
+echo "merge-speed: exit $code, ${elapsed}s wall, ${cpu}s CPU for $segments segments of ${seconds}s at ${rate} req/s ($requests requests; goal < 10 s)"
