@@ -338,7 +338,7 @@ final class DefaultSuite {
                 ctx.db(),
                 StagePools.REALTIME,
                 ctx.run(),
-                s -> RealtimeBenchmark.run(ctx.db(), chosen, ctx.out()));
+                s -> RealtimeBenchmark.run(ctx.db(), chosen, ctx.out(), ctx.run().path()));
         ctx.run().put(Section.REALTIME, report);
         if (!report.measured()) {
           return new Outcome(ExitCode.ERROR, "nothing could be measured");

@@ -168,7 +168,7 @@ final class RealtimeCommand implements Callable<Integer> {
                         db,
                         StagePools.REALTIME,
                         run,
-                        s -> RealtimeBenchmark.run(db, settings, out)));
+                        s -> RealtimeBenchmark.run(db, settings, out, run.path())));
         session.run().put(Section.REALTIME, report);
         String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
         session.finish(verdict);

@@ -3,6 +3,7 @@ package dev.critpath.realtime;
 import dev.critpath.Secrets;
 import dev.critpath.db.Database;
 import dev.critpath.network.ShapingProxy;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.ThresholdCheck;
 import dev.critpath.supabase.TokenMinter;
@@ -61,6 +62,7 @@ final class WebSocketScenario {
   private final PrintWriter out;
   private final MessageLog log;
   private final Tally tally;
+  private final LatencyLog latencyLog;
   private final List<PhoenixSubscriber> subscribers = new ArrayList<>();
   private final ScheduledExecutorService scheduler =
       Executors.newScheduledThreadPool(4, daemon("critpath-ws-scheduler"));
@@ -85,7 +87,9 @@ final class WebSocketScenario {
   private CatchUp catchUp;
   private volatile boolean running = true;
 
-  private WebSocketScenario(Database db, Fixture fixture, RealtimeSettings s, PrintWriter out) {
+  private WebSocketScenario(
+      Database db, Fixture fixture, RealtimeSettings s, PrintWriter out, LatencyLog latencyLog) {
+    this.latencyLog = latencyLog;
     this.db = db;
     this.fixture = fixture;
     this.s = s;
@@ -94,9 +98,10 @@ final class WebSocketScenario {
     this.tally = new Tally(log);
   }
 
-  static ScenarioResult run(Database db, Fixture fixture, RealtimeSettings s, PrintWriter out)
+  static ScenarioResult run(
+      Database db, Fixture fixture, RealtimeSettings s, PrintWriter out, LatencyLog latencyLog)
       throws SQLException, InterruptedException {
-    return new WebSocketScenario(db, fixture, s, out).run();
+    return new WebSocketScenario(db, fixture, s, out, latencyLog).run();
   }
 
   private ScenarioResult run() throws SQLException, InterruptedException {
@@ -470,6 +475,7 @@ final class WebSocketScenario {
             tally.reconnectFailed.get(),
             s.offline().toMillis() / 1000.0,
             tally.reconnect.summary());
+    tally.log(latencyLog, "websocket", s.network(), sent);
     Platform platform = Platform.of(s.network());
     List<ThresholdCheck> thresholds =
         Targets.of(true, platform, delivery, setup, reconnects, messages);

@@ -23,6 +23,7 @@ import dev.critpath.http.scenario.WabaSpec;
 import dev.critpath.http.waba.WabaCompliance;
 import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.ShapingProxy;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.ThresholdCheck;
 import dev.critpath.sampler.ServerSampler;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,8 @@ public final class FileRunner {
    * @param waba the WhatsApp stand-in the local functions send to, or null (remote target)
    * @param server the sampler watching the server, which server-metric thresholds read; null: they
    *     are not evaluated
+   * @param log the latency log every second's histograms go to, or null (none kept)
+   * @param sha256 the scenario file's text hashed, recorded so merge can tell segments apart
    */
   public record Settings(
       HttpEngine engine,
@@ -75,18 +79,9 @@ public final class FileRunner {
       Path baseDir,
       PrintWriter out,
       WabaStandIn waba,
-      ServerSampler server) {
-
-    public Settings(
-        HttpEngine engine,
-        Credentials credentials,
-        Database db,
-        Path baseDir,
-        PrintWriter out,
-        WabaStandIn waba) {
-      this(engine, credentials, db, baseDir, out, waba, null);
-    }
-  }
+      ServerSampler server,
+      LatencyLog log,
+      String sha256) {}
 
   private final ScenarioFile file;
   private final Settings settings;
@@ -173,6 +168,8 @@ public final class FileRunner {
       return new FileResult(
           file.name(),
           file.source(),
+          settings.sha256(),
+          null,
           emptyToNull(file.description()),
           validation,
           List.of(),
@@ -183,8 +180,12 @@ public final class FileRunner {
           null);
     }
 
+    Instant startedAt = Instant.now();
     long t0 = System.nanoTime();
     MetricsRegistry registry = new MetricsRegistry(t0, file.customMetrics());
+    if (settings.log() != null) {
+      registry.logTo(settings.log(), file.name(), startedAt.toEpochMilli());
+    }
     ScheduledExecutorService timer =
         Executors.newScheduledThreadPool(2, new DefaultThreadFactory("critpath-http-timer", true));
     List<ScenarioRun> runs = new ArrayList<>();
@@ -289,6 +290,8 @@ public final class FileRunner {
     return new FileResult(
         file.name(),
         file.source(),
+        settings.sha256(),
+        startedAt,
         emptyToNull(file.description()),
         validation,
         scenarios,
@@ -669,7 +672,8 @@ public final class FileRunner {
     return r + "/" + Durations.format(s.timeUnit());
   }
 
-  private static Map<String, Object> config(ScenarioSpec s) {
+  /** A scenario's settings as run.json's {@code config} shows them. */
+  public static Map<String, Object> config(ScenarioSpec s) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("exec", s.exec());
     if (!s.startTime().isZero()) {
