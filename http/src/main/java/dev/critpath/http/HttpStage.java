@@ -268,7 +268,9 @@ public final class HttpStage {
             ? Path.of("")
             : Path.of(f.source()).toAbsolutePath().getParent();
     return FileRunner.run(
-        f, new FileRunner.Settings(engine, creds, db, base, out, waba, server, log, sha256(f.source())));
+        f,
+        new FileRunner.Settings(
+            engine, creds, db, base, out, waba, server, log, sha256(f.source())));
   }
 
   /** The SHA-256 (hex) of a scenario file's text: a path, or {@code bundled:<name>.yaml}. */
