@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * run.json's contract, producer by producer: each runs for real (the tiny dataset, the shortest
@@ -69,14 +71,19 @@ class RunJsonContractTest {
     assertValid(seeded, Section.DATASET);
   }
 
-  @Test
-  void environment() throws Exception {
-    assertValid(run("environment"), Section.ENVIRONMENT);
-  }
-
-  @Test
-  void doctor() throws Exception {
-    assertValid(run("doctor"), Section.DOCTOR);
+  /** The default suite's stages that write a section, each after the stages it needs. */
+  @ParameterizedTest(name = "{1}")
+  @CsvSource({
+    "environment, ENVIRONMENT",
+    "doctor, DOCTOR",
+    "stats baseline|inspect, INSPECT",
+    "realtime, REALTIME",
+    "invariants, INVARIANTS",
+    "rls, RLS",
+    "snapshot|data unchanged, DATA_INTEGRITY"
+  })
+  void suiteStage(String stages, Section section) throws Exception {
+    assertValid(run(stages.split("\\|")), section);
   }
 
   @Test
@@ -107,31 +114,6 @@ class RunJsonContractTest {
     // the in-database stage's producer at one call a query (the stage makes ten)
     run.put(Section.IN_DATABASE, InDatabaseRun.run(db, 1));
     assertValid(run, Section.IN_DATABASE);
-  }
-
-  @Test
-  void inspect() throws Exception {
-    assertValid(run("stats baseline", "inspect"), Section.INSPECT);
-  }
-
-  @Test
-  void realtime() throws Exception {
-    assertValid(run("realtime"), Section.REALTIME);
-  }
-
-  @Test
-  void invariants() throws Exception {
-    assertValid(run("invariants"), Section.INVARIANTS);
-  }
-
-  @Test
-  void rls() throws Exception {
-    assertValid(run("rls"), Section.RLS);
-  }
-
-  @Test
-  void dataIntegrity() throws Exception {
-    assertValid(run("snapshot", "data unchanged"), Section.DATA_INTEGRITY);
   }
 
   @Test
