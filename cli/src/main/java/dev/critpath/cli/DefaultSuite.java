@@ -97,7 +97,7 @@ final class DefaultSuite {
    * (plans, JMH, HTTP, realtime), race the write paths, prove every read path's tenant boundary,
    * then check index health against the counters before the run and prove the data is as it was.
    */
-  private List<Stage> stages() {
+  List<Stage> stages() {
     SafetyStages safety = new SafetyStages();
     StatsBaseline stats = new StatsBaseline();
     return List.of(
