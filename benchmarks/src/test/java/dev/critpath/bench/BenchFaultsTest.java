@@ -138,11 +138,16 @@ class BenchFaultsTest {
       BenchReport report = r.outcome().report();
       assertThat(r.outcome().exitCode()).as(r.console()).isEqualTo(ExitCode.FAILED);
       assertThat(BenchTest.path(report, "good").status()).isEqualTo("ok");
-      BenchReport.PathReport hangs = BenchTest.path(report, "hangs");
-      assertThat(hangs.status()).isEqualTo("failed");
-      assertThat(hangs.reason()).contains("call: exceeded statement_timeout (300 ms)");
+      // a write: rollback path is measured committed and rolled back: both are cut off
+      for (String name : List.of("hangs [committed]", "hangs [rolledBack]")) {
+        BenchReport.PathReport hangs = BenchTest.path(report, name);
+        assertThat(hangs.status()).as(name).isEqualTo("failed");
+        assertThat(hangs.reason()).as(name).contains("exceeded statement_timeout (300 ms)");
+        assertThat(hangs.variants()).allMatch(v -> v.connectionErrors() == null);
+      }
+      assertThat(BenchTest.path(report, "hangs [rolledBack]").reason())
+          .contains("call: exceeded statement_timeout (300 ms)");
       assertThat(report.connectionErrors()).as("a timeout is not a lost connection").isZero();
-      assertThat(hangs.variants()).allMatch(v -> v.connectionErrors() == null);
     }
   }
 
