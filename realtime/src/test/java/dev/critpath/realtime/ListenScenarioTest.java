@@ -7,12 +7,20 @@ import dev.critpath.UserError;
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.LatencyLog;
+import dev.critpath.run.LatencySummary;
+import dev.critpath.run.LatencyTag;
+import dev.critpath.run.Section;
 import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** LISTEN/NOTIFY fan-out measured from the JVM. */
 class ListenScenarioTest {
@@ -51,6 +59,23 @@ class ListenScenarioTest {
     assertThat(r.subscribersBehind()).isZero();
     assertThat(r.errors().total()).isZero();
     assertThat(r.subscriptionSetup().count()).isEqualTo(150);
+  }
+
+  @Test
+  void everyDistributionGoesToTheLatencyLogInFull(@TempDir Path dir) {
+    RealtimeReport report =
+        RealtimeBenchmark.run(
+            db, Runs.listen(5, 20, 2, null), new PrintWriter(new StringWriter()), dir);
+    ScenarioResult r = report.scenarios().get(0);
+    assertThat(report.latencyLog()).isEqualTo("realtime.hlog");
+    Map<LatencyTag, Histogram> logged = LatencyLog.totals(dir.resolve("realtime.hlog"), "run");
+    Histogram delivery =
+        logged.get(LatencyTag.of(Section.REALTIME, "listen", "delivery", Map.of()));
+    assertThat(delivery.getTotalCount()).isEqualTo(r.delivery().count()).isPositive();
+    assertThat(LatencySummary.of(delivery)).isEqualTo(r.delivery());
+    assertThat(logged.get(LatencyTag.of(Section.REALTIME, "listen", "commit", Map.of())))
+        .extracting(Histogram::getTotalCount)
+        .isEqualTo(r.commit().count());
   }
 
   @Test

@@ -254,7 +254,7 @@ public final class HttpMerge {
         for (Segment s : segments) {
           LatencyLog.Cursor c = LatencyLog.Cursor.open(s.log(), s.owner());
           cursors.add(c);
-          Head h = new Head(c);
+          Head h = new Head(c, s.owner());
           if (h.advance()) {
             heads.add(h);
           }
@@ -359,15 +359,26 @@ public final class HttpMerge {
     /** A cursor with the next interval of this file. */
     private final class Head {
       final LatencyLog.Cursor cursor;
+      final String owner;
       LatencyLog.Interval current;
 
-      Head(LatencyLog.Cursor cursor) {
+      Head(LatencyLog.Cursor cursor, String owner) {
         this.cursor = cursor;
+        this.owner = owner;
       }
 
       boolean advance() {
         for (LatencyLog.Interval i = cursor.next(); i != null; i = cursor.next()) {
           if (i.tag().section().equals("http") && i.tag().subject().startsWith(name + ":")) {
+            if (current != null && i.endMillis() < current.endMillis()) {
+              // a live run writes every second's intervals in turn; the replay relies on it
+              throw new UserError(
+                  owner
+                      + ": its latency log is not in time order (an interval of "
+                      + i.tag().encode()
+                      + " ends before the one above it): it was not written by critpath's http"
+                      + " stage, re-run that segment");
+            }
             current = i;
             return true;
           }
