@@ -27,10 +27,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>One measurement is a direct timed loop over the bench stage's {@link Caller} (the same request
  * envelope, statements and parameter samplers JMH calls), not a JMH run: a JMH trial per round and
- * side would open a pool and sample parameters again each time (see docs/ab.md for the cost).
- * Within a round the two sides' calls alternate one by one, so a stall of the machine hits both;
- * both make the same number of calls with the same sampler seed, so round r draws the same keys on
- * both. Which side calls first alternates by round (AB, BA) so order effects cancel too.
+ * side would open a pool and sample parameters again each time (see docs/ab.md for the cost). Both
+ * sides make the same number of calls with the same sampler seed, so round r draws the same keys on
+ * both. Round order alternates AB, BA (ABBA over two rounds) so order effects cancel too.
  */
 public final class InterleavedRounds {
   /** Calls of one measurement are at least this many, however slow the path. */
@@ -198,41 +197,16 @@ public final class InterleavedRounds {
     try {
       MeasuredSide first = baselineFirst ? p.baseline : p.candidate;
       MeasuredSide second = baselineFirst ? p.candidate : p.baseline;
-      for (int i = 0; i < Math.max(1, p.calls / WARMUP_DIVISOR); i++) {
-        first.call();
-        second.call();
-      }
-      // call by call, alternately: a stall of the machine (a scheduler slice, another job's burst)
-      // hits a call or two of each side, never a whole side's measurement
-      long[] a = new long[p.calls];
-      long[] b = new long[p.calls];
-      for (int i = 0; i < p.calls; i++) {
-        a[i] = first.timedCall();
-        b[i] = second.timedCall();
-      }
-      first.cleanUp();
-      second.cleanUp();
+      double a = first.measure(p.calls);
+      double b = second.measure(p.calls);
       if (!warmup) {
-        p.baselineMs.add(medianMs(baselineFirst ? a : b));
-        p.candidateMs.add(medianMs(baselineFirst ? b : a));
+        p.baselineMs.add(baselineFirst ? a : b);
+        p.candidateMs.add(baselineFirst ? b : a);
         p.order.add(baselineFirst ? "AB" : "BA");
       }
     } catch (SideFailure f) {
       fail(key, p, f.getMessage(), result);
     }
-  }
-
-  /**
-   * The median call in ms. The median, not the mean: on a shared runner a call that loses the CPU
-   * for a scheduler slice (tens of ms) would dominate a mean, and such stalls are the machine's
-   * noise, not the query's cost.
-   */
-  private static double medianMs(long[] nanos) {
-    long[] sorted = nanos.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-    return median / 1e6;
   }
 
   private void fail(String key, Pair p, String why, List<Series> result) {
@@ -313,15 +287,30 @@ public final class InterleavedRounds {
       }
     }
 
-    /** One call, timed in ns. */
-    long timedCall() throws SideFailure {
-      long start = System.nanoTime();
-      call();
-      return System.nanoTime() - start;
+    /**
+     * A short warm-up, then {@code calls} timed calls: the median in ms per call. The median, not
+     * the mean: on a shared runner a call that loses the CPU for a scheduler slice (tens of ms)
+     * would dominate a 200 ms mean, and such stalls are noise to both sides, not the query's cost.
+     */
+    double measure(int calls) throws SideFailure {
+      for (int i = 0; i < Math.max(1, calls / WARMUP_DIVISOR); i++) {
+        call();
+      }
+      long[] nanos = new long[calls];
+      for (int i = 0; i < calls; i++) {
+        long start = System.nanoTime();
+        call();
+        nanos[i] = System.nanoTime() - start;
+      }
+      cleanUp();
+      Arrays.sort(nanos);
+      double median =
+          calls % 2 == 1 ? nanos[calls / 2] : (nanos[calls / 2 - 1] + nanos[calls / 2]) / 2.0;
+      return median / 1e6;
     }
 
     /** Committed writes are undone by their catalog cleanup SQL, outside the timed loop. */
-    void cleanUp() throws SideFailure {
+    private void cleanUp() throws SideFailure {
       if (path.entry().write() != WriteMode.CLEANUP) {
         return;
       }
