@@ -95,8 +95,8 @@ final class AbCommand implements Callable<Integer> {
     out.flush();
     // The candidate is a copy of the seeded baseline plus the candidate's own migrations: the same
     // rows in the same pages with the same planner statistics. Two separate seeds differ in
-    // ANALYZE's random sample, enough to flip a prepared statement to its generic plan on one side
-    // only (an A/A run measured unread_count 5x slower on one side that way).
+    // ANALYZE's random sample; an A/A run seeded separately measured unread_count 6x slower on one
+    // side in every round (most likely a prepared statement's generic plan on one side only).
     Database b = dbs.copy(AbDatabases.CANDIDATE, a, AbDatabases.BASELINE);
     a = dbs.open(AbDatabases.BASELINE);
     String versionB;

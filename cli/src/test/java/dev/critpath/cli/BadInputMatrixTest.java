@@ -102,15 +102,17 @@ class BadInputMatrixTest {
           "realtime",
           "http",
           "report",
-          "compare");
+          "compare",
+          "ab");
 
   /** The commands that open a database. */
   private static final List<String> DATABASE_COMMANDS =
-      List.of("", "migrate", "seed", "doctor", "explain", "inspect", "bench", "realtime", "http");
+      List.of(
+          "", "migrate", "seed", "doctor", "explain", "inspect", "bench", "realtime", "http", "ab");
 
   /** The commands that write a run directory under --results. */
   private static final List<String> RESULTS_COMMANDS =
-      List.of("", "explain", "inspect", "bench", "realtime", "http");
+      List.of("", "explain", "inspect", "bench", "realtime", "http", "ab");
 
   static Stream<Arguments> badInputs() throws IOException {
     int closedPort;
