@@ -65,9 +65,9 @@ final class ServerLoadSection {
     h.append("<section id=\"server\"><h2>The server under load</h2>\n");
     for (int i = 0; i < stages.size(); i++) {
       ServerStage s = stages.get(i);
-      String id = "srv-" + i;
-      h.append("<div class=\"server-stage\" id=\"")
-          .append(id)
+      String id = "srv-" + i; // the chart's canvas; its stage's block is server-<i>
+      h.append("<div class=\"server-stage\" id=\"server-")
+          .append(i)
           .append("\" data-stage=\"")
           .append(Xml.esc(s.stage()))
           .append("\">\n<h3>")
