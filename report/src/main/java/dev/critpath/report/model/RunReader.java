@@ -315,7 +315,7 @@ public final class RunReader {
     List<Finding> warnings = new ArrayList<>();
     if (explain != null) {
       String error = J.str(explain, "error");
-      checks.add(ranCheck("plan captured", error == null ? "ok" : "failed", error));
+      checks.add(ranCheck(PLAN_CAPTURED, error == null ? "ok" : "failed", error));
       List<JsonNode> plans = J.list(J.get(explain, "plans"), "variant");
       JsonNode hot = plans.isEmpty() ? null : plans.get(0);
       plan = plan(hot, dir, notes);
@@ -937,6 +937,9 @@ public final class RunReader {
 
   /** Run-level facts: how the benchmarks were measured, cache hit ratios, the HTTP target. */
   /** The fact naming what was between critpath and the server. */
+  /** The name of the check that a query's plan was captured. */
+  public static final String PLAN_CAPTURED = "plan captured";
+
   public static final String CONNECTION_FACT = "connection";
 
   /** Facts that start with this say what a stage could not capture. */
