@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
       "One run for a CI gate: migrate and seed the dataset (or use the database given),",
       "explain every catalog query (plans, indexes, buffers) and benchmark it with enough",
       "JMH replicates that compare can prove a 25% slowdown; one run directory holds it all.",
-      "Compare two such runs with ./run.sh compare BASELINE CURRENT. About 8 minutes on",
-      "2 cores at the small dataset (docs/ci.md).",
+      "Compare two such runs with ./run.sh compare BASELINE CURRENT. About 8.5 minutes on",
+      "2 busy cores at the small dataset, estimated (docs/ci.md).",
       "Exit 1 when an expectation or target failed, 2 when a stage broke."
     })
 final class CiCommand implements Callable<Integer> {

@@ -2,6 +2,7 @@ package dev.critpath.realtime;
 
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
+import dev.critpath.run.ThresholdCheck;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -88,11 +89,14 @@ public final class RealtimeBenchmark {
         r.reconnects().reconnectAndCatchUp().max(),
         r.errors().total(),
         r.passed() ? "pass" : "FAIL");
-    for (Threshold t : r.thresholds()) {
+    for (ThresholdCheck t : r.thresholds()) {
       if (!t.passed()) {
         out.printf(
             "  FAIL %s %s (actual %s; %s)%n",
-            t.metric(), t.expression(), ListenScenario.fmt(t.actual()), t.source());
+            t.metric(),
+            t.text(),
+            t.observed() == null ? "none" : ListenScenario.fmt(t.observed()),
+            t.source());
       }
     }
     if (r.errors().firstError() != null) {

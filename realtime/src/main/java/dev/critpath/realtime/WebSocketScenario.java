@@ -4,6 +4,7 @@ import dev.critpath.Secrets;
 import dev.critpath.db.Database;
 import dev.critpath.network.ShapingProxy;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.ThresholdCheck;
 import dev.critpath.supabase.TokenMinter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -470,7 +471,8 @@ final class WebSocketScenario {
             s.offline().toMillis() / 1000.0,
             tally.reconnect.summary());
     Platform platform = Platform.of(s.network());
-    List<Threshold> thresholds = Targets.of(true, platform, delivery, setup, reconnects, messages);
+    List<ThresholdCheck> thresholds =
+        Targets.of(true, platform, delivery, setup, reconnects, messages);
     return new ScenarioResult(
         "websocket",
         Secrets.redact(endpoint),
@@ -490,7 +492,7 @@ final class WebSocketScenario {
         Tally.behind(receipts, expected).size(),
         measured,
         thresholds,
-        thresholds.stream().allMatch(Threshold::passed),
+        thresholds.stream().allMatch(ThresholdCheck::passed),
         notes,
         relayStats);
   }
