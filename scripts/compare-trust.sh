@@ -1,42 +1,48 @@
 #!/usr/bin/env bash
-# How far `./run.sh compare` can be trusted on this machine. Prints three figures:
-#   A/A        PAIRS pairs of runs of the same code on the same data, each pair compared:
-#              how many comparisons reported a regression (want 0);
-#   more work  channel_analytics reading a wider window (a real change to its work, not a
-#              sleep): caught or not, and the slowdown measured;
-#   index drop messages_conversation_created_idx dropped by a migration: message_fetch
-#              caught or not, and the cause compare names.
-# Every run is the bench stage (JMH) plus the explain stage of the same paths, merged into one
-# run directory as the default suite writes it. One jar, built once, runs everything.
+# How far the CI gate (`./run.sh ci` twice, then `./run.sh compare`) can be trusted on this
+# machine. Every run is one `ci` run directory (plans, counters and JMH together, nothing merged).
+# Prints three figures:
+#   A/A         consecutive runs of the same code on the same data, compared: how many
+#               comparisons reported a regression (want 0) or failed the gate otherwise;
+#   slowdown    channel_analytics reading a wider window (more work, not a sleep), compared with
+#               the run of unchanged code just before it: how many pairs caught it (want all);
+#   index drop  messages_conversation_created_idx dropped by a migration (a second database,
+#               seeded alike): how many pairs caught message_fetch with the plan change and the
+#               index named (want all).
 #
-#   scripts/compare-trust.sh [PAIRS]          default 10 pairs
+#   scripts/compare-trust.sh [ROUNDS]   default 10: each round runs the unchanged code and the
+#                                       slowdown, the first DROPS rounds also the index drop
 # Environment: CRITPATH_TRUST_DIR (work directory, default a new one under /tmp),
-#   CRITPATH_TRUST_PROFILE (seed profile, default small), CRITPATH_TRUST_ONLY (paths),
-#   CRITPATH_TRUST_JMH (JMH options), CRITPATH_TRUST_WINDOW (the wider window, default 40 days: 23% more
-#   shared buffers per call than 30 on the small profile, i.e. about a quarter more work).
-# Needs java 17+, jq. Takes about 2 minutes per run: 2 * PAIRS + 2 runs.
+#   CRITPATH_TRUST_DATASET (default small), CRITPATH_TRUST_ONLY (paths, default three so a round
+#   fits in ~5 minutes on 2 busy cores; empty for the whole catalog), CRITPATH_TRUST_WINDOW (the
+#   wider window, default 42 days: see docs/measurements.md#compare-trust for the slowdown it
+#   makes), CRITPATH_TRUST_DROPS (default 5), CRITPATH_TRUST_JMH (JMH options, default the
+#   gate's own).
+# Needs java 17+ and jq.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-pairs="${1:-10}"
+rounds="${1:-10}"
 work="${CRITPATH_TRUST_DIR:-$(mktemp -d /tmp/critpath-trust.XXXXXX)}"
-profile="${CRITPATH_TRUST_PROFILE:-small}"
-only="${CRITPATH_TRUST_ONLY:-message_fetch,conversation_list,unread_count,channel_analytics,message_search,send_message}"
-# 10 measurement iterations: the rank test needs replicates (the quick profile's 3 cannot
-# reach significance); one fork, as CI runs it
-jmh="${CRITPATH_TRUST_JMH:--f 1 -wi 2 -w 300ms -i 10 -r 300ms}"
-window="${CRITPATH_TRUST_WINDOW:-40 days}"
+dataset="${CRITPATH_TRUST_DATASET:-small}"
+only="${CRITPATH_TRUST_ONLY-message_fetch,channel_analytics,unread_count}"
+window="${CRITPATH_TRUST_WINDOW:-42 days}"
+drops="${CRITPATH_TRUST_DROPS:-5}"
+jmh="${CRITPATH_TRUST_JMH:-}"
 
 command -v jq >/dev/null || { echo "compare-trust: jq not found (apt-get install jq)" >&2; exit 2; }
-mkdir -p "$work/runs" "$work/logs"
-echo "compare-trust: working in $work"
+mkdir -p "$work/runs" "$work/logs" "$work/compare"
+echo "compare-trust: working in $work ($rounds rounds, $drops index drops, paths: ${only:-all})"
 
 # one build, one jar: the tree may change while this runs, the code measured must not
 (cd "$here" && ./run.sh --version >/dev/null)
 cp "$here/cli/target/critpath.jar" "$work/critpath.jar"
-# other JMH runs on this machine (tests, other benchmarks) hold JMH's lock; measuring beside
-# them is this machine's reality, so do not wait for it
-critpath() { java -Djmh.ignoreLock=true -jar "$work/critpath.jar" "$@"; }
-db=(--keep-db="$work/pgdata")
+# other JMH runs on this machine hold JMH's own lock; measuring beside them is this machine's
+# reality (critpath's machine lock still keeps two critpath benchmarks apart, unless
+# CRITPATH_TRUST_OWN_LOCK=1 gives these runs a lock of their own: they then measure beside other
+# critpath benchmarks on the machine, as a shared CI runner would)
+lock=()
+[ "${CRITPATH_TRUST_OWN_LOCK:-}" = 1 ] && mkdir -p "$work/tmp" && lock=(-Djava.io.tmpdir="$work/tmp")
+critpath() { java -Djmh.ignoreLock=true "${lock[@]}" -jar "$work/critpath.jar" "$@"; }
 
 cp -r "$here/queries" "$work/queries-base"
 cp -r "$here/queries" "$work/queries-wider"
@@ -46,75 +52,95 @@ grep -q "$window" "$work/queries-wider/channel_analytics.sql" \
 cp -r "$here/schema" "$work/schema-dropped"
 echo "DROP INDEX messages_conversation_created_idx;" >"$work/schema-dropped/V900__trust_drop_index.sql"
 
-critpath migrate "${db[@]}" >"$work/logs/migrate.log" 2>&1
-critpath seed "${db[@]}" --profile "$profile" --out "$work" >"$work/logs/seed.log" 2>&1
-tail -2 "$work/logs/seed.log"
-
-# run NAME QUERIES_DIR: bench + explain of the same paths into runs/NAME
+# run NAME DB QUERIES [ci options]: one `ci` run into runs/NAME
 run() {
-  local name=$1 queries=$2 dir="$work/runs/$1"
-  critpath bench "${db[@]}" --queries "$queries" --only "$only" --variants rls_on --threads 2 \
-    --jmh "$jmh" --results "$work/runs/.$name-bench" >"$work/logs/$name.bench.log" 2>&1 || true
-  critpath explain "${db[@]}" --queries "$queries" --only "$only" --no-what-if \
-    --results "$work/runs/.$name-explain" >"$work/logs/$name.explain.log" 2>&1 || true
-  local bench="$work/runs/.$name-bench/latest" explain="$work/runs/.$name-explain/latest"
-  [ -f "$bench/run.json" ] || { echo "compare-trust: bench run $name failed, see $work/logs" >&2; exit 2; }
-  mkdir -p "$dir"
-  cp "$bench/jmh.json" "$dir/"
-  if [ -f "$explain/run.json" ]; then
-    cp -r "$explain/explain" "$dir/"
-    jq --slurpfile e "$explain/run.json" '.sections.explain = $e[0].sections.explain' \
-      "$bench/run.json" >"$dir/run.json"
-  else
-    cp "$bench/run.json" "$dir/"
-  fi
-  echo "  run $name done ($(date -u +%H:%M:%S))"
+  local name=$1 db=$2 queries=$3
+  shift 3
+  local args=(ci --keep-db="$work/$db" --dataset "$dataset" --queries "$queries"
+    --results "$work/runs/.$name")
+  [ -n "$only" ] && args+=(--only "$only")
+  [ -n "$jmh" ] && args+=(--jmh "$jmh")
+  local start=$SECONDS
+  critpath "${args[@]}" "$@" >"$work/logs/$name.log" 2>&1 || true
+  [ -f "$work/runs/.$name/latest/run.json" ] \
+    || { echo "compare-trust: run $name failed, see $work/logs/$name.log" >&2; exit 2; }
+  mv "$(readlink -f "$work/runs/.$name/latest")" "$work/runs/$name"
+  echo "  $name: $((SECONDS - start)) s ($(date -u +%H:%M:%S))"
 }
 
-# compare BASE CUR: exit code, regressed queries, and the largest |change| of any query
+# compare BASE CUR [options]: prints the exit code; compare.json lands in compare/BASE-vs-CUR
 compare() {
-  local out="$work/compare/$1-vs-$2" code=0
+  local out="$work/compare/$1-vs-$2" code=0 base=$1 cur=$2
+  shift 2
   mkdir -p "$out"
-  critpath compare "$work/runs/$1" "$work/runs/$2" --out "$out" >"$out/console.txt" 2>&1 || code=$?
+  critpath compare "$work/runs/$base" "$work/runs/$cur" --out "$out" "$@" >"$out/console.txt" 2>&1 \
+    || code=$?
   echo "$code"
 }
 
+status() { jq -r --arg q "$2" '.queries[] | select(.name == $q) | .status' "$1/compare.json"; }
 regressed() { jq -r '[.queries[] | select(.status == "REGRESSED") | .name] | join(",")' "$1/compare.json"; }
-maxchange() {
-  jq -r '[.queries[] | .series[]? | .change | fabs] | max // 0 | . * 100 | floor | tostring + "%"' \
-    "$1/compare.json"
+buffers() {
+  jq -r --arg q "$2" '.queries[] | select(.name == $q) | .counters[]
+    | select(.name == "shared buffers per call") | .baseline + " → " + .current' "$1/compare.json"
+}
+change() {
+  jq -r --arg q "$2" '.queries[] | select(.name == $q) | [.series[] | .change] | max // 0
+    | . * 100 | round | tostring + "%"' "$1/compare.json"
 }
 
-echo "A/A: $pairs pairs"
-aa_alarms=0
-for i in $(seq 1 "$pairs"); do
-  run "aa-$i-a" "$work/queries-base"
-  run "aa-$i-b" "$work/queries-base"
-  code=$(compare "aa-$i-a" "aa-$i-b")
-  out="$work/compare/aa-$i-a-vs-aa-$i-b"
-  echo "  pair $i: exit $code, regressed [$(regressed "$out")], largest change $(maxchange "$out")"
-  [ "$code" = 0 ] || aa_alarms=$((aa_alarms + 1))
+aa_pairs=0 aa_regressions=0 aa_failed=0 caught=0 dropped=0
+# aa PREFIX R: runs PREFIX-(R-1) and PREFIX-R are the same code on the same data
+aa() {
+  local a="$1-$(($2 - 1))" b="$1-$2" code out
+  code=$(compare "$a" "$b" --allow-different schema)
+  out="$work/compare/$a-vs-$b"
+  aa_pairs=$((aa_pairs + 1))
+  [ -z "$(regressed "$out")" ] || aa_regressions=$((aa_regressions + 1))
+  [ "$code" = 0 ] || aa_failed=$((aa_failed + 1))
+  echo "  A/A $a vs $b: exit $code, regressed [$(regressed "$out")]"
+}
+
+# each round compares as soon as its runs are done: a cut-short session still has figures
+for r in $(seq 1 "$rounds"); do
+  echo "round $r"
+  run "base-$r" pg-base "$work/queries-base"
+  run "wider-$r" pg-base "$work/queries-wider"
+  if [ "$r" -le "$drops" ]; then
+    run "dropped-$r" pg-dropped "$work/queries-base" --schema "$work/schema-dropped"
+  fi
+  if [ "$r" -gt 1 ]; then
+    aa base "$r"
+    aa wider "$r"
+    [ "$r" -gt "$drops" ] || aa dropped "$r"
+  fi
+
+  code=$(compare "base-$r" "wider-$r")
+  out="$work/compare/base-$r-vs-wider-$r"
+  s=$(status "$out" channel_analytics)
+  [ "$s" = REGRESSED ] && caught=$((caught + 1))
+  echo "  slowdown base-$r vs wider-$r: exit $code, channel_analytics $s" \
+    "(timing $(change "$out" channel_analytics), buffers per call $(buffers "$out" channel_analytics))," \
+    "regressed [$(regressed "$out")]"
+
+  if [ "$r" -le "$drops" ]; then
+    code=$(compare "base-$r" "dropped-$r" --allow-different schema)
+    out="$work/compare/base-$r-vs-dropped-$r"
+    s=$(status "$out" message_fetch)
+    named=$(jq -r '[.queries[] | select(.name == "message_fetch") | .causes[]
+      | select(test("plan changed|messages_conversation_created_idx is gone"))] | length' \
+      "$out/compare.json")
+    [ "$s" = REGRESSED ] && [ "$named" = 2 ] && dropped=$((dropped + 1))
+    echo "  index drop base-$r vs dropped-$r: exit $code, message_fetch $s," \
+      "plan change and index named: $([ "$named" = 2 ] && echo yes || echo no)"
+  fi
+  echo "  so far: A/A $aa_regressions regressions in $aa_pairs pairs; slowdown caught $caught of $r;" \
+    "index drop caught and named $dropped of $([ "$r" -le "$drops" ] && echo "$r" || echo "$drops")"
 done
-
-echo "more work: channel_analytics over $window instead of 30 days"
-run wider "$work/queries-wider"
-code=$(compare "aa-$pairs-b" wider)
-out="$work/compare/aa-$pairs-b-vs-wider"
-wider_change=$(jq -r '.queries[] | select(.name == "channel_analytics") | .series[0].change * 100 | floor' "$out/compare.json")
-wider_status=$(jq -r '.queries[] | select(.name == "channel_analytics") | .status' "$out/compare.json")
-echo "  exit $code, channel_analytics $wider_status (+$wider_change%), regressed [$(regressed "$out")]"
-
-echo "index drop: messages_conversation_created_idx"
-critpath migrate "${db[@]}" --schema "$work/schema-dropped" >"$work/logs/drop.log" 2>&1
-run dropped "$work/queries-base"
-code=$(compare "aa-$pairs-b" dropped)
-out="$work/compare/aa-$pairs-b-vs-dropped"
-drop_status=$(jq -r '.queries[] | select(.name == "message_fetch") | .status' "$out/compare.json")
-echo "  exit $code, message_fetch $drop_status, regressed [$(regressed "$out")]"
-jq -r '.queries[] | select(.name == "message_fetch") | .causes[] | "    - " + .' "$out/compare.json"
+jq -r '.queries[] | select(.name == "message_fetch") | .causes[] | "    - " + .' \
+  "$work/compare/base-1-vs-dropped-1/compare.json"
 
 echo
-echo "compare-trust: A/A false alarms $aa_alarms of $pairs;" \
-  "+work caught: $([ "$wider_status" = REGRESSED ] && echo yes || echo no) (+$wider_change%);" \
-  "index drop caught: $([ "$drop_status" = REGRESSED ] && echo yes || echo no)"
-echo "compare-trust: reports in $work/compare/*/compare.html"
+echo "compare-trust: A/A $aa_regressions regressions in $aa_pairs pairs ($aa_failed failed the gate);" \
+  "slowdown caught $caught of $rounds; index drop caught and named $dropped of $drops"
+echo "compare-trust: reports in $work/compare/*/compare.md"

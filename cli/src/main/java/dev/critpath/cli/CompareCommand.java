@@ -7,10 +7,14 @@ import dev.critpath.report.compare.Compare;
 import dev.critpath.report.compare.CompareOptions;
 import dev.critpath.report.compare.ComparisonConsole;
 import dev.critpath.report.compare.Correction;
+import dev.critpath.report.compare.RunDifference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,6 +87,23 @@ final class CompareCommand implements Callable<Integer> {
               + " at least 5 forks per run, else iterations; default).")
   String replicates;
 
+  @Option(
+      names = "--allow-different",
+      split = ",",
+      paramLabel = "WHAT",
+      description =
+          "Compare runs that differ in dataset, schema or critpath (version) anyway; by default"
+              + " such a pair is refused (exit 2). A pull request that changes schema/ needs"
+              + " --allow-different schema.")
+  List<String> allowDifferent = new ArrayList<>();
+
+  @Option(
+      names = "--allow-inconclusive",
+      description =
+          "A query twice as slow or worse whose evidence cannot prove or explain it does not fail"
+              + " the gate (exit 2 by default); it is still reported as inconclusive.")
+  boolean allowInconclusive;
+
   @Override
   public Integer call() {
     CompareOptions options =
@@ -94,7 +115,15 @@ final class CompareCommand implements Callable<Integer> {
             replicateUnit(replicates));
     Path outDir = out != null ? out : Compare.defaultOutDir(current);
     Compare.Result result =
-        Compare.run(baseline, current, options, outDir, StepSummary.fromEnvironment());
+        Compare.run(
+            baseline,
+            current,
+            options,
+            new Compare.Gate(
+                allowDifferent.stream().map(RunDifference::parse).collect(Collectors.toSet()),
+                allowInconclusive),
+            outDir,
+            StepSummary.fromEnvironment());
     PrintWriter console = spec.commandLine().getOut();
     ComparisonConsole.print(result.comparison(), console);
     console.println("compare: wrote compare.md, compare.html, compare.json in " + outDir);

@@ -29,7 +29,8 @@ import picocli.CommandLine.Mixin;
       HttpCommand.class,
       ReportCommand.class,
       CompareCommand.class,
-      MergeCommand.class
+      MergeCommand.class,
+      CiCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -4,6 +4,7 @@ import dev.critpath.ExitCode;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.bench.Bench;
+import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
 import dev.critpath.db.Pooler;
 import dev.critpath.doctor.Check;
@@ -57,12 +58,31 @@ final class DefaultSuite {
   private final DatabaseOptions options;
   private final SuiteSettings settings;
   private final ResultsOptions results;
+  private final Gate gate;
   private final PrintWriter out = new PrintWriter(System.out, true);
 
+  /**
+   * What {@code ./run.sh ci} narrows the suite to: the stages a comparison reads (plans, counters,
+   * JMH) on this schema and catalog.
+   *
+   * @param schemaDir Flyway migrations instead of the reference schema, or null
+   * @param catalog the catalog explained (the bench settings name the same sources)
+   * @param only only these paths, or empty for all
+   */
+  record Gate(Path schemaDir, QueryCatalog catalog, List<String> only) {}
+
   DefaultSuite(DatabaseOptions options, SuiteSettings settings, ResultsOptions results) {
+    this(options, settings, results, null);
+  }
+
+  /**
+   * @param gate null for the whole suite
+   */
+  DefaultSuite(DatabaseOptions options, SuiteSettings settings, ResultsOptions results, Gate gate) {
     this.options = options;
     this.settings = settings;
     this.results = results;
+    this.gate = gate;
   }
 
   int run() {
@@ -99,23 +119,28 @@ final class DefaultSuite {
    */
   List<Stage> stages() {
     SafetyStages safety = new SafetyStages();
+    List<Stage> stages =
+        new ArrayList<>(List.of(migrate(), doctor(), environment(), seed(), safety.snapshot()));
+    if (gate != null) {
+      stages.addAll(
+          List.of(
+              ExplainCommand.stage(gate.catalog(), gate.only(), false), bench(), safety.verify()));
+      return stages;
+    }
     StatsBaseline stats = new StatsBaseline();
-    return List.of(
-        migrate(),
-        doctor(),
-        environment(),
-        seed(),
-        safety.snapshot(),
-        stats.take(),
-        ExplainCommand.stage(),
-        bench(),
-        inDatabase(),
-        http(),
-        realtime(),
-        safety.probes(),
-        safety.rls(),
-        stats.inspect(),
-        safety.verify());
+    stages.addAll(
+        List.of(
+            stats.take(),
+            ExplainCommand.stage(),
+            bench(),
+            inDatabase(),
+            http(),
+            realtime(),
+            safety.probes(),
+            safety.rls(),
+            stats.inspect(),
+            safety.verify()));
+    return stages;
   }
 
   private ExitCode runStage(Stage stage, SuiteContext ctx, List<StageError> errors) {
@@ -152,7 +177,9 @@ final class DefaultSuite {
 
       @Override
       public Outcome run(SuiteContext ctx) {
-        Migrator.Result r = Migrator.migrate(ctx.db(), null, options.allowUnmarked);
+        Migrator.Result r =
+            Migrator.migrate(
+                ctx.db(), gate == null ? null : gate.schemaDir(), options.allowUnmarked);
         return Outcome.ok("schema version " + r.version() + " (" + r.applied() + " applied)");
       }
     };

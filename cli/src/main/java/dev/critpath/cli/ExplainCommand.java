@@ -94,6 +94,14 @@ final class ExplainCommand implements Callable<Integer> {
    * the embedded server (critpath owns it), results into the suite's run directory under "explain".
    */
   static Stage stage() {
+    return stage(QueryCatalog.builtin(), List.of(), true);
+  }
+
+  /**
+   * The explain stage over {@code catalog} (only {@code only} when not empty); {@code whatIf} off
+   * skips the hidden and candidate index analysis (the CI gate compares plans, it does not advise).
+   */
+  static Stage stage(QueryCatalog catalog, List<String> only, boolean whatIf) {
     return new Stage() {
       @Override
       public String name() {
@@ -105,12 +113,12 @@ final class ExplainCommand implements Callable<Integer> {
         ExplainResult r =
             ExplainRunner.run(
                 ctx.db(),
-                QueryCatalog.builtin(),
+                catalog,
                 new ExplainRunner.Options(
-                    List.of(),
+                    only,
                     Duration.ofSeconds(ctx.options().statementTimeoutSeconds),
                     ExplainRunner.DEFAULT_SEED,
-                    true,
+                    whatIf,
                     ctx.options().allowUnmarked),
                 ctx.run(),
                 ctx.out());

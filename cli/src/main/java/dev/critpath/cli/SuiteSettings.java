@@ -1,6 +1,7 @@
 package dev.critpath.cli;
 
 import dev.critpath.bench.BenchSettings;
+import dev.critpath.catalog.Variant;
 import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.Vsn;
 import dev.critpath.seed.Profile;
@@ -47,6 +48,39 @@ record SuiteSettings(
 
   /** The real run's HTTP scenarios, as bundled. */
   static final double FULL_HTTP_SCALE = 1;
+
+  /**
+   * The CI gate's JMH settings: replicates for the rank test as 20 short iterations of one fork.
+   * docs/ci.md has the measurements behind the choice: a fork costs ~7 s of start-up here and the
+   * rank test needs 8 or more a side to prove anything after the Holm correction, while 20
+   * iterations a side fit the 10-minute budget and catch a 25% slowdown.
+   */
+  static final String CI_JMH = "-f 1 -wi 2 -w 300ms -i 20 -r 200ms";
+
+  /** The CI gate measures throughput at one level: 2 threads, one per core of a CI runner. */
+  static final List<Integer> CI_THREADS = List.of(2);
+
+  /**
+   * The CI gate measures the variant the application runs (RLS on, as PostgREST calls it): the
+   * others answer what RLS costs, not whether a change made a path slower, and every configuration
+   * more makes the multiple-testing correction stricter.
+   */
+  static final List<Variant> CI_VARIANTS = List.of(Variant.RLS_ON);
+
+  /**
+   * The CI gate: JMH only (HTTP and realtime are not compared), with {@link #CI_JMH} unless {@code
+   * jmhArgs} overrides it.
+   */
+  static SuiteSettings ci(Profile dataset, BenchSettings bench, String jmhArgs) {
+    return new SuiteSettings(
+        dataset,
+        bench
+            .withJmhArgs(jmhArgs == null ? CI_JMH : jmhArgs)
+            .withThreads(CI_THREADS)
+            .withVariants(CI_VARIANTS),
+        FULL_HTTP_SCALE,
+        RealtimeSettings.suite());
+  }
 
   static SuiteSettings full(Profile dataset) {
     return new SuiteSettings(

@@ -7,11 +7,14 @@ import dev.critpath.db.Database;
 import dev.critpath.db.Pooler;
 import dev.critpath.io.Json;
 import dev.critpath.report.env.Environment;
+import dev.critpath.schema.Migrator;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,6 +67,12 @@ public final class EnvironmentCollector {
   private static final Pattern PG_VERSION = Pattern.compile("^(PostgreSQL [0-9.]+\\S*)");
   private static final long GIT_TIMEOUT_SECONDS = 5;
 
+  /** Flyway's migration history table (its default name), in critpath's schema. */
+  private static final String FLYWAY_HISTORY_TABLE = "flyway_schema_history";
+
+  /** Schema digests are shown in full: 8 bytes (16 hex digits) tell schemas apart. */
+  private static final int SCHEMA_DIGEST_BYTES = 8;
+
   private EnvironmentCollector() {}
 
   /** The whole environment of a run against {@code db}. */
@@ -75,7 +85,8 @@ public final class EnvironmentCollector {
           jvm(),
           host(),
           dataset(c),
-          pooler(db.pooler()));
+          pooler(db.pooler()),
+          schema(c));
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot read the server environment: " + Secrets.redact(e.getMessage()), e);
@@ -84,7 +95,7 @@ public final class EnvironmentCollector {
 
   /** The client side only (critpath, JVM, host): for runs that have no database. */
   public static Environment collectClient() {
-    return new Environment(Instant.now(), null, critpath(), jvm(), host(), null, null);
+    return new Environment(Instant.now(), null, critpath(), jvm(), host(), null, null, null);
   }
 
   static Environment.Pooler pooler(Pooler p) {
@@ -171,6 +182,45 @@ public final class EnvironmentCollector {
       }
       return new Environment.Dataset(profile, seed, fingerprint);
     }
+  }
+
+  /** The applied migrations, or null on a database critpath did not migrate. */
+  static Environment.Schema schema(Connection c) throws SQLException {
+    String history = Migrator.HISTORY_SCHEMA + "." + FLYWAY_HISTORY_TABLE;
+    try (PreparedStatement probe = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      probe.setString(1, history);
+      try (ResultSet rs = probe.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return null;
+        }
+      }
+    }
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    String version = null;
+    int migrations = 0;
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT version, description, checksum FROM "
+                    + history
+                    + " WHERE success ORDER BY installed_rank")) {
+      while (rs.next()) {
+        version = rs.getString(1) != null ? rs.getString(1) : version;
+        String entry = rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "\n";
+        digest.update(entry.getBytes(StandardCharsets.UTF_8));
+        migrations++;
+      }
+    }
+    return migrations == 0
+        ? null
+        : new Environment.Schema(
+            version, HexFormat.of().formatHex(digest.digest(), 0, SCHEMA_DIGEST_BYTES), migrations);
   }
 
   static Environment.Critpath critpath() {

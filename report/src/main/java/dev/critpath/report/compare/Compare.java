@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code ./run.sh compare BASELINE CURRENT}: reads both runs, compares them, writes compare.md,
@@ -46,8 +47,40 @@ public final class Compare {
    */
   public static Result run(
       Path baseline, Path current, CompareOptions options, Path outDir, Path stepSummary) {
+    return run(baseline, current, options, Gate.STRICT, outDir, stepSummary);
+  }
+
+  /**
+   * What the gate lets through.
+   *
+   * @param allowed differences between the runs compared anyway (else refused, exit 2)
+   * @param allowInconclusive an inconclusive query does not fail the gate (it is still reported)
+   */
+  public record Gate(Set<RunDifference> allowed, boolean allowInconclusive) {
+    /** Every difference refused, an inconclusive query fails. */
+    public static final Gate STRICT = new Gate(Set.of(), false);
+
+    public Gate {
+      allowed = Set.copyOf(allowed);
+    }
+  }
+
+  /**
+   * Compares and writes the files into {@code outDir}, under {@code gate}.
+   *
+   * @throws UserError when either run cannot be read, or they differ in a way the gate refuses
+   *     (nothing is written then)
+   */
+  public static Result run(
+      Path baseline,
+      Path current,
+      CompareOptions options,
+      Gate gate,
+      Path outDir,
+      Path stepSummary) {
     RunView base = read("baseline", baseline);
     RunView cur = read("current", current);
+    RunDifference.refuse(base, cur, gate.allowed());
     Comparison comparison = new RunComparator(options).compare(base, cur);
     Map<ComparisonFormat, Path> files = new LinkedHashMap<>();
     String markdown = null;
@@ -76,7 +109,7 @@ public final class Compare {
       return new Result(comparison, files, ExitCode.FAILED, null, annotations);
     }
     long inconclusive = comparison.count(Comparison.Status.INCONCLUSIVE);
-    if (inconclusive > 0) {
+    if (inconclusive > 0 && !gate.allowInconclusive()) {
       // never a pass: the timing contradicts itself, as the headline says too
       return new Result(
           comparison,
@@ -84,7 +117,8 @@ public final class Compare {
           ExitCode.ERROR,
           inconclusive
               + (inconclusive == 1 ? " query" : " queries")
-              + " inconclusive (see the notes): re-run both runs on a quiet machine",
+              + " inconclusive (see the notes for the evidence missing): re-run both with"
+              + " ./run.sh ci on a quiet machine, or pass --allow-inconclusive",
           annotations);
     }
     return new Result(comparison, files, ExitCode.OK, null, annotations);

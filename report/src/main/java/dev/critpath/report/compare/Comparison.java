@@ -60,15 +60,44 @@ public record Comparison(
       List<String> causes,
       List<String> notes) {
 
-    /** The series the summary shows: the most significant worst change, else the first. */
+    /**
+     * The series the summary shows: the most significant worst change, else the first. It agrees
+     * with the status: a query that got worse shows a configuration that got slower (null when none
+     * did), one that improved shows one that got faster.
+     */
     public SeriesDiff primary() {
       SeriesDiff best = null;
       for (SeriesDiff s : series) {
-        if (best == null || s.rank() > best.rank()) {
+        if (agrees(s) && (best == null || s.rank() > best.rank())) {
           best = s;
         }
       }
       return best;
+    }
+
+    /**
+     * The configurations that moved against the status by at least {@code floor}: faster on a query
+     * that got worse, slower on one that improved.
+     */
+    public List<SeriesDiff> contrary(double floor) {
+      return series.stream()
+          .filter(s -> s.verdict() != SeriesVerdict.UNTESTED)
+          .filter(s -> worse() ? s.change() <= -floor : improved() && s.change() >= floor)
+          .toList();
+    }
+
+    private boolean agrees(SeriesDiff s) {
+      return worse() ? s.change() > 0 : !improved() || s.change() < 0;
+    }
+
+    private boolean worse() {
+      return status == Status.REGRESSED
+          || status == Status.CHANGED
+          || status == Status.INCONCLUSIVE;
+    }
+
+    private boolean improved() {
+      return status == Status.IMPROVED;
     }
   }
 

@@ -30,7 +30,7 @@ public final class ComparisonConsole {
             Words.status(q.status()),
             s == null ? Fmt.NONE : Words.value(s, s.baselineMedian()),
             s == null ? Fmt.NONE : Words.value(s, s.currentMedian()),
-            s == null ? Fmt.NONE : Words.change(s),
+            Words.rowChange(q, c.options().effectFloor()),
             s == null ? Fmt.NONE : Words.p(s.adjustedP())
           });
     }

@@ -89,7 +89,7 @@ final class ComparisonHtml implements ComparisonWriter {
           .append("</td><td>")
           .append(s == null ? Fmt.NONE : Xml.esc(Words.value(s, s.currentMedian())))
           .append("</td><td>")
-          .append(s == null ? Fmt.NONE : Xml.esc(Words.change(s)))
+          .append(Xml.esc(Words.rowChange(q, c.options().effectFloor())))
           .append("</td><td>")
           .append(s == null ? Fmt.NONE : Xml.esc(Words.p(s.adjustedP())))
           .append("</td><td>")

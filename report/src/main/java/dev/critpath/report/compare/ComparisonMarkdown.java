@@ -7,6 +7,12 @@ import dev.critpath.report.model.Fmt;
 /** The comparison as GitHub-flavoured Markdown (also the job summary). */
 final class ComparisonMarkdown implements ComparisonWriter {
 
+  /**
+   * The first line, hidden when rendered: a pull-request comment bot finds its earlier comment by
+   * it and updates that one instead of adding another.
+   */
+  static final String STICKY_MARKER = "<!-- critpath-compare -->";
+
   @Override
   public ComparisonFormat format() {
     return ComparisonFormat.MARKDOWN;
@@ -14,9 +20,9 @@ final class ComparisonMarkdown implements ComparisonWriter {
 
   @Override
   public String render(Comparison c) {
-    StringBuilder md = new StringBuilder();
+    StringBuilder md = new StringBuilder(STICKY_MARKER).append('\n');
     md.append("## critpath compare ")
-        .append(c.regressions().isEmpty() ? "✅ " : "❌ ")
+        .append(verdictIcon(c))
         .append(Words.headline(c))
         .append(" — `")
         .append(c.baseline().runId())
@@ -45,7 +51,7 @@ final class ComparisonMarkdown implements ComparisonWriter {
           .append(" | ")
           .append(s == null ? Fmt.NONE : Words.value(s, s.currentMedian()))
           .append(" | ")
-          .append(s == null ? Fmt.NONE : Words.change(s))
+          .append(cell(Words.rowChange(q, c.options().effectFloor())))
           .append(" | ")
           .append(s == null ? Fmt.NONE : Words.p(s.adjustedP()))
           .append(" | ")
@@ -63,6 +69,14 @@ final class ComparisonMarkdown implements ComparisonWriter {
     }
     md.append("<sub>Method: ").append(Words.method(c)).append("</sub>\n");
     return md.toString();
+  }
+
+  /** The verdict before anything else: regressed, inconclusive (the gate fails too), or fine. */
+  private static String verdictIcon(Comparison c) {
+    if (!c.regressions().isEmpty()) {
+      return "❌ ";
+    }
+    return c.count(Comparison.Status.INCONCLUSIVE) > 0 ? "❔ " : "✅ ";
   }
 
   private static void everyConfiguration(StringBuilder md, Comparison c) {

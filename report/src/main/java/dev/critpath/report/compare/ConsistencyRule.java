@@ -48,7 +48,7 @@ final class ConsistencyRule {
     if (slower) {
       return slowerStatus(series, counters, band, notes);
     }
-    return timingUnprovenStatus(series, counters, band, notes);
+    return timingUnprovenStatus(b, c, series, counters, band, notes);
   }
 
   /** Some series is significantly slower: is the work the same (noise) or not? */
@@ -89,7 +89,12 @@ final class ConsistencyRule {
 
   /** No series is significantly slower: the counters may still confirm a change. */
   private Status timingUnprovenStatus(
-      List<SeriesDiff> series, CounterComparison counters, double band, List<String> notes) {
+      QueryView b,
+      QueryView c,
+      List<SeriesDiff> series,
+      CounterComparison counters,
+      double band,
+      List<String> notes) {
     boolean inconclusiveSlower =
         series.stream()
             .anyMatch(
@@ -110,6 +115,24 @@ final class ConsistencyRule {
           "timing too noisy to judge (see the warning); counted because the plan changed and"
               + " touches more buffers");
       return Status.REGRESSED;
+    }
+    SeriesDiff far =
+        series.stream()
+            .filter(s -> s.verdict() != SeriesVerdict.SLOWER)
+            .filter(s -> s.change() >= FAR_BEYOND_NOISE)
+            .max(Comparator.comparingDouble(SeriesDiff::change))
+            .orElse(null);
+    if (far != null) {
+      // twice as slow is never "unchanged": without the evidence to prove or explain it, say so
+      notes.add(
+          "inconclusive: "
+              + far.label()
+              + " is "
+              + Words.change(far)
+              + " but "
+              + MissingEvidence.describe(b, c, far, counters)
+              + "; re-run both with ./run.sh ci");
+      return Status.INCONCLUSIVE;
     }
     if (series.stream().anyMatch(s -> s.verdict() == SeriesVerdict.FASTER)) {
       return Status.IMPROVED;

@@ -3,6 +3,8 @@ package dev.critpath.report.compare;
 import dev.critpath.report.compare.Comparison.QueryDiff;
 import dev.critpath.report.compare.Comparison.SeriesDiff;
 import dev.critpath.report.model.Fmt;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** Phrases shared by the comparison writers. */
 final class Words {
@@ -79,6 +81,22 @@ final class Words {
     }
     // the mirror of slower: baseline time / current time - 1
     return Fmt.percent(1 / factor - 1) + " faster";
+  }
+
+  /**
+   * A query's change in its row: the configuration the status rests on, and any that moved the
+   * other way ("+31% slower (sample, 1 thread, variant=rls_on); thrpt, 2 threads 12% faster").
+   */
+  static String rowChange(QueryDiff q, double floor) {
+    SeriesDiff s = q.primary();
+    StringBuilder sb = new StringBuilder(s == null ? Fmt.NONE : change(s) + " (" + s.label() + ")");
+    List<SeriesDiff> other = q.contrary(floor);
+    if (!other.isEmpty()) {
+      sb.append("; the other way: ");
+      sb.append(
+          other.stream().map(o -> o.label() + " " + change(o)).collect(Collectors.joining(", ")));
+    }
+    return sb.toString();
   }
 
   /** A time ratio in words: "+25.0%" below ×2, "×3.10" above. */

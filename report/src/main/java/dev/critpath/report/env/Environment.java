@@ -20,7 +20,19 @@ public record Environment(
     Jvm jvm,
     Host host,
     Dataset dataset,
-    Pooler pooler) {
+    Pooler pooler,
+    Schema schema) {
+
+  /**
+   * The database schema the run measured, from the migration history (Flyway's, in critpath's
+   * schema): two runs on different schemas are not compared unless the user says so.
+   *
+   * @param version the newest applied migration's version
+   * @param checksum a digest of every applied migration's version and checksum: equal when the same
+   *     migrations, unedited, built the schema
+   * @param migrations how many migrations were applied
+   */
+  public record Schema(String version, String checksum, Integer migrations) {}
 
   /**
    * What was between critpath and the server (see dev.critpath.db.Pooler).

@@ -30,7 +30,8 @@ final class ExplainReader {
     }
     List<CheckResult> checks = new ArrayList<>();
     String error = J.str(explain, "error");
-    checks.add(BenchReader.ranCheck("plan captured", error == null ? "ok" : "failed", error));
+    checks.add(
+        BenchReader.ranCheck(RunReader.PLAN_CAPTURED, error == null ? "ok" : "failed", error));
     checks.addAll(checks(J.get(explain, "expectations"), CheckResult.Kind.EXPECTATION));
     List<JsonNode> plans = J.list(J.get(explain, "plans"), "variant");
     PlanView hot = plan(plans.isEmpty() ? null : plans.get(0), dir, runNotes);

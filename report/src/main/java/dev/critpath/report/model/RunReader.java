@@ -131,6 +131,9 @@ public final class RunReader {
   }
 
   /** The fact naming what was between critpath and the server. */
+  /** The name of the check that a query's plan was captured. */
+  public static final String PLAN_CAPTURED = "plan captured";
+
   public static final String CONNECTION_FACT = "connection";
 
   /** Facts that start with this say what a stage could not capture. */

@@ -34,7 +34,10 @@ final class JUnitWriter implements ReportWriter {
       suites.add(s);
     }
     for (CheckGroup g : run.checkGroups()) {
-      suites.add(new Suite(g.suite(), g.checks()));
+      Suite s = new Suite(g.suite(), g.checks());
+      s.seconds = CheckDurations.groupSeconds(run, g);
+      g.checks().forEach(c -> s.checkSeconds.add(CheckDurations.seconds(run, g, c)));
+      suites.add(s);
     }
     int tests = 0;
     int failures = 0;
@@ -73,7 +76,9 @@ final class JUnitWriter implements ReportWriter {
           .append(s.errors())
           .append("\" skipped=\"")
           .append(s.count(Status.SKIP))
-          .append("\" time=\"0\"");
+          .append("\" time=\"")
+          .append(seconds(s.seconds))
+          .append('"');
       if (timestamp != null) {
         x.append(" timestamp=\"").append(Xml.esc(timestamp)).append('"');
       }
@@ -85,8 +90,8 @@ final class JUnitWriter implements ReportWriter {
             .append(" type=\"incomplete\"/>\n")
             .append("    </testcase>\n");
       }
-      for (CheckResult c : s.checks) {
-        testcase(x, s.name, c);
+      for (int i = 0; i < s.checks.size(); i++) {
+        testcase(x, s.name, s.checks.get(i), s.checkSeconds.get(i));
       }
       x.append("  </testsuite>\n");
     }
@@ -94,12 +99,14 @@ final class JUnitWriter implements ReportWriter {
     return x.toString();
   }
 
-  private static void testcase(StringBuilder x, String suite, CheckResult c) {
+  private static void testcase(StringBuilder x, String suite, CheckResult c, double seconds) {
     x.append("    <testcase classname=\"")
         .append(Xml.esc(suite))
         .append("\" name=\"")
         .append(Xml.esc(c.kind().label() + ": " + c.name()))
-        .append("\" time=\"0\"");
+        .append("\" time=\"")
+        .append(seconds(seconds))
+        .append('"');
     String detail = detail(c);
     if (c.status() == Status.PASS) {
       if (detail.isEmpty()) {
@@ -138,7 +145,11 @@ final class JUnitWriter implements ReportWriter {
 
   /** Seconds with millisecond precision, in the unlocalised form Surefire's schema allows. */
   private static String seconds(Duration d) {
-    return String.format(Locale.ROOT, "%.3f", d.toMillis() / 1000.0);
+    return seconds(d.toMillis() / 1000.0);
+  }
+
+  private static String seconds(double s) {
+    return String.format(Locale.ROOT, "%.3f", s);
   }
 
   private static String detail(CheckResult c) {
@@ -156,6 +167,8 @@ final class JUnitWriter implements ReportWriter {
   private static final class Suite {
     final String name;
     final List<CheckResult> checks;
+    final List<Double> checkSeconds = new ArrayList<>();
+    double seconds;
     boolean incomplete;
 
     Suite(String name, List<CheckResult> checks) {

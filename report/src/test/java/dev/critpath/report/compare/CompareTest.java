@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -428,5 +429,132 @@ class CompareTest {
     Compare.Result r = Compare.run(empty, c, CompareOptions.defaults(), out, null);
     assertThat(r.exitCode()).isEqualTo(ExitCode.ERROR);
     assertThat(r.problem()).contains("baseline run holds no query results");
+  }
+
+  @Test
+  void aRegressedRowNeverHeadlinesFasterAndNamesTheConfigurationThatMovedTheOtherWay(
+      @TempDir Path out) throws Exception {
+    // three iterations: neither configuration is significant; the counters make it a regression
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch")
+        .median(1.0)
+        .replicates(1, 3)
+        .counters(53, 50)
+        .plan("plan_index.json");
+    base.query("message_fetch").mode("thrpt").threads(2).median(1000).replicates(1, 3);
+    SyntheticRun cur =
+        SyntheticRun.named("b").withoutIndex("public.messages_conversation_created_idx");
+    cur.query("message_fetch")
+        .median(1.3)
+        .replicates(1, 3)
+        .counters(2090, 50)
+        .plan("plan_seqscan.json");
+    cur.query("message_fetch").mode("thrpt").threads(2).median(2240).replicates(1, 3);
+    Random random = new Random(7);
+    Path b = base.write(tmp.resolve("headline-a"), random);
+    Path c = cur.write(tmp.resolve("headline-b"), random);
+
+    Compare.Result r = Compare.run(b, c, CompareOptions.defaults(), out, null);
+
+    QueryDiff q = r.comparison().queries().get(0);
+    assertThat(q.status()).isEqualTo(Status.REGRESSED);
+    assertThat(q.primary().change()).isPositive();
+    assertThat(q.primary().label()).startsWith("avgt, 1 thread");
+    String row =
+        Files.readAllLines(out.resolve("compare.md")).stream()
+            .filter(l -> l.startsWith("| `message_fetch`"))
+            .findFirst()
+            .orElseThrow();
+    String change = row.split(" \\| ")[4];
+    assertThat(change)
+        .startsWith("+")
+        .contains("slower (avgt, 1 thread, variant=rls_on)")
+        .contains("the other way: thrpt, 2 threads, variant=rls_on")
+        .endsWith("faster");
+    assertThat(change.substring(0, change.indexOf("the other way"))).doesNotContain("faster");
+  }
+
+  @Test
+  void runsOfDifferentDatasetsSchemasOrCritpathVersionsAreRefusedWithOneLine(@TempDir Path out)
+      throws Exception {
+    Random random = new Random(2);
+    Path base = oneQuery(SyntheticRun.named("a")).write(tmp.resolve("mm-a"), random);
+    Path data =
+        oneQuery(SyntheticRun.named("d").fingerprint("ds-2")).write(tmp.resolve("mm-d"), random);
+    Path schema =
+        oneQuery(SyntheticRun.named("s").migrations("8", "ffff000011112222"))
+            .write(tmp.resolve("mm-s"), random);
+    Path tool =
+        oneQuery(SyntheticRun.named("t").critpathVersion("0.2.0"))
+            .write(tmp.resolve("mm-t"), random);
+    CompareOptions o = CompareOptions.defaults();
+
+    assertThatThrownBy(() -> Compare.run(base, data, o, out, null))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "the runs measured different datasets (baseline tiny/ds-1, current tiny/ds-2):"
+                + " re-seed both with the same profile and seed, or pass --allow-different dataset"
+                + " to compare them anyway");
+    assertThatThrownBy(() -> Compare.run(base, schema, o, out, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith(
+            "the runs measured different schemas (baseline version 7 checksum a1b2c3d4e5f60718,"
+                + " current version 8 checksum ffff000011112222)")
+        .hasMessageEndingWith("--allow-different schema to compare them anyway");
+    assertThatThrownBy(() -> Compare.run(base, tool, o, out, null))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith(
+            "the runs measured different critpath versions (baseline 0.1.0-SNAPSHOT, current"
+                + " 0.2.0)");
+    // refused before anything is written
+    try (var files = Files.list(out)) {
+      assertThat(files).isEmpty();
+    }
+
+    Compare.Gate acrossSchemas = new Compare.Gate(Set.of(RunDifference.SCHEMA), false);
+    assertThat(Compare.run(base, schema, o, acrossSchemas, out, null).exitCode())
+        .isEqualTo(ExitCode.OK);
+    assertThatThrownBy(() -> Compare.run(base, data, o, acrossSchemas, out, null))
+        .isInstanceOf(UserError.class);
+  }
+
+  @Test
+  void twiceAsSlowWithoutTheEvidenceIsInconclusiveNamesWhatIsMissingAndFailsUnlessAllowed(
+      @TempDir Path out) throws Exception {
+    // the case: 3 iterations, no pg_stat_statements counters, no plans, x4.8 slower
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("message_fetch").median(5.37).replicates(1, 3);
+    base.query("unread_count").median(1).replicates(1, 3);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("message_fetch").median(25.9).replicates(1, 3);
+    cur.query("unread_count").median(1).replicates(1, 3);
+    Random random = new Random(4);
+    Path b = base.write(tmp.resolve("few-a"), random);
+    Path c = cur.write(tmp.resolve("few-b"), random);
+
+    Compare.Result strict = Compare.run(b, c, CompareOptions.defaults(), out, null);
+
+    QueryDiff q = strict.comparison().queries().get(0);
+    assertThat(q.status()).isEqualTo(Status.INCONCLUSIVE);
+    assertThat(q.notes())
+        .anySatisfy(
+            n ->
+                assertThat(n)
+                    .startsWith("inconclusive: avgt, 1 thread, variant=rls_on is ×4.")
+                    .contains("replicates: 3 vs 3 iterations")
+                    .contains("counters: no pg_stat_statements counters in either run")
+                    .contains("plans: no explain section in either run"));
+    assertThat(strict.exitCode()).isEqualTo(ExitCode.ERROR);
+    assertThat(strict.problem()).contains("--allow-inconclusive");
+
+    Compare.Result allowed =
+        Compare.run(b, c, CompareOptions.defaults(), new Compare.Gate(Set.of(), true), out, null);
+    assertThat(allowed.exitCode()).isEqualTo(ExitCode.OK);
+    assertThat(allowed.comparison().queries().get(0).status()).isEqualTo(Status.INCONCLUSIVE);
+  }
+
+  private static SyntheticRun oneQuery(SyntheticRun run) {
+    run.query("message_fetch").median(1);
+    return run;
   }
 }

@@ -26,6 +26,9 @@ public final class SyntheticRun {
   private final List<String> indexes =
       new ArrayList<>(List.of("public.messages_conversation_created_idx"));
   private int schemaVersion = RunRecord.SCHEMA_VERSION;
+  private String migrationsVersion = "7";
+  private String migrationsChecksum = "a1b2c3d4e5f60718";
+  private String critpathVersion = "0.1.0-SNAPSHOT";
 
   private SyntheticRun(String runId) {
     this.runId = runId;
@@ -108,6 +111,19 @@ public final class SyntheticRun {
     return this;
   }
 
+  /** The applied migrations the environment records (version and checksum). */
+  public SyntheticRun migrations(String version, String checksum) {
+    migrationsVersion = version;
+    migrationsChecksum = checksum;
+    return this;
+  }
+
+  /** The critpath version the environment records. */
+  public SyntheticRun critpathVersion(String v) {
+    critpathVersion = v;
+    return this;
+  }
+
   public SyntheticRun schemaVersion(int v) {
     schemaVersion = v;
     return this;
@@ -142,6 +158,11 @@ public final class SyntheticRun {
     ObjectNode idx = pg.putObject("indexes");
     indexes.forEach(i -> idx.put(i, "CREATE INDEX ..."));
     env.putObject("host").put("cores", 2);
+    env.putObject("critpath").put("version", critpathVersion);
+    env.putObject("schema")
+        .put("version", migrationsVersion)
+        .put("checksum", migrationsChecksum)
+        .put("migrations", 7);
     ObjectNode ds = sections.putObject("dataset");
     ds.put("profile", "tiny");
     ds.put("seed", 1);
