@@ -45,6 +45,7 @@ final class HttpCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
   @Mixin ResultsOptions results;
+  @Mixin SegmentOptions segment;
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -103,6 +104,7 @@ final class HttpCommand implements Callable<Integer> {
     options.supabaseDir = supabaseDir;
     options.network = network;
     options.env = env;
+    options.segment = segment.segment();
     try {
       options.functionIdle = Durations.parse(functionIdle);
     } catch (IllegalArgumentException e) {
@@ -122,6 +124,7 @@ final class HttpCommand implements Callable<Integer> {
         }
       }
       try (RunSession session = RunSession.start(results, "http")) {
+        session.run().record().setSegment(options.segment);
         options.logDir = session.path();
         HttpResult result = session.measure(run -> HttpStage.run(options, db, out));
         session.run().put(Section.HTTP, result);

@@ -10,6 +10,7 @@ import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.RemoteRealtime;
 import dev.critpath.realtime.Vsn;
 import dev.critpath.run.Section;
+import dev.critpath.run.Segment;
 import dev.critpath.schema.Migrator;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -40,6 +41,7 @@ final class RealtimeCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
   @Mixin ResultsOptions results;
+  @Mixin SegmentOptions segment;
   @Spec CommandSpec spec;
 
   @Option(
@@ -146,7 +148,8 @@ final class RealtimeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RealtimeSettings settings = settings(System.getenv());
+    Segment part = segment.segment();
+    RealtimeSettings settings = settings(System.getenv()).inSegment(part);
     PrintWriter out = spec.commandLine().getOut();
     RunSession.checkWritable(results);
     try (Database db = database.open()) {
@@ -159,6 +162,7 @@ final class RealtimeCommand implements Callable<Integer> {
       out.println(DatabaseOptions.using(db));
       Migrator.migrate(db, null, database.allowUnmarked);
       try (RunSession session = RunSession.start(results, "realtime")) {
+        session.run().record().setSegment(part);
         RealtimeReport report = session.measure(run -> RealtimeBenchmark.run(db, settings, out));
         session.run().put(Section.REALTIME, report);
         String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";

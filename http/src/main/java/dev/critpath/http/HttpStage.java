@@ -17,6 +17,7 @@ import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.run.Segment;
 import dev.critpath.supabase.TokenMinter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,6 +92,12 @@ public final class HttpStage {
     public String network;
 
     public Map<String, String> env = System.getenv();
+
+    /**
+     * The execution segment to run ({@code --segment i/N}): its share of every scenario's load and
+     * its slice of the data sets and JWT pool. {@link Segment#WHOLE}: all of it.
+     */
+    public Segment segment = Segment.WHOLE;
   }
 
   private HttpStage() {}
@@ -120,7 +127,7 @@ public final class HttpStage {
                   pool(options, f),
                   blankToNull(options.env.get("SUPABASE_ANON_KEY")),
                   blankToNull(options.env.get("SUPABASE_SERVICE_ROLE_KEY")));
-          results.add(runFile(f, engine, creds, db, null, out));
+          results.add(runFile(f, engine, creds, db, null, options.segment, out));
         }
       }
       return result("remote", target.url(), started, t0, results);
@@ -159,7 +166,7 @@ public final class HttpStage {
           Credentials creds =
               new Credentials(
                   minter, pool(options, f), minter.forRole("anon"), minter.forRole("service_role"));
-          results.add(runFile(f, engine, creds, db, waba, out));
+          results.add(runFile(f, engine, creds, db, waba, options.segment, out));
         }
       }
       return result("local", target.url(), started, t0, results);
@@ -201,12 +208,13 @@ public final class HttpStage {
       Credentials creds,
       Database db,
       WabaStandIn waba,
+      Segment segment,
       PrintWriter out) {
     Path base =
         f.source().startsWith("bundled:")
             ? Path.of("")
             : Path.of(f.source()).toAbsolutePath().getParent();
-    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out, waba));
+    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out, waba, segment));
   }
 
   /**
@@ -218,6 +226,7 @@ public final class HttpStage {
     if (options.jwtPool != null) {
       JwtPool.load(options.jwtPool); // a bad --jwt-pool fails here too, before any server
     }
+    files = files.stream().map(f -> f.inSegment(options.segment)).toList();
     if (options.network == null) {
       return files;
     }
@@ -272,7 +281,7 @@ public final class HttpStage {
 
   private static JwtPool pool(Options options, ScenarioFile f) {
     if (options.jwtPool != null) {
-      return JwtPool.load(options.jwtPool);
+      return JwtPool.load(options.jwtPool).slice(options.segment);
     }
     if (f.auth().pool() == null) {
       return null;
@@ -281,7 +290,7 @@ public final class HttpStage {
     if (!p.isAbsolute() && !f.source().startsWith("bundled:")) {
       p = Path.of(f.source()).toAbsolutePath().getParent().resolve(p);
     }
-    return JwtPool.load(p);
+    return JwtPool.load(p).slice(options.segment);
   }
 
   private static String localSecret() {

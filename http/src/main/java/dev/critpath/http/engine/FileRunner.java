@@ -24,6 +24,7 @@ import dev.critpath.http.waba.WabaCompliance;
 import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.ShapingProxy;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.Segment;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -60,6 +61,7 @@ public final class FileRunner {
    * @param db the database SQL data sets read, or null
    * @param baseDir where relative paths in the file (data files) start
    * @param waba the WhatsApp stand-in the local functions send to, or null (remote target)
+   * @param segment the execution segment this process runs: its slice of every data set
    */
   public record Settings(
       HttpEngine engine,
@@ -67,7 +69,8 @@ public final class FileRunner {
       Database db,
       Path baseDir,
       PrintWriter out,
-      WabaStandIn waba) {}
+      WabaStandIn waba,
+      Segment segment) {}
 
   private final ScenarioFile file;
   private final Settings settings;
@@ -141,7 +144,8 @@ public final class FileRunner {
 
   private FileResult load() {
     DataSets data =
-        DataSets.load(file.data().values(), settings.db(), settings.baseDir(), file.source());
+        DataSets.load(file.data().values(), settings.db(), settings.baseDir(), file.source())
+            .slice(settings.segment(), file.source());
     Map<String, CompiledRequest> compiled = new LinkedHashMap<>();
     for (RequestSpec r : file.usedRequests()) {
       checkColumns(r, data);
@@ -195,6 +199,9 @@ public final class FileRunner {
                 + spec.executor().k6Name
                 + ", "
                 + describe(spec)
+                + (spec.segment().isWhole()
+                    ? ""
+                    : ", segment " + spec.segment() + " of the whole's plan")
                 + (spec.network() == null ? "" : ", over " + spec.network())
                 + (spec.startTime().isZero()
                     ? ""
@@ -611,6 +618,10 @@ public final class FileRunner {
   private static Map<String, Object> config(ScenarioSpec s) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("exec", s.exec());
+    if (!s.segment().isWhole()) {
+      // counts below are this segment's share; rates and stage targets are the whole's
+      c.put("segment", s.segment().toString());
+    }
     if (!s.startTime().isZero()) {
       c.put("startTime", Durations.format(s.startTime()));
     }

@@ -1,6 +1,7 @@
 package dev.critpath.http.scenario;
 
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.Segment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -54,6 +55,7 @@ final class ExecutorParser {
         load.preAllocated,
         load.maxVUs,
         YamlFields.network(s.get("network"), fileNetwork),
+        Segment.WHOLE,
         s.line());
   }
 
