@@ -57,10 +57,18 @@ public final class HttpStage {
 
   /**
    * Bundled scenarios that run only when named: the seeds' full durations of the short forms in
-   * {@link #BUNDLED} (minutes each).
+   * {@link #BUNDLED} (minutes each), and seed 001's volumes at full size (several client machines:
+   * run them segmented).
    */
   public static final List<String> FULL =
-      List.of("voucher-preview-spike-full", "station-redeem-peak-full", "campaign-dispatch-full");
+      List.of(
+          "voucher-preview-spike-full",
+          "station-redeem-peak-full",
+          "campaign-dispatch-full",
+          "seed001-dashboard",
+          "seed001-dashboard-open-10k",
+          "seed001-message-send",
+          "seed001-message-shapes");
 
   private static final String BUNDLED_RESOURCE = "/critpath/scenarios/";
   private static final int LOCAL_SECRET_BYTES = 48;

@@ -100,6 +100,13 @@ public final class FileRunner {
         settings.waba().reset();
       }
     }
+    if (sql && !settings.segment().isWhole()) {
+      warn(
+          "segment "
+              + settings.segment()
+              + " runs the file's setup and teardown SQL itself: segments sharing one database"
+              + " overlap them (docs/distributed.md, Segments)");
+    }
     if (settings.db() != null) {
       executeSql(file.setup(), "setup");
     }
