@@ -6,6 +6,7 @@ import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
 import dev.critpath.io.AtomicFiles;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -134,6 +136,7 @@ public final class Bench {
 
   /** Under the machine lock: the probe, then every plan, jmh.json rewritten after each. */
   private void measureAll(BenchReports reports) {
+    Instant stageStart = Instant.now();
     Path work = tempDir();
     // the fork configurations in it hold the password: gone on every exit, signals included
     Thread removeWork = new Thread(() -> deleteRecursively(work), "critpath-bench-cleanup");
@@ -174,12 +177,22 @@ public final class Bench {
         if (Files.exists(json)) {
           jsonFiles.add(json);
         }
-        AtomicFiles.writeString(run.file(JMH_FILE), JmhRuns.mergeJmhJson(jsonFiles));
+        writeResults(jsonFiles, reports, stageStart);
       }
-      AtomicFiles.writeString(run.file(JMH_FILE), JmhRuns.mergeJmhJson(jsonFiles));
+      writeResults(jsonFiles, reports, stageStart);
     } finally {
       deleteRecursively(work);
       removeShutdownHook(removeWork);
+    }
+  }
+
+  /** jmh.json from the runs so far, and the latency log of its sample-mode distributions. */
+  private void writeResults(List<Path> jsonFiles, BenchReports reports, Instant stageStart) {
+    String json = JmhRuns.mergeJmhJson(jsonFiles);
+    AtomicFiles.writeString(run.file(JMH_FILE), json);
+    String name = LatencyLog.fileName(Section.BENCH);
+    if (JmhLatencyLog.write(json, run.file(name), stageStart) > 0) {
+      reports.latencyLog = name;
     }
   }
 

@@ -10,6 +10,8 @@ import java.util.List;
  * the server-side pg_stat_statements delta of the same window, the targets' verdicts and why
  * anything failed. JMH's own numbers are in {@code jmh.json}, unmodified. Times are milliseconds.
  *
+ * @param latencyLog the latency log beside run.json with every sample-mode distribution in full
+ *     ({@code bench.hlog}), absent when no sample-mode result exists
  * @param connectionErrors calls, over every path, that lost their connection and were retried on a
  *     new one (the server restarted or dropped it); any makes the verdict fail
  * @param verdict pass (every path measured, every target met, no connection lost), fail, or error
@@ -21,6 +23,7 @@ public record BenchReport(
     Settings settings,
     Dataset dataset,
     String jmhFile,
+    String latencyLog,
     String serverStats,
     int measured,
     int failed,
@@ -92,6 +95,8 @@ public record BenchReport(
    * @param clientMinusServerMs mean client latency minus mean server execution time: driver,
    *     network, pool, transaction and role setup
    * @param concurrency throughput (and, in thorough runs, latency) per thread count
+   * @param latencyLog the latency log beside run.json with every sample-mode distribution in full
+   *     ({@code bench.hlog}), absent when no sample-mode result exists
    * @param connectionErrors calls that lost their connection during the measurements; null if none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -19,6 +19,10 @@ final class BenchReports {
 
   private final BenchSettings settings;
   private final JmhOptions jmh;
+
+  /** The latency log's file name once one was written. */
+  String latencyLog;
+
   private final Map<String, PathRun> runs;
   private final BenchDatabase database;
 
@@ -84,6 +88,7 @@ final class BenchReports {
         s,
         ds,
         Bench.JMH_FILE,
+        latencyLog,
         database.noServerStats == null
             ? "pg_stat_statements"
             : "unavailable: " + database.noServerStats,

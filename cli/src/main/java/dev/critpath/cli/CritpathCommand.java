@@ -27,7 +27,8 @@ import picocli.CommandLine.Mixin;
       RealtimeCommand.class,
       HttpCommand.class,
       ReportCommand.class,
-      CompareCommand.class
+      CompareCommand.class,
+      MergeCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -312,7 +312,8 @@ final class DefaultSuite {
               .println("   websocket level skipped: see doctor (wal_level, replication privilege)");
           realtime = realtime.withLevel(RealtimeSettings.Level.LISTEN);
         }
-        RealtimeReport report = RealtimeBenchmark.run(ctx.db(), realtime, ctx.out());
+        RealtimeReport report =
+            RealtimeBenchmark.run(ctx.db(), realtime, ctx.out(), ctx.run().path());
         ctx.run().put(Section.REALTIME, report);
         if (!report.measured()) {
           return new Outcome(ExitCode.ERROR, "nothing could be measured");

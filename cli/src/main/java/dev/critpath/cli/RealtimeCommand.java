@@ -163,7 +163,8 @@ final class RealtimeCommand implements Callable<Integer> {
       Migrator.migrate(db, null, database.allowUnmarked);
       try (RunSession session = RunSession.start(results, "realtime")) {
         session.run().record().setSegment(part);
-        RealtimeReport report = session.measure(run -> RealtimeBenchmark.run(db, settings, out));
+        RealtimeReport report =
+            session.measure(run -> RealtimeBenchmark.run(db, settings, out, run.path()));
         session.run().put(Section.REALTIME, report);
         String verdict = !report.measured() ? "error" : report.passed() ? "pass" : "fail";
         session.finish(verdict);

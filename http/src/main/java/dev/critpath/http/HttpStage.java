@@ -15,6 +15,7 @@ import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;
 import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
 import dev.critpath.run.Segment;
@@ -71,6 +72,7 @@ public final class HttpStage {
           "seed001-message-shapes");
 
   private static final String BUNDLED_RESOURCE = "/critpath/scenarios/";
+  private static final String BUNDLED_SOURCE = "bundled:";
   private static final int LOCAL_SECRET_BYTES = 48;
 
   /** How to run. */
@@ -118,9 +120,31 @@ public final class HttpStage {
    */
   public static HttpResult run(Options options, Database db, PrintWriter out) {
     List<ScenarioFile> files = load(options);
+    Instant started = Instant.now();
+    if (options.logDir == null) {
+      return run(options, files, db, out, started, null);
+    }
+    LatencyLog log =
+        LatencyLog.create(options.logDir.resolve(LatencyLog.fileName(Section.HTTP)), started);
+    try {
+      HttpResult result = run(options, files, db, out, started, log);
+      log.close();
+      return result;
+    } catch (RuntimeException e) {
+      log.deleteIfEmpty();
+      throw e;
+    }
+  }
+
+  private static HttpResult run(
+      Options options,
+      List<ScenarioFile> files,
+      Database db,
+      PrintWriter out,
+      Instant started,
+      LatencyLog latencyLog) {
     String baseUrl =
         options.baseUrl != null ? options.baseUrl : blankToNull(options.env.get("SUPABASE_URL"));
-    Instant started = Instant.now();
     long t0 = System.nanoTime();
     List<FileResult> results = new ArrayList<>();
     if (baseUrl != null) {
@@ -135,10 +159,10 @@ public final class HttpStage {
                   pool(options, f),
                   blankToNull(options.env.get("SUPABASE_ANON_KEY")),
                   blankToNull(options.env.get("SUPABASE_SERVICE_ROLE_KEY")));
-          results.add(runFile(f, engine, creds, db, null, options.segment, out));
+          results.add(runFile(f, engine, creds, db, null, options.segment, out, latencyLog));
         }
       }
-      return result("remote", target.url(), started, t0, results);
+      return result("remote", target.url(), started, t0, results, latencyLog);
     }
     if (db == null) {
       throw new UserError(
@@ -174,10 +198,10 @@ public final class HttpStage {
           Credentials creds =
               new Credentials(
                   minter, pool(options, f), minter.forRole("anon"), minter.forRole("service_role"));
-          results.add(runFile(f, engine, creds, db, waba, options.segment, out));
+          results.add(runFile(f, engine, creds, db, waba, options.segment, out, latencyLog));
         }
       }
-      return result("local", target.url(), started, t0, results);
+      return result("local", target.url(), started, t0, results, latencyLog);
     }
   }
 
@@ -217,12 +241,37 @@ public final class HttpStage {
       Database db,
       WabaStandIn waba,
       Segment segment,
-      PrintWriter out) {
+      PrintWriter out,
+      LatencyLog log) {
     Path base =
         f.source().startsWith("bundled:")
             ? Path.of("")
             : Path.of(f.source()).toAbsolutePath().getParent();
-    return FileRunner.run(f, new FileRunner.Settings(engine, creds, db, base, out, waba, segment));
+    return FileRunner.run(
+        f,
+        new FileRunner.Settings(
+            engine, creds, db, base, out, waba, log, sha256(f.source()), segment));
+  }
+
+  /** The SHA-256 (hex) of a scenario file's text: a path, or {@code bundled:<name>.yaml}. */
+  public static String sha256(String source) {
+    byte[] text;
+    if (source.startsWith(BUNDLED_SOURCE)) {
+      String name = source.substring(BUNDLED_SOURCE.length()).replaceFirst("\\.yaml$", "");
+      text = bundledText(name).getBytes(StandardCharsets.UTF_8);
+    } else {
+      try {
+        text = Files.readAllBytes(Path.of(source));
+      } catch (IOException e) {
+        throw new UserError("cannot read the scenario file " + source + ": " + e.getMessage());
+      }
+    }
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -256,7 +305,7 @@ public final class HttpStage {
         files.add(parser.parse(p));
       } else if (isBundled(name.replaceFirst("\\.ya?ml$", ""))) {
         String bundled = name.replaceFirst("\\.ya?ml$", "");
-        files.add(parser.parse("bundled:" + bundled + ".yaml", bundled, bundledText(bundled)));
+        files.add(parser.parse(BUNDLED_SOURCE + bundled + ".yaml", bundled, bundledText(bundled)));
       } else {
         throw new UserError(
             "scenario "
@@ -322,7 +371,7 @@ public final class HttpStage {
   }
 
   private static HttpResult result(
-      String kind, String url, Instant started, long t0, List<FileResult> files) {
+      String kind, String url, Instant started, long t0, List<FileResult> files, LatencyLog log) {
     boolean passed = files.stream().allMatch(f -> HttpResult.PASS.equals(f.verdict()));
     return new HttpResult(
         kind,
@@ -330,7 +379,8 @@ public final class HttpStage {
         started,
         Math.round((System.nanoTime() - t0) / 1e6) / 1000.0,
         List.copyOf(files),
-        passed ? HttpResult.PASS : HttpResult.FAIL);
+        passed ? HttpResult.PASS : HttpResult.FAIL,
+        log == null ? null : log.file().getFileName().toString());
   }
 
   private static String blankToNull(String s) {

@@ -22,6 +22,9 @@ import java.util.Map;
  * @param statusCodes responses per status code
  * @param errors failures by kind: timeout, refused, reset, tls, dns, protocol, 4xx, 5xx
  * @param coldStarts responses that paid for loading the function (local server's marker header)
+ * @param metrics custom metrics by {@code metric{name:request}}: a rate, or a counter's sum
+ * @param metricTallies the same keys with {@code [trues, total]} (total 0 for a counter), what
+ *     merge adds up exactly
  * @param timeSeries one row per second
  * @param errorSamples the first few failures, with the start of their body
  */
@@ -56,6 +59,7 @@ public record ScenarioResult(
     List<CheckResult> checks,
     List<RequestResult> requestsByName,
     Map<String, Double> metrics,
+    Map<String, List<Double>> metricTallies,
     List<SecondRow> timeSeries,
     List<ErrorSample> errorSamples) {
 

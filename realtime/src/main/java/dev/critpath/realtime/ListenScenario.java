@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,7 +42,8 @@ final class ListenScenario {
 
   private ListenScenario() {}
 
-  static ScenarioResult run(Database db, Fixture fixture, RealtimeSettings s, PrintWriter out)
+  static ScenarioResult run(
+      Database db, Fixture fixture, RealtimeSettings s, PrintWriter out, LatencyLog latencyLog)
       throws SQLException, InterruptedException {
     List<String> notes = new ArrayList<>();
     int free = freeConnections(db) - RESERVED_CONNECTIONS;
@@ -108,6 +110,7 @@ final class ListenScenario {
         int behind = Tally.behind(receipts, expected).size();
         LatencySummary delivery = tally.delivery.summary();
         LatencySummary setup = tally.setup.summary();
+        tally.log(latencyLog, "listen", s.network(), sent);
         ScenarioResult.Reconnects reconnects =
             new ScenarioResult.Reconnects(0, 0, 0, 0, 0, LatencySummary.EMPTY);
         Platform platform = Platform.of(s.network());

@@ -2,8 +2,12 @@ package dev.critpath.realtime;
 
 import dev.critpath.UserError;
 import dev.critpath.db.Database;
+import dev.critpath.run.LatencyLog;
+import dev.critpath.run.Section;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +26,32 @@ public final class RealtimeBenchmark {
    * suffers during the run is counted in the result instead.
    */
   public static RealtimeReport run(Database db, RealtimeSettings settings, PrintWriter out) {
+    return measure(db, settings, out, null);
+  }
+
+  /**
+   * Runs the scenarios and writes their distributions to {@code runDir}'s {@code realtime.hlog}
+   * (none when {@code runDir} is null); the report names it.
+   */
+  public static RealtimeReport run(
+      Database db, RealtimeSettings settings, PrintWriter out, Path runDir) {
+    if (runDir == null) {
+      return measure(db, settings, out, null);
+    }
+    Path file = runDir.resolve(LatencyLog.fileName(Section.REALTIME));
+    LatencyLog log = LatencyLog.create(file, Instant.now());
+    try {
+      RealtimeReport report = measure(db, settings, out, log);
+      log.close();
+      return report.withLatencyLog(file.getFileName().toString());
+    } catch (RuntimeException e) {
+      log.deleteIfEmpty();
+      throw e;
+    }
+  }
+
+  private static RealtimeReport measure(
+      Database db, RealtimeSettings settings, PrintWriter out, LatencyLog log) {
     // Refused before the fixture is built: both levels hold one backend for the whole run.
     if (settings.level().listen()) {
       db.pooler().requireSession("LISTEN (realtime --level listen)");
@@ -32,10 +62,10 @@ public final class RealtimeBenchmark {
     List<ScenarioResult> scenarios = new ArrayList<>();
     try (Fixture fixture = fixture(db, settings)) {
       if (settings.level().listen()) {
-        scenarios.add(report(ListenScenario.run(db, fixture, settings, out), out));
+        scenarios.add(report(ListenScenario.run(db, fixture, settings, out, log), out));
       }
       if (settings.level().websocket()) {
-        scenarios.add(report(WebSocketScenario.run(db, fixture, settings, out), out));
+        scenarios.add(report(WebSocketScenario.run(db, fixture, settings, out, log), out));
       }
     } catch (SQLException e) {
       throw new UserError(

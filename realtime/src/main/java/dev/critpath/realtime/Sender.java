@@ -62,9 +62,15 @@ final class Sender {
   }
 
   /** Counts of one sending run. */
-  record Result(int sent, int failed, int lateStarts, LatencySummary commit, String firstError) {
+  record Result(
+      int sent,
+      int failed,
+      int lateStarts,
+      LatencySummary commit,
+      String firstError,
+      Latencies commitLatencies) {
     /** Nothing sent: nobody was there to receive it. */
-    static final Result NONE = new Result(0, 0, 0, LatencySummary.EMPTY, null);
+    static final Result NONE = new Result(0, 0, 0, LatencySummary.EMPTY, null, new Latencies());
   }
 
   /** Sends for {@code duration} (or until {@link #stop()}) on the calling thread. */
@@ -91,7 +97,7 @@ final class Sender {
         sendOne(c, ctx, send, fanOut, i);
       }
     }
-    return new Result(sent, failed, late, commit.summary(), firstError);
+    return new Result(sent, failed, late, commit.summary(), firstError, commit);
   }
 
   void stop() {

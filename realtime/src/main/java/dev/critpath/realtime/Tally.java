@@ -1,9 +1,14 @@
 package dev.critpath.realtime;
 
 import dev.critpath.Secrets;
+import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.LatencyLog;
+import dev.critpath.run.LatencyTag;
+import dev.critpath.run.Section;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -44,6 +49,21 @@ final class Tally {
     } else if (receipts.live(sent)) {
       delivery.recordNanos(nowNanos - sent.commitRequestNanos());
     }
+  }
+
+  /**
+   * Writes this scenario's distributions to the run's latency log (nothing when null), tagged
+   * {@code realtime/<level>/<metric>} with the network profile as a qualifier.
+   */
+  void log(LatencyLog latencyLog, String level, NetworkProfile network, Sender.Result sent) {
+    if (latencyLog == null) {
+      return;
+    }
+    Map<String, String> q = network == null ? Map.of() : Map.of("network", network.name());
+    delivery.log(latencyLog, LatencyTag.of(Section.REALTIME, level, "delivery", q));
+    setup.log(latencyLog, LatencyTag.of(Section.REALTIME, level, "subscription_setup", q));
+    reconnect.log(latencyLog, LatencyTag.of(Section.REALTIME, level, "reconnect", q));
+    sent.commitLatencies().log(latencyLog, LatencyTag.of(Section.REALTIME, level, "commit", q));
   }
 
   void error(AtomicLong counter, String message) {

@@ -3,6 +3,7 @@ package dev.critpath.realtime;
 import dev.critpath.Secrets;
 import dev.critpath.db.Database;
 import dev.critpath.network.ShapingProxy;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.supabase.TokenMinter;
 import java.io.PrintWriter;
@@ -60,6 +61,7 @@ final class WebSocketScenario {
   private final PrintWriter out;
   private final MessageLog log;
   private final Tally tally;
+  private final LatencyLog latencyLog;
   private final List<PhoenixSubscriber> subscribers = new ArrayList<>();
   private final ScheduledExecutorService scheduler =
       Executors.newScheduledThreadPool(4, daemon("critpath-ws-scheduler"));
@@ -84,7 +86,9 @@ final class WebSocketScenario {
   private CatchUp catchUp;
   private volatile boolean running = true;
 
-  private WebSocketScenario(Database db, Fixture fixture, RealtimeSettings s, PrintWriter out) {
+  private WebSocketScenario(
+      Database db, Fixture fixture, RealtimeSettings s, PrintWriter out, LatencyLog latencyLog) {
+    this.latencyLog = latencyLog;
     this.db = db;
     this.fixture = fixture;
     this.s = s;
@@ -93,9 +97,10 @@ final class WebSocketScenario {
     this.tally = new Tally(log);
   }
 
-  static ScenarioResult run(Database db, Fixture fixture, RealtimeSettings s, PrintWriter out)
+  static ScenarioResult run(
+      Database db, Fixture fixture, RealtimeSettings s, PrintWriter out, LatencyLog latencyLog)
       throws SQLException, InterruptedException {
-    return new WebSocketScenario(db, fixture, s, out).run();
+    return new WebSocketScenario(db, fixture, s, out, latencyLog).run();
   }
 
   private ScenarioResult run() throws SQLException, InterruptedException {
@@ -469,6 +474,7 @@ final class WebSocketScenario {
             tally.reconnectFailed.get(),
             s.offline().toMillis() / 1000.0,
             tally.reconnect.summary());
+    tally.log(latencyLog, "websocket", s.network(), sent);
     Platform platform = Platform.of(s.network());
     List<Threshold> thresholds = Targets.of(true, platform, delivery, setup, reconnects, messages);
     return new ScenarioResult(

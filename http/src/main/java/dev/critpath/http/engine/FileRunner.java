@@ -23,6 +23,7 @@ import dev.critpath.http.scenario.WabaSpec;
 import dev.critpath.http.waba.WabaCompliance;
 import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.ShapingProxy;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.Segment;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +63,8 @@ public final class FileRunner {
    * @param db the database SQL data sets read, or null
    * @param baseDir where relative paths in the file (data files) start
    * @param waba the WhatsApp stand-in the local functions send to, or null (remote target)
+   * @param log the latency log every second's histograms go to, or null (none kept)
+   * @param sha256 the scenario file's text hashed, recorded so merge can tell segments apart
    * @param segment the execution segment this process runs: its slice of every data set
    */
   public record Settings(
@@ -70,6 +74,8 @@ public final class FileRunner {
       Path baseDir,
       PrintWriter out,
       WabaStandIn waba,
+      LatencyLog log,
+      String sha256,
       Segment segment) {}
 
   private final ScenarioFile file;
@@ -165,6 +171,8 @@ public final class FileRunner {
       return new FileResult(
           file.name(),
           file.source(),
+          settings.sha256(),
+          null,
           emptyToNull(file.description()),
           validation,
           List.of(),
@@ -175,8 +183,12 @@ public final class FileRunner {
           null);
     }
 
+    Instant startedAt = Instant.now();
     long t0 = System.nanoTime();
     MetricsRegistry registry = new MetricsRegistry(t0, file.customMetrics());
+    if (settings.log() != null) {
+      registry.logTo(settings.log(), file.name(), startedAt.toEpochMilli());
+    }
     ScheduledExecutorService timer =
         Executors.newScheduledThreadPool(2, new DefaultThreadFactory("critpath-http-timer", true));
     List<ScenarioRun> runs = new ArrayList<>();
@@ -269,6 +281,8 @@ public final class FileRunner {
     return new FileResult(
         file.name(),
         file.source(),
+        settings.sha256(),
+        startedAt,
         emptyToNull(file.description()),
         validation,
         scenarios,
@@ -622,7 +636,8 @@ public final class FileRunner {
     return r + "/" + Durations.format(s.timeUnit());
   }
 
-  private static Map<String, Object> config(ScenarioSpec s) {
+  /** A scenario's settings as run.json's {@code config} shows them. */
+  public static Map<String, Object> config(ScenarioSpec s) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("exec", s.exec());
     if (!s.segment().isWhole()) {

@@ -28,6 +28,16 @@ public enum ErrorKind {
   }
 
   /** The kind of an unexpected status. */
+  /** The kind with this {@link #key}, or null (none, or one this version does not know). */
+  public static ErrorKind ofKey(String key) {
+    for (ErrorKind k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
   public static ErrorKind ofStatus(int status) {
     return status >= 500 ? SERVER_ERROR : status >= 400 ? CLIENT_ERROR : OTHER;
   }

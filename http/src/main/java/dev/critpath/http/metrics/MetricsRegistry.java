@@ -5,7 +5,10 @@ import dev.critpath.http.ThresholdResult;
 import dev.critpath.http.scenario.MetricKind;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Threshold;
+import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.LatencyTag;
+import dev.critpath.run.Section;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +27,14 @@ public final class MetricsRegistry {
   private final Histogram scratch = Histograms.scratch();
   private final Histogram intervalLatency = Histograms.scratch();
   private final Histogram intervalService = Histograms.scratch();
+  private static final String SCENARIO_TAG = "scenario";
   private final long testStartNanos;
   private final Map<String, MetricKind> customKinds;
+  private LatencyLog log;
+  private String logFile;
+  private long wallStartMillis;
+  private long lastTickMillis;
+  private Long clockNanos;
 
   /**
    * @param customKinds the kinds of the metrics the scenario file reads from response bodies
@@ -35,18 +44,67 @@ public final class MetricsRegistry {
     this.customKinds = customKinds;
   }
 
+  /**
+   * A registry that a merge fills from logs instead of live requests: its clock stands where {@link
+   * #setClock} puts it (rate aggregations divide by the time from the start to there).
+   */
+  public static MetricsRegistry restored(long testStartNanos, Map<String, MetricKind> customKinds) {
+    MetricsRegistry r = new MetricsRegistry(testStartNanos, customKinds);
+    r.clockNanos = testStartNanos;
+    return r;
+  }
+
+  /** Moves a restored registry's clock (nanoseconds on the same scale as the test start). */
+  public synchronized void setClock(long nanos) {
+    clockNanos = nanos;
+  }
+
+  private long now() {
+    return clockNanos != null ? clockNanos : System.nanoTime();
+  }
+
   public synchronized ScenarioMetrics add(String scenario, Map<String, String> tags) {
     ScenarioMetrics m = new ScenarioMetrics(scenario, tags);
     scenarios.add(m);
     return m;
   }
 
+  /**
+   * Writes every second's histograms to {@code log} from now on, tagged {@code
+   * http/<file>:<scenario>/<metric>} with the series' tags as qualifiers.
+   *
+   * @param wallStartMillis the wall-clock time of {@code testStartNanos}
+   */
+  public synchronized void logTo(LatencyLog log, String file, long wallStartMillis) {
+    this.log = log;
+    this.logFile = file;
+    this.wallStartMillis = wallStartMillis;
+    this.lastTickMillis = wallStartMillis;
+  }
+
   /** Folds the last second of every scenario; called once a second by one thread. */
   public synchronized void tick() {
     long now = System.nanoTime();
-    for (ScenarioMetrics m : scenarios) {
-      m.tick(now, testStartNanos, scratch, intervalLatency, intervalService);
+    IntervalSink sink = null;
+    if (log != null) {
+      long from = lastTickMillis;
+      long to = wallStartMillis + (now - testStartNanos) / 1_000_000;
+      lastTickMillis = to;
+      sink = (tags, metric, h) -> log.interval(tag(logFile, tags, metric), from, to, h);
     }
+    for (ScenarioMetrics m : scenarios) {
+      m.tick(now, testStartNanos, scratch, intervalLatency, intervalService, sink);
+    }
+    if (log != null) {
+      log.flush();
+    }
+  }
+
+  /** The log tag of one scenario's (or series') metric. */
+  static LatencyTag tag(String file, Map<String, String> tags, String metric) {
+    Map<String, String> qualifiers = new TreeMap<>(tags);
+    String scenario = qualifiers.remove(SCENARIO_TAG);
+    return LatencyTag.of(Section.HTTP, file + ":" + scenario, metric, qualifiers);
   }
 
   /** The threshold's observed value, NaN when no sample matched. */
@@ -134,7 +192,7 @@ public final class MetricsRegistry {
 
   private double counter(Threshold t, long count) {
     if ("rate".equals(t.aggregation())) {
-      double seconds = (System.nanoTime() - testStartNanos) / 1e9;
+      double seconds = (now() - testStartNanos) / 1e9;
       return seconds <= 0 ? 0 : count / seconds;
     }
     return count;
@@ -290,11 +348,13 @@ public final class MetricsRegistry {
       checks.add(new ScenarioResult.CheckResult(c.request(), c.check(), c.passes(), c.fails()));
     }
     Map<String, Double> custom = new TreeMap<>();
+    Map<String, List<Double>> tallies = new TreeMap<>();
     for (ScenarioMetrics.CustomTally c : m.customValues()) {
       String key = c.metric() + "{name:" + c.request() + "}";
       custom.put(key, c.total() > 0 ? LatencySummary.round(c.trues() / c.total()) : c.trues());
+      tallies.put(key, List.of(c.trues(), c.total()));
     }
-    double seconds = m.elapsedSeconds(System.nanoTime());
+    double seconds = m.elapsedSeconds(now());
     long iterations = m.iterations.sum();
     long coldStarts = m.coldStarts.sum();
     return new ScenarioResult(
@@ -330,6 +390,7 @@ public final class MetricsRegistry {
         checks,
         perRequest,
         custom.isEmpty() ? null : custom,
+        tallies.isEmpty() ? null : tallies,
         m.rows(),
         m.samples().isEmpty() ? null : m.samples());
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
@@ -25,6 +26,10 @@ public final class ScenarioMetrics {
   private record CheckKey(String request, String check) {}
 
   private record CustomKey(String metric, String request) {}
+
+  static final String START_LAG = "start_lag";
+  static final String ITERATION_DURATION = "iteration_duration";
+  static final String CONNECTING = "http_req_connecting";
 
   final String name;
   final Map<String, String> tags;
@@ -161,24 +166,26 @@ public final class ScenarioMetrics {
 
   /** Folds the last second into the totals and, once the scenario started, appends a row. */
   synchronized void tick(
-      long nowNanos, long testStartNanos, Histogram scratch, Histogram lat, Histogram svc) {
+      long nowNanos,
+      long testStartNanos,
+      Histogram scratch,
+      Histogram lat,
+      Histogram svc,
+      IntervalSink sink) {
     lat.reset();
     svc.reset();
     long requests = 0;
     long failed = 0;
     for (Series s : series.values()) {
-      long n = s.fold(scratch, lat, svc);
+      long n = s.fold(scratch, lat, svc, sink);
       requests += n;
       if (s.failed) {
         failed += n;
       }
     }
-    startLag.getIntervalHistogramInto(scratch);
-    startLagTotal.add(scratch);
-    iterationDuration.getIntervalHistogramInto(scratch);
-    iterationDurationTotal.add(scratch);
-    connecting.getIntervalHistogramInto(scratch);
-    connectingTotal.add(scratch);
+    fold(startLag, startLagTotal, START_LAG, scratch, sink);
+    fold(iterationDuration, iterationDurationTotal, ITERATION_DURATION, scratch, sink);
+    fold(connecting, connectingTotal, CONNECTING, scratch, sink);
     if (startedNanos == 0 || (finishedNanos != 0 && requests == 0)) {
       return;
     }
@@ -203,6 +210,15 @@ public final class ScenarioMetrics {
     lastIterations = it;
     lastDropped = dr;
     lastLate = la;
+  }
+
+  private void fold(
+      Recorder from, PackedHistogram total, String metric, Histogram scratch, IntervalSink sink) {
+    from.getIntervalHistogramInto(scratch);
+    total.add(scratch);
+    if (sink != null) {
+      sink.write(tags, metric, scratch);
+    }
   }
 
   /** The newest time-series row, or null before the first. */
@@ -230,10 +246,10 @@ public final class ScenarioMetrics {
   }
 
   /** One check's outcomes so far. */
-  record CheckTally(String request, String check, long passes, long fails) {}
+  public record CheckTally(String request, String check, long passes, long fails) {}
 
   /** One custom metric of one request so far: trues of total for a rate, the sum for a counter. */
-  record CustomTally(String metric, String request, double trues, double total) {}
+  public record CustomTally(String metric, String request, double trues, double total) {}
 
   List<CheckTally> checks() {
     List<CheckTally> out = new ArrayList<>();
@@ -248,6 +264,82 @@ public final class ScenarioMetrics {
         (k, v) -> out.add(new CustomTally(k.metric(), k.request(), v[0].sum(), v[1].sum())));
     return out;
   }
+
+  /**
+   * Adds a logged interval to the totals (merging segment runs): a series metric goes to the series
+   * its qualifiers name (request, status, error, cold, expected_response), created on first use.
+   *
+   * @param tags the interval's qualifiers plus {@code scenario}
+   */
+  public synchronized void restore(Map<String, String> tags, String metric, AbstractHistogram h) {
+    switch (metric) {
+      case START_LAG -> startLagTotal.add(h);
+      case ITERATION_DURATION -> iterationDurationTotal.add(h);
+      case CONNECTING -> connectingTotal.add(h);
+      default -> {
+        if (!Series.METRICS.contains(metric)) {
+          return; // a metric this version does not know: kept in the merged log only
+        }
+        String request = tags.getOrDefault("name", "");
+        int status = Integer.parseInt(tags.getOrDefault("status", "0"));
+        ErrorKind error = ErrorKind.ofKey(tags.get("error"));
+        boolean cold = Boolean.parseBoolean(tags.get("cold"));
+        boolean failed = "false".equals(tags.get("expected_response"));
+        series
+            .computeIfAbsent(
+                new SeriesKey(request, status, error, cold),
+                k -> new Series(request, status, error, cold, failed, Map.copyOf(tags)))
+            .restore(metric, h);
+      }
+    }
+  }
+
+  /**
+   * Sets what a merge summed from the segments' run.json: counters, checks, errors, custom metrics,
+   * the aligned time series, the wall-clock span (nanoseconds on the registry's clock).
+   */
+  public synchronized void restoreTotals(
+      Restored r, List<SecondRow> mergedRows, List<ScenarioResult.ErrorSample> errorSamples) {
+    iterations.add(r.iterations());
+    dropped.add(r.dropped());
+    lateStarts.add(r.lateStarts());
+    interrupted.add(r.interrupted());
+    coldStarts.add(r.coldStarts());
+    allocatedVus.addAndGet(r.maxVus());
+    r.errors().forEach((k, n) -> errors.computeIfAbsent(k, x -> new LongAdder()).add(n));
+    for (CheckTally c : r.checks()) {
+      LongAdder[] a =
+          checks.computeIfAbsent(
+              new CheckKey(c.request(), c.check()),
+              k -> new LongAdder[] {new LongAdder(), new LongAdder()});
+      a[0].add(c.passes());
+      a[1].add(c.fails());
+    }
+    for (CustomTally c : r.custom()) {
+      custom(c.metric(), c.request(), c.trues(), c.total());
+    }
+    startedNanos = r.startedNanos();
+    finishedNanos = r.finishedNanos();
+    rows.clear();
+    rows.addAll(mergedRows);
+    for (ScenarioResult.ErrorSample e : errorSamples) {
+      sample(e);
+    }
+  }
+
+  /** A scenario's counters summed over segments, for {@link #restoreTotals}. */
+  public record Restored(
+      long iterations,
+      long dropped,
+      long lateStarts,
+      long interrupted,
+      long coldStarts,
+      int maxVus,
+      Map<String, Long> errors,
+      List<CheckTally> checks,
+      List<CustomTally> custom,
+      long startedNanos,
+      long finishedNanos) {}
 
   /** Seconds between the scenario's start and its end (or now). */
   double elapsedSeconds(long nowNanos) {

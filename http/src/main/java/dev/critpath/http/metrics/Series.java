@@ -1,6 +1,7 @@
 package dev.critpath.http.metrics;
 
 import java.util.Map;
+import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
@@ -12,6 +13,13 @@ import org.HdrHistogram.Recorder;
  * into once a second.
  */
 public final class Series {
+  static final String LATENCY = "http_req_duration";
+  static final String SERVICE = "http_req_service_time";
+  static final String WAITING = "http_req_waiting";
+
+  /** The metrics a series logs, by their k6 names. */
+  static final java.util.Set<String> METRICS = java.util.Set.of(LATENCY, SERVICE, WAITING);
+
   final String request;
   final int status;
   final ErrorKind error;
@@ -50,18 +58,41 @@ public final class Series {
     }
   }
 
-  /** Moves what was recorded since the last call into the totals; adds it to the interval sums. */
-  long fold(Histogram scratch, Histogram intervalLatency, Histogram intervalService) {
+  /**
+   * Moves what was recorded since the last call into the totals; adds it to the interval sums and
+   * hands it to the sink (null: no log).
+   */
+  long fold(
+      Histogram scratch, Histogram intervalLatency, Histogram intervalService, IntervalSink sink) {
     latency.getIntervalHistogramInto(scratch);
     long n = scratch.getTotalCount();
     latencyTotal.add(scratch);
     intervalLatency.add(scratch);
+    log(sink, LATENCY, scratch);
     service.getIntervalHistogramInto(scratch);
     serviceTotal.add(scratch);
     intervalService.add(scratch);
+    log(sink, SERVICE, scratch);
     waiting.getIntervalHistogramInto(scratch);
     waitingTotal.add(scratch);
+    log(sink, WAITING, scratch);
     return n;
+  }
+
+  private void log(IntervalSink sink, String metric, Histogram interval) {
+    if (sink != null) {
+      sink.write(tags, metric, interval);
+    }
+  }
+
+  /** Adds a logged interval of one of {@link #METRICS} to the totals (merging segment runs). */
+  void restore(String metric, AbstractHistogram interval) {
+    switch (metric) {
+      case LATENCY -> latencyTotal.add(interval);
+      case SERVICE -> serviceTotal.add(interval);
+      case WAITING -> waitingTotal.add(interval);
+      default -> throw new IllegalArgumentException("not a series metric: " + metric);
+    }
   }
 
   long count() {

@@ -1,0 +1,207 @@
+package dev.critpath.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.critpath.io.Json;
+import dev.critpath.report.schema.RunSchema;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./run.sh merge} on two real http runs (against a real local HTTP server) marked as the
+ * halves of one run, and every input it must refuse: exit 2, one line naming the segment, no run
+ * directory written.
+ */
+class MergeCommandTest {
+  @TempDir static Path dir;
+  private static HttpServer server;
+  private static Path first;
+  private static Path second;
+
+  @BeforeAll
+  static void twoRuns() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.createContext(
+        "/functions/v1/",
+        ex -> {
+          byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    Path scenario = dir.resolve("good.yaml");
+    Files.writeString(
+        scenario,
+        "requests:\n  call: {path: /functions/v1/good, auth: none, checks: [{json: ok, equals:"
+            + " true}]}\n"
+            + "scenarios:\n  a: {executor: constant-arrival-rate, rate: 20, timeUnit: 1s,"
+            + " duration: 2s, preAllocatedVUs: 2}\n"
+            + "thresholds:\n  checks: [rate==1]\n  http_reqs: [count>0]\n");
+    first = httpRun(scenario, 1);
+    second = httpRun(scenario, 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop(0);
+  }
+
+  /** A real run, then marked as segment {@code index} of 2 (as --segment would write it). */
+  private static Path httpRun(Path scenario, int index) throws Exception {
+    Path root = dir.resolve("runs-" + index);
+    String url = "http://127.0.0.1:" + server.getAddress().getPort();
+    CliRun run =
+        CliRun.of("http", "--base-url", url, "--results", root.toString(), scenario.toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    Path runDir = root.resolve("latest").toRealPath();
+    edit(runDir, r -> r.putObject("segment").put("index", index).put("count", 2));
+    return runDir;
+  }
+
+  private static void edit(Path runDir, Consumer<ObjectNode> change) throws Exception {
+    Path file = runDir.resolve("run.json");
+    ObjectNode root = (ObjectNode) Json.mapper().readTree(file.toFile());
+    change.accept(root);
+    Json.writeFile(file, root);
+  }
+
+  /** A copy of a segment run to spoil. */
+  private static Path copy(Path runDir, String name) throws Exception {
+    Path to = dir.resolve("copies").resolve(name);
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(runDir)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
+  }
+
+  @Test
+  void twoSegmentsMergeIntoOneRunWithReportsAndSummedCounts() throws Exception {
+    Path out = dir.resolve("merged");
+    CliRun run =
+        CliRun.of("merge", "--results", out.toString(), second.toString(), first.toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("merge: 2 segments, pass");
+    Path merged = out.resolve("latest");
+    assertThat(merged.resolve("report.html")).exists();
+    assertThat(merged.resolve("junit.xml")).exists();
+    assertThat(merged.resolve("http.hlog")).exists();
+    assertThat(RunSchema.validate(merged.resolve("run.json"))).isEmpty();
+    JsonNode m = Json.mapper().readTree(merged.resolve("run.json").toFile());
+    long a = requests(first);
+    long b = requests(second);
+    assertThat(m.at("/sections/http/files/0/scenarios/0/requests").asLong()).isEqualTo(a + b);
+    assertThat(m.at("/sections/http/files/0/thresholds/1/value").asLong()).isEqualTo(a + b);
+    assertThat(m.at("/merge/count").asInt()).isEqualTo(2);
+    assertThat(m.at("/merge/segments/0/index").asInt()).isEqualTo(1);
+  }
+
+  private static long requests(Path runDir) throws Exception {
+    return Json.mapper()
+        .readTree(runDir.resolve("run.json").toFile())
+        .at("/sections/http/files/0/scenarios/0/requests")
+        .asLong();
+  }
+
+  private static void refused(String expected, Path... runs) {
+    Path out = dir.resolve("refused");
+    String[] args = new String[runs.length + 3];
+    args[0] = "merge";
+    args[1] = "--results";
+    args[2] = out.toString();
+    for (int i = 0; i < runs.length; i++) {
+      args[i + 3] = runs[i].toString();
+    }
+    CliRun run = CliRun.of(args);
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
+    assertThat(run.err()).contains(expected);
+    assertThat(run.critpathErrLines()).as(run.err()).isEqualTo(1);
+    assertThat(out.resolve("latest")).doesNotExist();
+  }
+
+  @Test
+  void aRunThatIsNotASegmentIsRefused() throws Exception {
+    Path plain = copy(second, "plain");
+    edit(plain, r -> r.remove("segment"));
+    refused(
+        "is not a segment run (run.json has no \"segment\"): run each part with --segment",
+        first,
+        plain);
+  }
+
+  @Test
+  void segmentsOfDifferentCountsAreRefused() throws Exception {
+    Path ofThree = copy(second, "of-three");
+    edit(ofThree, r -> ((ObjectNode) r.get("segment")).put("count", 3));
+    refused("segment 2 (" + ofThree + ") is one of 3 segments, segment 1 one of 2", first, ofThree);
+  }
+
+  @Test
+  void aDuplicatedSegmentIsRefused() throws Exception {
+    Path twin = copy(first, "twin");
+    refused("segment 1 given twice", first, twin);
+  }
+
+  @Test
+  void aMissingSegmentIsRefused() throws Exception {
+    Path third = copy(second, "third-of-three");
+    edit(third, r -> ((ObjectNode) r.get("segment")).put("index", 3).put("count", 3));
+    Path firstOfThree = copy(first, "first-of-three");
+    edit(firstOfThree, r -> ((ObjectNode) r.get("segment")).put("count", 3));
+    refused("segment 2 of 3 is missing: pass all 3 segment run directories", firstOfThree, third);
+  }
+
+  @Test
+  void segmentsOfDifferentScenarioFilesAreRefused() throws Exception {
+    Path other = copy(second, "other-file");
+    edit(
+        other,
+        r -> ((ObjectNode) r.at("/sections/http/files/0")).put("sha256", "0123456789abcdef"));
+    refused("segment 2 (" + other + ") ran other scenario files than segment 1", first, other);
+  }
+
+  @Test
+  void clocksTooFarApartAreRefused() throws Exception {
+    Path late = copy(second, "late");
+    Instant start =
+        Instant.parse(
+            Json.mapper().readTree(first.resolve("run.json").toFile()).path("startedAt").asText());
+    edit(late, r -> r.put("startedAt", start.plusSeconds(95).toString()));
+    refused(
+        "segment 2 (" + late + ") started 95 s after segment 1 (more than 30 s, --max-skew)",
+        first,
+        late);
+  }
+
+  @Test
+  void aSegmentWithoutItsLatencyLogIsRefused() throws Exception {
+    Path noLog = copy(second, "no-log");
+    Files.delete(noLog.resolve("http.hlog"));
+    refused("segment 2 (" + noLog + ") has no latency log (http.hlog)", first, noLog);
+  }
+
+  @Test
+  void aCorruptLatencyLogLeavesNoRunDirectory() throws Exception {
+    Path corrupt = copy(second, "corrupt");
+    Files.writeString(
+        corrupt.resolve("http.hlog"), "Tag=http/good:a/http_req_duration,0.0,1.0,1.0,@@@\n");
+    refused("segment 2: cannot read the latency log", first, corrupt);
+  }
+}
