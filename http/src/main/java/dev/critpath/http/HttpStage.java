@@ -108,6 +108,12 @@ public final class HttpStage {
      * its slice of the data sets and JWT pool. {@link Segment#WHOLE}: all of it.
      */
     public Segment segment = Segment.WHOLE;
+
+    /**
+     * When every file's load starts, after its functional validation ({@code --start-at}): the N
+     * segments of a run started on several hosts send together. Null: at once.
+     */
+    public Instant startAt;
   }
 
   private HttpStage() {}
@@ -159,7 +165,7 @@ public final class HttpStage {
                   pool(options, f),
                   blankToNull(options.env.get("SUPABASE_ANON_KEY")),
                   blankToNull(options.env.get("SUPABASE_SERVICE_ROLE_KEY")));
-          results.add(runFile(f, engine, creds, db, null, options.segment, out, latencyLog));
+          results.add(runFile(f, engine, creds, db, null, options, out, latencyLog));
         }
       }
       return result("remote", target.url(), started, t0, results, latencyLog);
@@ -198,7 +204,7 @@ public final class HttpStage {
           Credentials creds =
               new Credentials(
                   minter, pool(options, f), minter.forRole("anon"), minter.forRole("service_role"));
-          results.add(runFile(f, engine, creds, db, waba, options.segment, out, latencyLog));
+          results.add(runFile(f, engine, creds, db, waba, options, out, latencyLog));
         }
       }
       return result("local", target.url(), started, t0, results, latencyLog);
@@ -240,7 +246,7 @@ public final class HttpStage {
       Credentials creds,
       Database db,
       WabaStandIn waba,
-      Segment segment,
+      Options options,
       PrintWriter out,
       LatencyLog log) {
     Path base =
@@ -250,7 +256,16 @@ public final class HttpStage {
     return FileRunner.run(
         f,
         new FileRunner.Settings(
-            engine, creds, db, base, out, waba, log, sha256(f.source()), segment));
+            engine,
+            creds,
+            db,
+            base,
+            out,
+            waba,
+            log,
+            sha256(f.source()),
+            options.segment,
+            options.startAt));
   }
 
   /** The SHA-256 (hex) of a scenario file's text: a path, or {@code bundled:<name>.yaml}. */

@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +67,8 @@ public final class FileRunner {
    * @param log the latency log every second's histograms go to, or null (none kept)
    * @param sha256 the scenario file's text hashed, recorded so merge can tell segments apart
    * @param segment the execution segment this process runs: its slice of every data set
+   * @param startAt when the load starts, after the functional validation (segments on several hosts
+   *     start together), or null: at once
    */
   public record Settings(
       HttpEngine engine,
@@ -76,7 +79,8 @@ public final class FileRunner {
       WabaStandIn waba,
       LatencyLog log,
       String sha256,
-      Segment segment) {}
+      Segment segment,
+      Instant startAt) {}
 
   private final ScenarioFile file;
   private final Settings settings;
@@ -125,6 +129,30 @@ public final class FileRunner {
     }
   }
 
+  /** Waits for {@code startAt}; one already past starts at once, with a warning. */
+  private void awaitStart() {
+    if (settings.startAt() == null) {
+      return;
+    }
+    long wait = Duration.between(Instant.now(), settings.startAt()).toMillis();
+    if (wait <= 0) {
+      warn(
+          "--start-at "
+              + settings.startAt()
+              + " had passed when the load was ready, "
+              + -wait
+              + " ms late: started at once");
+      return;
+    }
+    say("http:   load starts at " + settings.startAt() + " (in " + wait + " ms)");
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted");
+    }
+  }
+
   private void executeSql(List<String> statements, String what) {
     if (statements.isEmpty()) {
       return;
@@ -166,6 +194,9 @@ public final class FileRunner {
           r.name(), new CompiledRequest(r, settings.engine().target(), settings.credentials()));
     }
     ValidationResult validation = validate(compiled, data);
+    if (validation.passed()) {
+      awaitStart();
+    }
     if (!validation.passed()) {
       say("http: " + file.name() + ": functional validation failed, no load was run");
       return new FileResult(
