@@ -58,6 +58,9 @@ public final class FileRunner {
   private static final int BODY_START_CHARS = 300;
   private static final long VALIDATION_GRACE_SECONDS = 5;
 
+  /** How long before --start-at the waiting thread stops sleeping and spins. */
+  private static final long START_SPIN_MILLIS = 200;
+
   /**
    * What a file runs against.
    *
@@ -145,11 +148,17 @@ public final class FileRunner {
       return;
     }
     say("http:   load starts at " + settings.startAt() + " (in " + wait + " ms)");
+    long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
     try {
-      Thread.sleep(wait);
+      Thread.sleep(Math.max(0, wait - START_SPIN_MILLIS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserError("interrupted");
+    }
+    // the last moments on the CPU: a sleeping thread on a busy host wakes up late, and the
+    // segments' loads must start within milliseconds of each other
+    while (System.nanoTime() < due) {
+      Thread.onSpinWait();
     }
   }
 
