@@ -19,6 +19,7 @@ SEG_DB="${SEG_DB:-seg_demo}"
 LEAD_SECONDS="${LEAD_SECONDS:-90}"
 export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$SEG_DB"
 work="${WORK:-$(mktemp -d)}"
+mkdir -p "$work"
 echo "segments-local: work directory $work"
 
 if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$SEG_DB'" | grep -q 1; then
