@@ -1,5 +1,6 @@
 package dev.critpath.bench;
 
+import dev.critpath.run.ThresholdCheck;
 import java.io.PrintWriter;
 
 /** The results table the stage prints. */
@@ -45,15 +46,15 @@ final class BenchConsole {
         printConnectionErrors(p, v);
       }
       if (p.targets() != null) {
-        for (BenchReport.TargetCheck t : p.targets()) {
-          if (!Boolean.TRUE.equals(t.pass())) {
+        for (ThresholdCheck t : p.targets()) {
+          if (!Boolean.TRUE.equals(t.passed())) {
             out.printf(
                 "   %-28s target %s %s%n",
                 p.name(),
-                t.target(),
-                t.observedMs() == null
+                t.text(),
+                t.observed() == null
                     ? "not measured"
-                    : String.format("missed: %.3f ms (%s)", t.observedMs(), t.location()));
+                    : String.format("missed: %.3f ms (%s)", t.observed(), t.source()));
           }
         }
       }

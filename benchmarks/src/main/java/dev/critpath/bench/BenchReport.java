@@ -3,6 +3,7 @@ package dev.critpath.bench;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.critpath.catalog.Expectation;
+import dev.critpath.run.ThresholdCheck;
 import java.util.List;
 
 /**
@@ -69,22 +70,13 @@ public record BenchReport(
       List<Param> params,
       String status,
       String reason,
-      List<TargetCheck> targets,
+      List<ThresholdCheck> targets,
       List<Expectation> expectations,
       List<VariantReport> variants,
       RlsOverhead rlsOverhead) {}
 
   /** How a parameter's values were drawn, as declared in the catalog. */
   public record Param(String name, String sampling, String location) {}
-
-  /**
-   * A target checked against the main variant's single-thread latency.
-   *
-   * @param pass null when the latency could not be measured
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record TargetCheck(
-      String target, String location, String variant, Double observedMs, Boolean pass) {}
 
   /**
    * One variant of a path.

@@ -5,6 +5,7 @@ import dev.critpath.catalog.ParamDecl;
 import dev.critpath.catalog.Target;
 import dev.critpath.catalog.Variant;
 import dev.critpath.catalog.WriteMode;
+import dev.critpath.run.ThresholdCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ final class BenchReports {
         measured++;
       }
       if (p.targets() != null) {
-        missed += (int) p.targets().stream().filter(t -> !Boolean.TRUE.equals(t.pass())).count();
+        missed += (int) p.targets().stream().filter(t -> !Boolean.TRUE.equals(t.passed())).count();
       }
       connectionErrors +=
           r.connectionErrors.values().stream().mapToLong(BenchReport.ConnectionErrors::count).sum();
@@ -127,20 +128,25 @@ final class BenchReports {
     } else {
       status = "ok";
     }
-    List<BenchReport.TargetCheck> targets = new ArrayList<>();
     Variant main = r.variants.isEmpty() ? q.mainVariant() : r.variants.get(0);
     RunResult mainSample = r.sample.get(main);
     BenchReport.Latency mainLatency = mainSample == null ? null : Measurements.latency(mainSample);
+    List<ThresholdCheck> targets = new ArrayList<>();
     for (Target t : q.targets()) {
       Double observed =
           mainLatency == null ? null : Measurements.metric(mainLatency, t.metric().key());
       targets.add(
-          new BenchReport.TargetCheck(
+          new ThresholdCheck(
+              ThresholdCheck.LATENCY,
+              t.metric().key(),
+              t.inclusive() ? "<=" : "<",
+              t.thresholdMillis(),
+              ThresholdCheck.MS,
               t.text(),
-              t.location(),
-              main.id(),
               observed,
-              observed == null ? null : t.holds(observed)));
+              observed == null ? null : t.holds(observed),
+              t.location(),
+              null));
     }
     return new BenchReport.PathReport(
         r.path.name(),

@@ -89,7 +89,7 @@ class BenchTest {
         assertThat(v.server().calls()).isPositive();
       }
       BenchReport.VariantReport main = p.variants().get(0);
-      assertThat(p.targets()).allMatch(t -> t.pass() != null);
+      assertThat(p.targets()).allMatch(t -> t.passed() != null);
       boolean single =
           QueryCatalog.builtin().find(p.name()).map(CatalogQuery::singleCaller).orElse(false);
       if (single) {

@@ -25,9 +25,10 @@ import java.util.Map;
 public final class RunRecord {
   /**
    * Bumped on any incompatible change of run.json's shape. 2: one latency summary for http and
-   * realtime (p95, not p95Ms; nothing measured is count 0 without percentiles).
+   * realtime (p95, not p95Ms; nothing measured is count 0 without percentiles). 3: targets and
+   * thresholds as {@link ThresholdCheck} fields, not text to parse.
    */
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 3;
 
   private final String runId;
   private final Instant startedAt;

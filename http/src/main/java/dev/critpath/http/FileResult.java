@@ -2,6 +2,7 @@ package dev.critpath.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.critpath.http.waba.WabaCompliance;
+import dev.critpath.run.ThresholdCheck;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public record FileResult(
     String description,
     ValidationResult validation,
     List<ScenarioResult> scenarios,
-    List<ThresholdResult> thresholds,
+    List<ThresholdCheck> thresholds,
     String aborted,
     List<String> warnings,
     String verdict,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.critpath.db.Database;
 import dev.critpath.db.TableChecksums;
 import dev.critpath.io.Json;
+import dev.critpath.run.ThresholdCheck;
 import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -146,7 +147,7 @@ class HttpStageLocalTest {
       assertThat(warm.coldWarm().warm().p50()).isLessThan(warm.coldWarm().cold().p50());
     }
     assertThat(warm.metrics()).containsKey("cache_hits{name:insights}");
-    assertThat(f.thresholds()).allMatch(ThresholdResult::passed);
+    assertThat(f.thresholds()).allMatch(ThresholdCheck::passed);
     assertThat(out.toString()).contains("cold starts 2");
   }
 

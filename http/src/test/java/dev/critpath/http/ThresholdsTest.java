@@ -1,6 +1,7 @@
 package dev.critpath.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.critpath.http.metrics.ErrorKind;
 import dev.critpath.http.metrics.MetricsRegistry;
@@ -9,6 +10,7 @@ import dev.critpath.http.scenario.MetricKind;
 import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;
 import dev.critpath.http.scenario.Threshold;
+import dev.critpath.run.ThresholdCheck;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +58,7 @@ class ThresholdsTest {
     return TimeUnit.MILLISECONDS.toNanos(v);
   }
 
-  private List<ThresholdResult> evaluate(String yaml) {
+  private List<ThresholdCheck> evaluate(String yaml) {
     ScenarioFile f =
         new ScenarioParser(Map.of())
             .parse(
@@ -70,7 +72,7 @@ class ThresholdsTest {
   }
 
   private double value(String yaml) {
-    return evaluate(yaml).get(0).value();
+    return evaluate(yaml).get(0).observed();
   }
 
   @Test
@@ -98,17 +100,37 @@ class ThresholdsTest {
 
   @Test
   void verdicts() {
-    List<ThresholdResult> r =
+    List<ThresholdCheck> r =
         evaluate(
             "  http_req_duration{scenario:warm}: [\"p(95)<300\", \"p(95)>300\", avg<=50.5, \"avg!=0\"]\n"
                 + "  http_req_failed: [rate==0.05]\n"
                 + "  dropped_iterations: [count==0]\n"
                 + "  http_req_duration{scenario:nothing}: [avg<1]\n");
     assertThat(r)
-        .extracting(ThresholdResult::passed)
+        .extracting(ThresholdCheck::passed)
         .containsExactly(true, false, false, true, true, false, false);
     assertThat(r.get(6).note()).contains("no samples matched");
-    assertThat(r.get(6).value()).isNull();
+    assertThat(r.get(6).observed()).isNull();
+  }
+
+  @Test
+  void conditionsAreWrittenAsFieldsBesideTheirText() {
+    List<ThresholdCheck> r =
+        evaluate(
+            "  http_req_duration{scenario:warm}: [\"p(99.9)<300\", med<=40]\n"
+                + "  http_req_failed: [rate<0.01]\n"
+                + "  http_reqs: [count>0, rate>1]\n");
+    assertThat(r)
+        .extracting(
+            ThresholdCheck::stat, ThresholdCheck::op, ThresholdCheck::limit, ThresholdCheck::unit)
+        .containsExactly(
+            tuple("p99.9", "<", 300.0, ThresholdCheck.MS),
+            tuple("p50", "<=", 40.0, ThresholdCheck.MS),
+            tuple("rate", "<", 0.01, ThresholdCheck.RATIO),
+            tuple("count", ">", 0.0, ThresholdCheck.COUNT),
+            tuple("rate", ">", 1.0, ThresholdCheck.PER_SECOND));
+    assertThat(r.get(0).text()).isEqualTo("p(99.9)<300");
+    assertThat(r.get(0).metric()).isEqualTo("http_req_duration{scenario:warm}");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.critpath.db.Database;
 import dev.critpath.io.Json;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.ThresholdCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -114,7 +115,7 @@ final class ListenScenario {
         ScenarioResult.Reconnects reconnects =
             new ScenarioResult.Reconnects(0, 0, 0, 0, 0, LatencySummary.EMPTY);
         Platform platform = Platform.of(s.network());
-        List<Threshold> thresholds =
+        List<ThresholdCheck> thresholds =
             Targets.of(false, platform, delivery, setup, reconnects, messages);
         if (sent.firstError() != null) {
           notes.add("first send error: " + sent.firstError());
@@ -138,7 +139,7 @@ final class ListenScenario {
             behind,
             measured,
             thresholds,
-            thresholds.stream().allMatch(Threshold::passed),
+            thresholds.stream().allMatch(ThresholdCheck::passed),
             notes,
             null);
       } finally {

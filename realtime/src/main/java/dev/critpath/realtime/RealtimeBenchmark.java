@@ -4,6 +4,7 @@ import dev.critpath.UserError;
 import dev.critpath.db.Database;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.Section;
+import dev.critpath.run.ThresholdCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -118,11 +119,14 @@ public final class RealtimeBenchmark {
         r.reconnects().reconnectAndCatchUp().max(),
         r.errors().total(),
         r.passed() ? "pass" : "FAIL");
-    for (Threshold t : r.thresholds()) {
+    for (ThresholdCheck t : r.thresholds()) {
       if (!t.passed()) {
         out.printf(
             "  FAIL %s %s (actual %s; %s)%n",
-            t.metric(), t.expression(), ListenScenario.fmt(t.actual()), t.source());
+            t.metric(),
+            t.text(),
+            t.observed() == null ? "none" : ListenScenario.fmt(t.observed()),
+            t.source());
       }
     }
     if (r.errors().firstError() != null) {

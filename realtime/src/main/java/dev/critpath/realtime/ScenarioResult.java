@@ -2,6 +2,7 @@ package dev.critpath.realtime;
 
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.ThresholdCheck;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ public record ScenarioResult(
     Errors errors,
     int subscribersBehind,
     boolean measured,
-    List<Threshold> thresholds,
+    List<ThresholdCheck> thresholds,
     boolean passed,
     List<String> notes,
     Map<String, Object> relay) {

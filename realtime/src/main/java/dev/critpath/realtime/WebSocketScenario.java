@@ -5,6 +5,7 @@ import dev.critpath.db.Database;
 import dev.critpath.network.ShapingProxy;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.ThresholdCheck;
 import dev.critpath.supabase.TokenMinter;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -476,7 +477,8 @@ final class WebSocketScenario {
             tally.reconnect.summary());
     tally.log(latencyLog, "websocket", s.network(), sent);
     Platform platform = Platform.of(s.network());
-    List<Threshold> thresholds = Targets.of(true, platform, delivery, setup, reconnects, messages);
+    List<ThresholdCheck> thresholds =
+        Targets.of(true, platform, delivery, setup, reconnects, messages);
     return new ScenarioResult(
         "websocket",
         Secrets.redact(endpoint),
@@ -496,7 +498,7 @@ final class WebSocketScenario {
         Tally.behind(receipts, expected).size(),
         measured,
         thresholds,
-        thresholds.stream().allMatch(Threshold::passed),
+        thresholds.stream().allMatch(ThresholdCheck::passed),
         notes,
         relayStats);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.critpath.UserError;
 import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.ThresholdCheck;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,13 +35,22 @@ class PlatformTest {
     ScenarioResult.Messages clean = new ScenarioResult.Messages(10, 0, 0, 10, 10, 0, 0, 0, 0, 0);
     ScenarioResult.Reconnects none =
         new ScenarioResult.Reconnects(0, 0, 0, 0, 5, LatencySummary.EMPTY);
-    List<Threshold> t = Targets.of(true, Platform.WEB, delivery, LatencySummary.EMPTY, none, clean);
+    List<ThresholdCheck> t =
+        Targets.of(true, Platform.WEB, delivery, LatencySummary.EMPTY, none, clean);
     assertThat(t)
-        .extracting(Threshold::expression)
+        .extracting(ThresholdCheck::text)
         .containsExactly("p(95)<100", "count==0", "count==0", "p(95)<1000");
     assertThat(t.get(0).passed()).isTrue();
+    // the condition as fields too, so no reader parses "p(95)<100"
+    assertThat(t.get(0))
+        .extracting(
+            ThresholdCheck::stat, ThresholdCheck::op, ThresholdCheck::limit, ThresholdCheck::unit)
+        .containsExactly("p95", "<", 100.0, ThresholdCheck.MS);
+    assertThat(t.get(0).observed()).isEqualTo(delivery.p95());
+    assertThat(t.get(1).unit()).isEqualTo(ThresholdCheck.COUNT);
     assertThat(t.get(3).passed()).isFalse(); // no setup measured: a failure, not a pass
-    assertThat(t.get(3).source()).contains("nothing measured");
+    assertThat(t.get(3).observed()).isNull();
+    assertThat(t.get(3).note()).contains("nothing measured");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.ThresholdCheck;
 import dev.critpath.supabase.TokenMinter;
 import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ class WebSocketScenarioTest {
         .isEqualTo(r.messages().expectedDeliveries());
     assertThat(r.relay()).containsEntry("joins", 104); // 100 + the warm-up + 3 rejoins
     assertThat(r.thresholds())
-        .extracting(Threshold::metric)
+        .extracting(ThresholdCheck::metric)
         .containsExactly(
             "delivery_latency",
             "messages_lost",
@@ -117,7 +118,7 @@ class WebSocketScenarioTest {
     assertThat(r.reconnects().reconnectAndCatchUp().max()).isLessThan(6 * RTT + 500);
     assertThat(r.thresholds())
         .filteredOn(t -> t.metric().equals("delivery_latency"))
-        .extracting(Threshold::expression)
+        .extracting(ThresholdCheck::text)
         .containsExactly("p(95)<500");
   }
 }

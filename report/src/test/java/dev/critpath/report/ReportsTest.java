@@ -6,6 +6,7 @@ import dev.critpath.report.model.RunReader;
 import dev.critpath.report.writer.ReportFormat;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.run.ThresholdCheck;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -34,15 +35,17 @@ class ReportsTest {
                     "reason", "retried after postgresql://app:s3cr3t@db:5432/x dropped",
                     "targets",
                         List.of(
-                            Map.of(
-                                "target",
+                            new ThresholdCheck(
+                                ThresholdCheck.LATENCY,
+                                "p95",
+                                "<",
+                                50,
+                                ThresholdCheck.MS,
                                 "p95 < 50ms",
-                                "variant",
-                                "rls_on",
-                                "observedMs",
                                 61.0,
-                                "pass",
-                                false)),
+                                false,
+                                null,
+                                null)),
                     "variants",
                         List.of(
                             Map.of(

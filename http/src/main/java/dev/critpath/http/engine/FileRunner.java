@@ -6,7 +6,6 @@ import dev.critpath.db.Database;
 import dev.critpath.http.FileResult;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.ScenarioResult;
-import dev.critpath.http.ThresholdResult;
 import dev.critpath.http.ValidationResult;
 import dev.critpath.http.auth.Credentials;
 import dev.critpath.http.metrics.MetricsRegistry;
@@ -26,6 +25,7 @@ import dev.critpath.network.ShapingProxy;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.Segment;
+import dev.critpath.run.ThresholdCheck;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -294,7 +294,7 @@ public final class FileRunner {
     for (ScenarioRun run : runs) {
       scenarios.add(registry.summarize(run.spec, metricsOf.get(run), config(run.spec)));
     }
-    List<ThresholdResult> thresholds = new ArrayList<>(registry.thresholds(file.thresholds()));
+    List<ThresholdCheck> thresholds = new ArrayList<>(registry.thresholds(file.thresholds()));
     WabaCompliance waba = null;
     if (file.waba() != null && settings.waba() != null) {
       waba = settings.waba().compliance();
@@ -313,7 +313,7 @@ public final class FileRunner {
       }
     }
     boolean passed =
-        !silent && abort.get() == null && thresholds.stream().allMatch(ThresholdResult::passed);
+        !silent && abort.get() == null && thresholds.stream().allMatch(ThresholdCheck::passed);
     printSummary(scenarios, thresholds);
     if (abort.get() != null) {
       say("http: " + file.name() + ": aborted: " + abort.get());
@@ -337,46 +337,62 @@ public final class FileRunner {
    * The stand-in's log as thresholds, so every report shows them beside the file's own: the
    * compliance proof, the 429 share and the campaign's pace.
    */
-  private static List<ThresholdResult> wabaThresholds(WabaSpec spec, WabaCompliance w) {
+  private static List<ThresholdCheck> wabaThresholds(WabaSpec spec, WabaCompliance w) {
     int most = w.channels().stream().mapToInt(WabaCompliance.Channel::maxInWindow).max().orElse(0);
-    List<ThresholdResult> out = new ArrayList<>();
+    List<ThresholdCheck> out = new ArrayList<>();
     if (spec.minSent() > 0) {
       long sent = w.attempts() - w.refused();
       out.add(
-          new ThresholdResult(
+          new ThresholdCheck(
               "waba_sent",
+              ThresholdCheck.COUNT,
+              ">=",
+              spec.minSent(),
+              ThresholdCheck.COUNT,
               "count>=" + spec.minSent(),
               (double) sent,
               sent >= spec.minSent(),
-              false,
+              null,
               "sends the stand-in accepted, of " + w.attempts() + " received"));
     }
     out.addAll(
         List.of(
-            new ThresholdResult(
+            new ThresholdCheck(
                 "waba_sends_per_channel_window",
+                "max",
+                "<=",
+                w.limitPerWindow(),
+                ThresholdCheck.COUNT,
                 "max<=" + w.limitPerWindow() + " per " + w.windowSeconds() + "s",
                 (double) most,
                 w.compliant(),
-                false,
+                null,
                 "the most sends any channel's stand-in received within "
                     + w.windowSeconds()
                     + " s, over "
                     + w.channels().size()
                     + " channel(s)"),
-            new ThresholdResult(
+            new ThresholdCheck(
                 "waba_refused_share",
+                "rate",
+                "<=",
+                spec.maxRefusedShare(),
+                ThresholdCheck.RATIO,
                 "rate<=" + spec.maxRefusedShare(),
                 w.refusedShare(),
                 w.refusedShare() <= spec.maxRefusedShare(),
-                false,
+                null,
                 w.refused() + " of " + w.attempts() + " sends answered 429"),
-            new ThresholdResult(
+            new ThresholdCheck(
                 "waba_sent_per_minute",
+                "rate",
+                ">=",
+                spec.minPerMinute(),
+                ThresholdCheck.PER_MINUTE,
                 "rate>=" + spec.minPerMinute(),
                 w.sentPerMinute(),
                 w.sentPerMinute() >= spec.minPerMinute(),
-                false,
+                null,
                 "accepted sends per minute, first to last request received")));
     return out;
   }
@@ -587,7 +603,7 @@ public final class FileRunner {
     }
   }
 
-  private void printSummary(List<ScenarioResult> scenarios, List<ThresholdResult> thresholds) {
+  private void printSummary(List<ScenarioResult> scenarios, List<ThresholdCheck> thresholds) {
     for (ScenarioResult s : scenarios) {
       LatencySummary l = s.latency();
       long passes = s.checks().stream().mapToLong(ScenarioResult.CheckResult::passes).sum();
@@ -631,14 +647,14 @@ public final class FileRunner {
         say("http:   " + String.format("%-18s", "") + " errors " + s.errors());
       }
     }
-    for (ThresholdResult t : thresholds) {
+    for (ThresholdCheck t : thresholds) {
       say(
           String.format(
               "http:   %s %s %s: %s%s",
               t.passed() ? "ok  " : "FAIL",
               t.metric(),
-              t.threshold(),
-              t.value() == null ? "no data" : t.value(),
+              t.text(),
+              t.observed() == null ? "no data" : t.observed(),
               t.note() == null ? "" : " (" + t.note() + ")"));
     }
   }

@@ -7,7 +7,6 @@ import dev.critpath.UserError;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
 import dev.critpath.http.ScenarioResult;
-import dev.critpath.http.ThresholdResult;
 import dev.critpath.http.engine.FileRunner;
 import dev.critpath.http.metrics.MetricsRegistry;
 import dev.critpath.http.metrics.ScenarioMetrics;
@@ -17,6 +16,7 @@ import dev.critpath.http.scenario.Threshold;
 import dev.critpath.io.Json;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.ThresholdCheck;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -168,7 +168,7 @@ public final class HttpMerge {
         silent |= r.requests() == 0;
         results.add(Json.mapper().valueToTree(r));
       }
-      List<ThresholdResult> thresholds = registry.thresholds(file.thresholds());
+      List<ThresholdCheck> thresholds = registry.thresholds(file.thresholds());
       for (Threshold t : file.thresholds()) {
         if (t.abortOnFail() && abort == null && !LOGGED.contains(t.metric())) {
           checkAbort(t, (endMillis - startMillis) / 1000.0);
@@ -191,7 +191,7 @@ public final class HttpMerge {
           !silent
               && abort == null
               && !stoppedEarly
-              && thresholds.stream().allMatch(ThresholdResult::passed);
+              && thresholds.stream().allMatch(ThresholdCheck::passed);
       merged.put("startedAt", Instant.ofEpochMilli(startMillis).toString());
       merged.set("scenarios", results);
       merged.set("thresholds", Json.mapper().valueToTree(thresholds));

@@ -1,7 +1,6 @@
 package dev.critpath.http.metrics;
 
 import dev.critpath.http.ScenarioResult;
-import dev.critpath.http.ThresholdResult;
 import dev.critpath.http.scenario.MetricKind;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Threshold;
@@ -9,6 +8,7 @@ import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.LatencyTag;
 import dev.critpath.run.Section;
+import dev.critpath.run.ThresholdCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -272,21 +272,38 @@ public final class MetricsRegistry {
   }
 
   /** Every threshold's outcome now. */
-  public synchronized List<ThresholdResult> thresholds(List<Threshold> thresholds) {
-    List<ThresholdResult> out = new ArrayList<>();
+  public synchronized List<ThresholdCheck> thresholds(List<Threshold> thresholds) {
+    List<ThresholdCheck> out = new ArrayList<>();
     for (Threshold t : thresholds) {
       double v = evaluate(t);
       boolean noData = Double.isNaN(v);
       out.add(
-          new ThresholdResult(
+          new ThresholdCheck(
               t.key(),
+              ThresholdCheck.k6Stat(t.aggregation(), t.percentile()),
+              ThresholdCheck.k6Op(t.operator()),
+              t.value(),
+              unit(t),
               t.expression(),
               noData ? null : LatencySummary.round(v),
               !noData && t.holds(v),
-              t.abortOnFail(),
+              null,
               noData ? "no samples matched " + t.key() : null));
     }
     return out;
+  }
+
+  /** Trends are in ms; a rate is a share of a rate metric, or a counter's per second. */
+  private String unit(Threshold t) {
+    return switch (t.aggregation()) {
+      case "count" -> ThresholdCheck.COUNT;
+      case "rate" ->
+          MetricKind.BUILTIN.getOrDefault(t.metric(), customKinds.get(t.metric()))
+                  == MetricKind.COUNTER
+              ? ThresholdCheck.PER_SECOND
+              : ThresholdCheck.RATIO;
+      default -> ThresholdCheck.MS;
+    };
   }
 
   /** One request's series of a scenario, summed. */

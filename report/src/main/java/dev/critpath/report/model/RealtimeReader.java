@@ -1,21 +1,14 @@
 package dev.critpath.report.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.critpath.run.ThresholdCheck;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads run.json's "realtime" section: {scenarios: [{level, network, delivery, ...}]}. */
 final class RealtimeReader {
-  /** The threshold expression of a count ("count==0"): its actual value is a count, not ms. */
-  private static final String COUNT = "count";
-
   /** The metric of the delivery latency target, the scenario's headline number. */
   private static final String DELIVERY = "delivery_latency";
-
-  /** "p(95)<500": the limit after the comparison, in ms. */
-  private static final Pattern LIMIT = Pattern.compile("<=?\\s*([0-9.]+)\\s*$");
 
   private RealtimeReader() {}
 
@@ -44,7 +37,6 @@ final class RealtimeReader {
                     : firstError));
       }
       JsonNode delivery = deliveryThreshold(J.get(s, "thresholds"));
-      String deliveryTarget = J.str(delivery, "expression");
       JsonNode messages = J.get(s, "messages");
       JsonNode reconnects = J.get(s, "reconnects");
       out.add(
@@ -53,8 +45,8 @@ final class RealtimeReader {
               level,
               network,
               J.str(s, "platform"),
-              deliveryTarget,
-              limitMs(deliveryTarget),
+              J.str(delivery, "text"),
+              J.num(delivery, "limit"),
               J.str(s, "event"),
               J.lng(s, "subscribers"),
               J.num(s, "ratePerSecond"),
@@ -91,11 +83,6 @@ final class RealtimeReader {
         .orElse(null);
   }
 
-  private static Double limitMs(String expression) {
-    Matcher m = expression == null ? null : LIMIT.matcher(expression);
-    return m != null && m.find() ? Double.valueOf(m.group(1)) : null;
-  }
-
   /** The profile's label ("4G"), or null for none; written as an object or a name. */
   private static String network(JsonNode node) {
     if (node == null) {
@@ -108,7 +95,7 @@ final class RealtimeReader {
   /** A latency summary in ms; one that counted nothing reads as empty, not as zeros. */
   private static Latency summary(JsonNode node) {
     Long count = J.lng(node, "count");
-    return count == null || count == 0 ? Latency.empty() : RunReader.latency(node);
+    return count == null || count == 0 ? Latency.empty() : LatencyReader.latency(node);
   }
 
   private static Long errorCount(JsonNode errors) {
@@ -121,26 +108,22 @@ final class RealtimeReader {
     return total;
   }
 
-  /** [{metric, expression, actual, passed, source}]: "delivery_latency: p(95)<500". */
+  /** Thresholds ({@link dev.critpath.run.ThresholdCheck}): latencies in ms, or counts. */
   private static List<CheckResult> thresholds(JsonNode node) {
     List<CheckResult> out = new ArrayList<>();
     for (JsonNode t : J.list(node, "metric")) {
-      String expression = J.str(t, "expression");
-      Double actual = J.num(t, "actual");
-      Boolean passed = J.bool(t, "passed");
+      Double observed = J.num(t, "observed");
       String shown =
-          actual == null
+          observed == null
               ? null
-              : expression != null && expression.startsWith(COUNT)
-                  ? Fmt.count(Math.round(actual))
-                  : Fmt.ms(actual);
+              : ThresholdCheck.COUNT.equals(J.str(t, "unit"))
+                  ? Fmt.count(Math.round(observed))
+                  : Fmt.ms(observed);
+      String source = J.str(t, "source");
+      String note = J.str(t, "note");
       out.add(
-          new CheckResult(
-              CheckResult.Kind.THRESHOLD,
-              J.str(t, "metric") + ": " + expression,
-              passed == null ? Status.SKIP : passed ? Status.PASS : Status.FAIL,
-              shown,
-              J.str(t, "source")));
+          ThresholdReader.check(
+              t, shown, note == null || source == null ? source : source + " (" + note + ")"));
     }
     return out;
   }

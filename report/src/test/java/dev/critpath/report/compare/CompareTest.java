@@ -9,6 +9,7 @@ import dev.critpath.report.compare.Comparison.QueryDiff;
 import dev.critpath.report.compare.Comparison.Status;
 import dev.critpath.report.model.RunReader;
 import dev.critpath.report.testing.SyntheticRun;
+import dev.critpath.run.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -421,7 +422,7 @@ class CompareTest {
     assertThatThrownBy(() -> Compare.run(newer, c, CompareOptions.defaults(), out, null))
         .isInstanceOf(UserError.class)
         .hasMessageContaining("schemaVersion 99")
-        .hasMessageContaining("reads version 2");
+        .hasMessageContaining("reads version " + RunRecord.SCHEMA_VERSION);
 
     Path empty = SyntheticRun.named("e").write(tmp.resolve("empty"), new Random(1));
     Compare.Result r = Compare.run(empty, c, CompareOptions.defaults(), out, null);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.critpath.io.Json;
 import dev.critpath.report.testing.SyntheticRun;
 import dev.critpath.run.RunDirectory;
+import dev.critpath.run.RunRecord;
 import dev.critpath.run.Section;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class RunSchemaTest {
   @Test
   void violationsNameThePathAndTheProblem() throws Exception {
     ObjectNode run = (ObjectNode) Json.mapper().readTree(RUNS.resolve("full/run.json").toFile());
-    run.put("schemaVersion", 3);
+    run.put("schemaVersion", RunRecord.SCHEMA_VERSION + 1);
     run.put("completed", "yes");
     JsonNode query = run.at("/sections/bench/queries/0");
     ((ObjectNode) query).put("name", "message fetch; drop table");
