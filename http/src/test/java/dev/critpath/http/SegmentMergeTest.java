@@ -150,7 +150,7 @@ class SegmentMergeTest {
 
     JsonNode thresholds = merged.at("/files/0/thresholds");
     assertThat(thresholds.get(2).path("metric").asText()).isEqualTo("http_reqs");
-    assertThat(thresholds.get(2).path("value").asLong()).isEqualTo(requests);
+    assertThat(thresholds.get(2).path("observed").asLong()).isEqualTo(requests);
     assertThat(thresholds.get(2).path("passed").asBoolean()).isFalse();
     assertThat(thresholds.get(0).path("passed").asBoolean()).isTrue();
     assertThat(merged.at("/files/0/aborted").asText())
