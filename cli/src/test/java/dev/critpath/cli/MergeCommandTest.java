@@ -108,7 +108,7 @@ class MergeCommandTest {
     long a = requests(first);
     long b = requests(second);
     assertThat(m.at("/sections/http/files/0/scenarios/0/requests").asLong()).isEqualTo(a + b);
-    assertThat(m.at("/sections/http/files/0/thresholds/1/value").asLong()).isEqualTo(a + b);
+    assertThat(m.at("/sections/http/files/0/thresholds/1/observed").asLong()).isEqualTo(a + b);
     assertThat(m.at("/merge/count").asInt()).isEqualTo(2);
     assertThat(m.at("/merge/segments/0/index").asInt()).isEqualTo(1);
   }
