@@ -1,7 +1,9 @@
 package dev.critpath.bench;
 
+import dev.critpath.UserError;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
+import dev.critpath.run.Segment;
 import java.util.List;
 
 /**
@@ -89,6 +91,31 @@ public record BenchSettings(
   public BenchSettings withVerbose(boolean v) {
     return new BenchSettings(
         profile, only, threads, querySources, variants, jmhArgs, seed, allowUnmarked, v);
+  }
+
+  /**
+   * One execution segment's share: at each throughput level its striped share of the threads
+   * ({@link Segment#scale}, so the N segments' threads add up to the level); a level that leaves
+   * this segment no thread is skipped here. Each segment draws parameters from its own seed (seed +
+   * i - 1), so segments do not replay the same sequence.
+   */
+  public BenchSettings inSegment(Segment segment) {
+    if (segment.isWhole()) {
+      return this;
+    }
+    List<Integer> mine =
+        levels().stream().map(t -> (int) segment.scale(t)).filter(t -> t > 0).distinct().toList();
+    if (mine.isEmpty()) {
+      throw new UserError(
+          "--segment "
+              + segment
+              + ": the thread levels "
+              + levels()
+              + " leave no thread for this segment: raise --threads to at least "
+              + segment.count()
+              + " or run fewer segments");
+    }
+    return withThreads(mine).withSeed(seed + segment.index() - 1);
   }
 
   /** The concurrency levels in effect. */

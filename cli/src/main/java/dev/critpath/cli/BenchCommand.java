@@ -7,6 +7,7 @@ import dev.critpath.bench.Profile;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
+import dev.critpath.run.Segment;
 import dev.critpath.sampler.SampledStage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin CatalogOptions catalog;
   @Mixin ResultsOptions results;
+  @Mixin SegmentOptions segment;
   @Spec CommandSpec spec;
 
   @Option(
@@ -73,12 +75,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BenchSettings settings = settings();
+    Segment part = segment.segment();
+    BenchSettings settings = settings().inSegment(part);
     Bench.validate(settings);
     PrintWriter out = spec.commandLine().getOut();
     RunSession.checkWritable(results);
     try (Database db = database.open();
         RunSession session = RunSession.start(results, "bench")) {
+      session.run().record().setSegment(part);
       out.println(DatabaseOptions.using(db));
       // each measurement is saved into run.json as it ends: Ctrl-C keeps the finished ones
       Bench.Outcome outcome =

@@ -15,6 +15,8 @@ import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.Seeder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +48,7 @@ final class HttpCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
   @Mixin ResultsOptions results;
+  @Mixin SegmentOptions segment;
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -93,6 +96,15 @@ final class HttpCommand implements Callable<Integer> {
               + " network: keys. Default: as the files say.")
   String network;
 
+  @Option(
+      names = "--start-at",
+      paramLabel = "TIME",
+      description =
+          "Start the load at this UTC time (2026-01-31T12:00:00Z), after the functional"
+              + " validation: the segments of one run on several hosts then send together."
+              + " Default: at once.")
+  String startAt;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -104,6 +116,8 @@ final class HttpCommand implements Callable<Integer> {
     options.supabaseDir = supabaseDir;
     options.network = network;
     options.env = env;
+    options.segment = segment.segment();
+    options.startAt = startAt();
     try {
       options.functionIdle = Durations.parse(functionIdle);
     } catch (IllegalArgumentException e) {
@@ -123,6 +137,7 @@ final class HttpCommand implements Callable<Integer> {
         }
       }
       try (RunSession session = RunSession.start(results, "http")) {
+        session.run().record().setSegment(options.segment);
         options.logDir = session.path();
         HttpResult result =
             session.measure(
@@ -141,6 +156,20 @@ final class HttpCommand implements Callable<Integer> {
         out.println("http: " + result.verdict() + ", results in " + session.path());
         return result.passed() ? ExitCode.OK.code : ExitCode.FAILED.code;
       }
+    }
+  }
+
+  private Instant startAt() {
+    if (startAt == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(startAt.strip());
+    } catch (DateTimeParseException e) {
+      throw new UserError(
+          "--start-at "
+              + startAt
+              + ": expected a UTC time such as 2026-01-31T12:00:00Z (date -u +%FT%TZ -d '+2 min')");
     }
   }
 

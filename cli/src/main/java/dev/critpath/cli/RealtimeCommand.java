@@ -10,6 +10,7 @@ import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.RemoteRealtime;
 import dev.critpath.realtime.Vsn;
 import dev.critpath.run.Section;
+import dev.critpath.run.Segment;
 import dev.critpath.sampler.SampledStage;
 import dev.critpath.schema.Migrator;
 import java.io.PrintWriter;
@@ -41,6 +42,7 @@ final class RealtimeCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Mixin DatabaseOptions database;
   @Mixin ResultsOptions results;
+  @Mixin SegmentOptions segment;
   @Spec CommandSpec spec;
 
   @Option(
@@ -147,7 +149,8 @@ final class RealtimeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RealtimeSettings settings = settings(System.getenv());
+    Segment part = segment.segment();
+    RealtimeSettings settings = settings(System.getenv()).inSegment(part);
     PrintWriter out = spec.commandLine().getOut();
     RunSession.checkWritable(results);
     try (Database db = database.open()) {
@@ -160,6 +163,7 @@ final class RealtimeCommand implements Callable<Integer> {
       out.println(DatabaseOptions.using(db));
       Migrator.migrate(db, null, database.allowUnmarked);
       try (RunSession session = RunSession.start(results, "realtime")) {
+        session.run().record().setSegment(part);
         RealtimeReport report =
             session.measure(
                 run ->

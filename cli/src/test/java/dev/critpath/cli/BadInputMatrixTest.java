@@ -322,6 +322,34 @@ class BadInputMatrixTest {
               "Missing required parameter",
               args(command, "--results")));
     }
+    // --segment: malformed, out of range, or a share left empty, refused before any database
+    for (String command : List.of("http", "realtime", "bench")) {
+      for (String bad : List.of("5/4", "0/3", "2/0", "two/4", "3")) {
+        cases.add(
+            row(
+                label(command) + " --segment " + bad,
+                "--segment " + bad,
+                args(command, "--segment", bad)));
+      }
+    }
+    cases.add(
+        row(
+            "realtime more segments than subscribers",
+            "leave none for this segment",
+            "realtime",
+            "--subscribers",
+            "2",
+            "--segment",
+            "3/3"));
+    cases.add(
+        row(
+            "bench more segments than threads",
+            "leave no thread for this segment",
+            "bench",
+            "--threads",
+            "1,2",
+            "--segment",
+            "3/3"));
     for (String command : List.of("migrate", "seed", "doctor")) {
       cases.add(
           row(

@@ -12,7 +12,15 @@ import java.util.Map;
  * after every stage, so an interrupted run keeps everything measured so far and says it did not
  * complete. Report writers read the file back, never this object.
  */
-@JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "completed", "verdict"})
+@JsonPropertyOrder({
+  "schemaVersion",
+  "runId",
+  "startedAt",
+  "finishedAt",
+  "completed",
+  "verdict",
+  "segment"
+})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RunRecord {
   /**
@@ -27,6 +35,7 @@ public final class RunRecord {
   private Instant finishedAt;
   private boolean completed;
   private String verdict;
+  private Segment segment;
   private final Map<String, Object> sections = new LinkedHashMap<>();
 
   public RunRecord(String runId, Instant startedAt) {
@@ -57,6 +66,16 @@ public final class RunRecord {
   /** pass, fail or error once the run ends; absent while it runs. */
   public String getVerdict() {
     return verdict;
+  }
+
+  /** The execution segment this run measured ({@code --segment i/N}); absent for a whole run. */
+  public Segment getSegment() {
+    return segment;
+  }
+
+  /** Records that this run is one segment of a split run; the whole run records none. */
+  public void setSegment(Segment value) {
+    this.segment = value == null || value.isWhole() ? null : value;
   }
 
   public synchronized Map<String, Object> getSections() {

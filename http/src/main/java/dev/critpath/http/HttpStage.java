@@ -19,6 +19,7 @@ import dev.critpath.network.NetworkProfile;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.run.Segment;
 import dev.critpath.sampler.PoolGauge;
 import dev.critpath.sampler.ServerSampler;
 import dev.critpath.supabase.TokenMinter;
@@ -60,10 +61,18 @@ public final class HttpStage {
 
   /**
    * Bundled scenarios that run only when named: the seeds' full durations of the short forms in
-   * {@link #BUNDLED} (minutes each).
+   * {@link #BUNDLED} (minutes each), and seed 001's volumes at full size (several client machines:
+   * run them segmented).
    */
   public static final List<String> FULL =
-      List.of("voucher-preview-spike-full", "station-redeem-peak-full", "campaign-dispatch-full");
+      List.of(
+          "voucher-preview-spike-full",
+          "station-redeem-peak-full",
+          "campaign-dispatch-full",
+          "seed001-dashboard",
+          "seed001-dashboard-open-10k",
+          "seed001-message-send",
+          "seed001-message-shapes");
 
   private static final String BUNDLED_RESOURCE = "/critpath/scenarios/";
   private static final String BUNDLED_SOURCE = "bundled:";
@@ -102,6 +111,18 @@ public final class HttpStage {
      * samples the server itself while it runs.
      */
     public ServerSampler server;
+
+    /**
+     * The execution segment to run ({@code --segment i/N}): its share of every scenario's load and
+     * its slice of the data sets and JWT pool. {@link Segment#WHOLE}: all of it.
+     */
+    public Segment segment = Segment.WHOLE;
+
+    /**
+     * When every file's load starts, after its functional validation ({@code --start-at}): the N
+     * segments of a run started on several hosts send together. Null: at once.
+     */
+    public Instant startAt;
   }
 
   /**
@@ -176,7 +197,7 @@ public final class HttpStage {
                   pool(options, f),
                   blankToNull(options.env.get("SUPABASE_ANON_KEY")),
                   blankToNull(options.env.get("SUPABASE_SERVICE_ROLE_KEY")));
-          results.add(runFile(f, engine, creds, db, null, options.server, out, latencyLog));
+          results.add(runFile(f, engine, creds, db, null, options, out, latencyLog));
         }
       }
       return result("remote", target.url(), started, t0, results, latencyLog);
@@ -216,7 +237,7 @@ public final class HttpStage {
           Credentials creds =
               new Credentials(
                   minter, pool(options, f), minter.forRole("anon"), minter.forRole("service_role"));
-          results.add(runFile(f, engine, creds, db, waba, options.server, out, latencyLog));
+          results.add(runFile(f, engine, creds, db, waba, options, out, latencyLog));
         }
       }
       return result("local", target.url(), started, t0, results, latencyLog);
@@ -260,7 +281,7 @@ public final class HttpStage {
       Credentials creds,
       Database db,
       WabaStandIn waba,
-      ServerSampler server,
+      Options options,
       PrintWriter out,
       LatencyLog log) {
     Path base =
@@ -270,7 +291,17 @@ public final class HttpStage {
     return FileRunner.run(
         f,
         new FileRunner.Settings(
-            engine, creds, db, base, out, waba, server, log, sha256(f.source())));
+            engine,
+            creds,
+            db,
+            base,
+            out,
+            waba,
+            options.server,
+            log,
+            sha256(f.source()),
+            options.segment,
+            options.startAt));
   }
 
   /** The SHA-256 (hex) of a scenario file's text: a path, or {@code bundled:<name>.yaml}. */
@@ -303,6 +334,7 @@ public final class HttpStage {
     if (options.jwtPool != null) {
       JwtPool.load(options.jwtPool); // a bad --jwt-pool fails here too, before any server
     }
+    files = files.stream().map(f -> f.inSegment(options.segment)).toList();
     if (options.network == null) {
       return files;
     }
@@ -357,7 +389,7 @@ public final class HttpStage {
 
   private static JwtPool pool(Options options, ScenarioFile f) {
     if (options.jwtPool != null) {
-      return JwtPool.load(options.jwtPool);
+      return JwtPool.load(options.jwtPool).slice(options.segment);
     }
     if (f.auth().pool() == null) {
       return null;
@@ -366,7 +398,7 @@ public final class HttpStage {
     if (!p.isAbsolute() && !f.source().startsWith("bundled:")) {
       p = Path.of(f.source()).toAbsolutePath().getParent().resolve(p);
     }
-    return JwtPool.load(p);
+    return JwtPool.load(p).slice(options.segment);
   }
 
   private static String localSecret() {

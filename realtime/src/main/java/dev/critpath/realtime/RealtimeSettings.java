@@ -2,6 +2,7 @@ package dev.critpath.realtime;
 
 import dev.critpath.UserError;
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.Segment;
 import java.time.Duration;
 
 /**
@@ -47,6 +48,42 @@ public record RealtimeSettings(
         network,
         event,
         reconnects,
+        offline,
+        drain,
+        remote,
+        vsn);
+  }
+
+  /**
+   * One execution segment's share: its striped share of the subscribers, conversations and
+   * reconnects ({@link Segment#scale}) and a 1/N share of the send rate, so the N segments hold
+   * every subscriber once and send the whole rate. Each segment creates its own fixture (random
+   * users and conversations), so segments never share a subscriber or a conversation.
+   */
+  public RealtimeSettings inSegment(Segment segment) {
+    if (segment.isWhole()) {
+      return this;
+    }
+    int mine = (int) segment.scale(subscribers);
+    if (mine == 0) {
+      throw new UserError(
+          "--segment "
+              + segment
+              + ": "
+              + subscribers
+              + " subscriber(s) leave none for this segment: run at most "
+              + subscribers
+              + " segments");
+    }
+    return new RealtimeSettings(
+        level,
+        mine,
+        segment.share(ratePerSecond),
+        duration,
+        (int) Math.max(1, Math.min(mine, segment.scale(conversations))),
+        network,
+        event,
+        (int) Math.min(mine, segment.scale(reconnects)),
         offline,
         drain,
         remote,

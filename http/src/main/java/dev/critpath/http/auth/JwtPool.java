@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
 import dev.critpath.io.Json;
+import dev.critpath.run.Segment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -115,6 +116,28 @@ public final class JwtPool {
 
   private static String firstLine(String s) {
     return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+
+  /**
+   * The tokens one execution segment draws at random (its striped slice, so segments act as
+   * different users); tokens asked for by user stay reachable, the data rows naming the users are
+   * sliced already.
+   */
+  public JwtPool slice(Segment segment) {
+    List<String> mine = segment.slice(tokens);
+    if (mine.isEmpty()) {
+      throw new UserError(
+          "JWT pool "
+              + file
+              + " holds "
+              + tokens.size()
+              + " token(s), none for segment "
+              + segment
+              + ": give it at least "
+              + segment.count()
+              + " tokens, or run fewer segments");
+    }
+    return new JwtPool(file, List.copyOf(mine), byUser);
   }
 
   public int size() {

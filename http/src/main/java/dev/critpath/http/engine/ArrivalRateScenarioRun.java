@@ -2,6 +2,7 @@ package dev.critpath.http.engine;
 
 import dev.critpath.http.metrics.ScenarioMetrics;
 import dev.critpath.http.scenario.ScenarioSpec;
+import dev.critpath.run.Segment;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -57,11 +58,16 @@ final class ArrivalRateScenarioRun extends ScenarioRun {
     scheduler.start();
   }
 
+  /**
+   * Starts this segment's arrivals of the whole plan: its m-th is the whole's iteration {@code
+   * segment.unitOf(m)}, so N segments together start every planned iteration once, at its time.
+   */
   private void plan() {
     long t0 = startNanos;
-    long i = 0;
-    for (; !stopping; i++) {
-      long offset = schedule.offsetOf(i);
+    Segment segment = spec.segment();
+    long m = 0;
+    for (; !stopping; m++) {
+      long offset = schedule.offsetOf(segment.unitOf(m));
       if (offset == ArrivalSchedule.NEVER) {
         return;
       }
@@ -78,7 +84,7 @@ final class ArrivalRateScenarioRun extends ScenarioRun {
       dispatch(due);
     }
     // time ran out before the plan did (a starved scheduler): the rest never started
-    metrics.dropped.add(Math.max(0, schedule.total() - i));
+    metrics.dropped.add(Math.max(0, segment.scale(schedule.total()) - m));
   }
 
   private void dispatch(long due) {

@@ -49,9 +49,11 @@ final class ClosedScenarioRun extends ScenarioRun {
       case RAMPING_VUS:
         n =
             (int)
-                Math.max(
-                    spec.startVUs(),
-                    spec.stages().stream().mapToLong(Stage::target).max().orElse(0));
+                spec.segment()
+                    .scale(
+                        Math.max(
+                            spec.startVUs(),
+                            spec.stages().stream().mapToLong(Stage::target).max().orElse(0)));
         break;
       default:
         n = (int) spec.vus();
@@ -65,7 +67,7 @@ final class ClosedScenarioRun extends ScenarioRun {
       running[i] = new AtomicBoolean();
     }
     if (spec.executor() == dev.critpath.http.scenario.Executor.RAMPING_VUS) {
-      target = spec.startVUs();
+      target = spec.segment().scale(spec.startVUs());
       ramp = timer.scheduleAtFixedRate(this::rampTick, 0, RAMP_TICK_MILLIS, TimeUnit.MILLISECONDS);
       return;
     }
@@ -103,8 +105,15 @@ final class ClosedScenarioRun extends ScenarioRun {
     }
   }
 
-  /** ramping-vus: VUs wanted {@code t} ns into the scenario (linear within each stage). */
+  /**
+   * ramping-vus: this segment's VUs {@code t} ns into the scenario: its striped share of the whole
+   * run's VUs at that moment (linear within each stage), so the segments add up to the whole.
+   */
   private long rampTarget(long t) {
+    return spec.segment().scale(wholeRampTarget(t));
+  }
+
+  private long wholeRampTarget(long t) {
     long from = spec.startVUs();
     long at = 0;
     for (Stage st : spec.stages()) {

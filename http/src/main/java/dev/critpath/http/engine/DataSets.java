@@ -7,6 +7,7 @@ import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.db.Database;
 import dev.critpath.http.scenario.DataSpec;
 import dev.critpath.io.Json;
+import dev.critpath.run.Segment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /** The rows a scenario file's data sets hold, loaded once before the load starts. */
 public final class DataSets {
@@ -62,18 +64,28 @@ public final class DataSets {
     private final AtomicLong cursor = new AtomicLong();
 
     Dataset(String name, DataSpec.Pick pick, List<String> columns, List<String[]> rows) {
+      this(name, pick, indexOf(columns), rows);
+    }
+
+    private Dataset(
+        String name, DataSpec.Pick pick, Map<String, Integer> columns, List<String[]> rows) {
+      this(name, pick, columns, rows.stream().map(r -> new Row(columns, r)));
+    }
+
+    private Dataset(
+        String name, DataSpec.Pick pick, Map<String, Integer> columns, Stream<Row> rows) {
       this.name = name;
       this.pick = pick;
+      this.columns = columns;
+      this.rows = rows.toList();
+    }
+
+    private static Map<String, Integer> indexOf(List<String> columns) {
       Map<String, Integer> idx = new LinkedHashMap<>();
       for (int i = 0; i < columns.size(); i++) {
         idx.put(columns.get(i), i);
       }
-      this.columns = Map.copyOf(idx);
-      List<Row> list = new ArrayList<>(rows.size());
-      for (String[] r : rows) {
-        list.add(new Row(this.columns, r));
-      }
-      this.rows = List.copyOf(list);
+      return Map.copyOf(idx);
     }
 
     Row draw() {
@@ -229,6 +241,35 @@ public final class DataSets {
       rows.add(r);
     }
     return new Dataset(spec.name(), spec.pick(), columns, rows);
+  }
+
+  /**
+   * The rows one execution segment may draw: row j of each set when j mod N == i - 1, so segments
+   * never send the same row (a unique voucher, a user's conversation) twice.
+   */
+  public DataSets slice(Segment segment, String source) {
+    if (segment.isWhole()) {
+      return this;
+    }
+    Map<String, Dataset> out = new HashMap<>();
+    for (Dataset d : sets.values()) {
+      List<Row> mine = segment.slice(d.rows);
+      if (mine.isEmpty()) {
+        throw new UserError(
+            source
+                + ": data set "
+                + d.name
+                + " has "
+                + d.rows.size()
+                + " row(s), none for segment "
+                + segment
+                + ": give it at least "
+                + segment.count()
+                + " rows, or run fewer segments");
+      }
+      out.put(d.name, new Dataset(d.name, d.pick, d.columns, mine.stream()));
+    }
+    return new DataSets(out);
   }
 
   Dataset get(String name) {

@@ -25,6 +25,7 @@ import dev.critpath.http.waba.WabaStandIn;
 import dev.critpath.network.ShapingProxy;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
+import dev.critpath.run.Segment;
 import dev.critpath.run.ThresholdCheck;
 import dev.critpath.sampler.ServerSampler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +63,9 @@ public final class FileRunner {
   /** The flushed sample lands just after the load's end: the window closes a moment later. */
   private static final long FLUSH_SLACK_NANOS = 1_000_000_000L;
 
+  /** How long before --start-at the waiting thread stops sleeping and spins. */
+  private static final long START_SPIN_MILLIS = 200;
+
   /**
    * What a file runs against.
    *
@@ -71,6 +76,9 @@ public final class FileRunner {
    *     are not evaluated
    * @param log the latency log every second's histograms go to, or null (none kept)
    * @param sha256 the scenario file's text hashed, recorded so merge can tell segments apart
+   * @param segment the execution segment this process runs: its slice of every data set
+   * @param startAt when the load starts, after the functional validation (segments on several hosts
+   *     start together), or null: at once
    */
   public record Settings(
       HttpEngine engine,
@@ -81,7 +89,9 @@ public final class FileRunner {
       WabaStandIn waba,
       ServerSampler server,
       LatencyLog log,
-      String sha256) {}
+      String sha256,
+      Segment segment,
+      Instant startAt) {}
 
   private final ScenarioFile file;
   private final Settings settings;
@@ -111,6 +121,13 @@ public final class FileRunner {
         settings.waba().reset();
       }
     }
+    if (sql && !settings.segment().isWhole()) {
+      warn(
+          "segment "
+              + settings.segment()
+              + " runs the file's setup and teardown SQL itself: segments sharing one database"
+              + " overlap them (docs/distributed.md, Segments)");
+    }
     if (settings.db() != null) {
       executeSql(file.setup(), "setup");
     }
@@ -120,6 +137,36 @@ public final class FileRunner {
       if (settings.db() != null) {
         executeSql(file.teardown(), "teardown");
       }
+    }
+  }
+
+  /** Waits for {@code startAt}; one already past starts at once, with a warning. */
+  private void awaitStart() {
+    if (settings.startAt() == null) {
+      return;
+    }
+    long wait = Duration.between(Instant.now(), settings.startAt()).toMillis();
+    if (wait <= 0) {
+      warn(
+          "--start-at "
+              + settings.startAt()
+              + " had passed when the load was ready, "
+              + -wait
+              + " ms late: started at once");
+      return;
+    }
+    say("http:   load starts at " + settings.startAt() + " (in " + wait + " ms)");
+    long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+    try {
+      Thread.sleep(Math.max(0, wait - START_SPIN_MILLIS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError("interrupted");
+    }
+    // the last moments on the CPU: a sleeping thread on a busy host wakes up late, and the
+    // segments' loads must start within milliseconds of each other
+    while (System.nanoTime() < due) {
+      Thread.onSpinWait();
     }
   }
 
@@ -155,7 +202,8 @@ public final class FileRunner {
 
   private FileResult load() {
     DataSets data =
-        DataSets.load(file.data().values(), settings.db(), settings.baseDir(), file.source());
+        DataSets.load(file.data().values(), settings.db(), settings.baseDir(), file.source())
+            .slice(settings.segment(), file.source());
     Map<String, CompiledRequest> compiled = new LinkedHashMap<>();
     for (RequestSpec r : file.usedRequests()) {
       checkColumns(r, data);
@@ -163,6 +211,9 @@ public final class FileRunner {
           r.name(), new CompiledRequest(r, settings.engine().target(), settings.credentials()));
     }
     ValidationResult validation = validate(compiled, data);
+    if (validation.passed()) {
+      awaitStart();
+    }
     if (!validation.passed()) {
       say("http: " + file.name() + ": functional validation failed, no load was run");
       return new FileResult(
@@ -215,6 +266,9 @@ public final class FileRunner {
                 + spec.executor().k6Name
                 + ", "
                 + describe(spec)
+                + (spec.segment().isWhole()
+                    ? ""
+                    : ", segment " + spec.segment() + " of the whole's plan")
                 + (spec.network() == null ? "" : ", over " + spec.network())
                 + (spec.startTime().isZero()
                     ? ""
@@ -676,6 +730,10 @@ public final class FileRunner {
   public static Map<String, Object> config(ScenarioSpec s) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("exec", s.exec());
+    if (!s.segment().isWhole()) {
+      // counts below are this segment's share; rates and stage targets are the whole's
+      c.put("segment", s.segment().toString());
+    }
     if (!s.startTime().isZero()) {
       c.put("startTime", Durations.format(s.startTime()));
     }

@@ -9,7 +9,8 @@ public enum Executor {
   SHARED_ITERATIONS("shared-iterations", false, Set.of("vus", "iterations", "maxDuration")),
   PER_VU_ITERATIONS("per-vu-iterations", false, Set.of("vus", "iterations", "maxDuration")),
   CONSTANT_VUS("constant-vus", false, Set.of("vus", "duration")),
-  RAMPING_VUS("ramping-vus", false, Set.of("startVUs", "stages", "gracefulRampDown")),
+  RAMPING_VUS(
+      "ramping-vus", false, Set.of("startVUs", "stages", "shape", "base", "gracefulRampDown")),
   CONSTANT_ARRIVAL_RATE(
       "constant-arrival-rate",
       true,
@@ -17,7 +18,7 @@ public enum Executor {
   RAMPING_ARRIVAL_RATE(
       "ramping-arrival-rate",
       true,
-      Set.of("startRate", "timeUnit", "stages", "preAllocatedVUs", "maxVUs"));
+      Set.of("startRate", "timeUnit", "stages", "shape", "base", "preAllocatedVUs", "maxVUs"));
 
   /** Fields every scenario may have. */
   public static final Set<String> COMMON =

@@ -1,6 +1,7 @@
 package dev.critpath.http.scenario;
 
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.Segment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -54,6 +55,7 @@ final class ExecutorParser {
         load.preAllocated,
         load.maxVUs,
         YamlFields.network(s.get("network"), fileNetwork),
+        Segment.WHOLE,
         s.line());
   }
 
@@ -128,7 +130,7 @@ final class ExecutorParser {
         break;
       case RAMPING_VUS:
         load.startVUs = s.get("startVUs").integer(1, 0);
-        load.stages = stages(s.get("stages"));
+        load.stages = stagesOrShape(s);
         load.rampDown = YamlFields.nonNegative(s.get("gracefulRampDown"), DEFAULT_GRACEFUL_STOP);
         break;
       case CONSTANT_ARRIVAL_RATE:
@@ -141,7 +143,7 @@ final class ExecutorParser {
       case RAMPING_ARRIVAL_RATE:
         load.startRate = s.has("startRate") ? rate(s.get("startRate")) : 0;
         load.timeUnit = YamlFields.positive(s.get("timeUnit"), load.timeUnit);
-        load.stages = stages(s.get("stages"));
+        load.stages = stagesOrShape(s);
         load.preAllocated = s.get("preAllocatedVUs").require().integer(0, 1);
         load.maxVUs = s.get("maxVUs").integer(load.preAllocated, 1);
         break;
@@ -162,6 +164,32 @@ final class ExecutorParser {
       throw n.error("a rate cannot be negative");
     }
     return r;
+  }
+
+  /**
+   * {@code stages:}, or {@code shape:} (one of seed 001's named shapes) around {@code base:} (the
+   * normal level: VUs, or iterations per timeUnit).
+   */
+  private static List<Stage> stagesOrShape(YamlNode s) {
+    if (!s.has("shape")) {
+      if (s.has("base")) {
+        throw s.get("base").error("base: sets the normal level of a shape: add shape:");
+      }
+      return stages(s.get("stages"));
+    }
+    if (s.has("stages")) {
+      throw s.get("shape").error("give stages: or shape:, not both");
+    }
+    YamlNode base = s.get("base").require();
+    double level = base.number(0);
+    if (!(level > 0)) {
+      throw base.error("base: the normal level must be above 0");
+    }
+    try {
+      return Shapes.expand(s.get("shape").text(), level);
+    } catch (IllegalArgumentException e) {
+      throw s.get("shape").error(e.getMessage());
+    }
   }
 
   private static List<Stage> stages(YamlNode node) {

@@ -1,9 +1,11 @@
 package dev.critpath.http.scenario;
 
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.Segment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A parsed scenario file: data, requests, scenarios and thresholds, validated.
@@ -36,8 +38,35 @@ public record ScenarioFile(
 
   /** The same file with every scenario over {@code network} (null: direct), as --network says. */
   public ScenarioFile withNetwork(NetworkProfile network) {
+    return withScenarios(s -> s.withNetwork(network));
+  }
+
+  /**
+   * The file as one execution segment runs it: each scenario's share ({@link
+   * ScenarioSpec#inSegment}); a scenario whose share is empty (fewer VUs than segments) is left out
+   * of this segment.
+   */
+  public ScenarioFile inSegment(Segment segment) {
+    if (segment.isWhole()) {
+      return this;
+    }
+    return withScenarios(
+        s -> {
+          ScenarioSpec share = s.inSegment(segment);
+          return share.hasLoad() ? share : null;
+        });
+  }
+
+  /** The file with each scenario changed; one changed to null is left out. */
+  private ScenarioFile withScenarios(UnaryOperator<ScenarioSpec> change) {
     Map<String, ScenarioSpec> shaped = new LinkedHashMap<>();
-    scenarios.forEach((name, spec) -> shaped.put(name, spec.withNetwork(network)));
+    scenarios.forEach(
+        (n, spec) -> {
+          ScenarioSpec changed = change.apply(spec);
+          if (changed != null) {
+            shaped.put(n, changed);
+          }
+        });
     return new ScenarioFile(
         name,
         source,

@@ -1,6 +1,7 @@
 package dev.critpath.http.scenario;
 
 import dev.critpath.network.NetworkProfile;
+import dev.critpath.run.Segment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.Map;
  * @param exec the requests one iteration sends, in order
  * @param timeUnit the period {@code rate} is counted in (arrival-rate executors)
  * @param network the client link its VUs connect over, or null for a direct connection
+ * @param segment the execution segment this process runs ({@link Segment#WHOLE}: all of it); the
+ *     counts above are already its share, the arrivals and ramping VU targets are striped at run
+ *     time from the whole plan
  */
 public record ScenarioSpec(
     String name,
@@ -33,6 +37,7 @@ public record ScenarioSpec(
     long preAllocatedVUs,
     long maxVUs,
     NetworkProfile network,
+    Segment segment,
     int line) {
 
   /** How long the scenario runs at most, grace periods excluded. */
@@ -72,7 +77,60 @@ public record ScenarioSpec(
         preAllocatedVUs,
         maxVUs,
         link,
+        segment,
         line);
+  }
+
+  /**
+   * This scenario's share in {@code part}: VUs, iterations and VU pools scaled as k6 scales them
+   * ({@link Segment#scale}); a pool keeps one VU where the segment has arrivals to start. Start
+   * VUs, stage targets and rates stay the whole's: the runs stripe them over time.
+   */
+  public ScenarioSpec inSegment(Segment part) {
+    if (part.isWhole()) {
+      return this;
+    }
+    long pre = part.scale(preAllocatedVUs);
+    if (executor.openModel && pre == 0 && maxVUs > 0) {
+      pre = 1;
+    }
+    return new ScenarioSpec(
+        name,
+        executor,
+        exec,
+        startTime,
+        gracefulStop,
+        thinkTime,
+        tags,
+        part.scale(vus),
+        executor == Executor.PER_VU_ITERATIONS ? iterations : part.scale(iterations),
+        duration,
+        maxDuration,
+        startVUs,
+        stages,
+        gracefulRampDown,
+        rate,
+        startRate,
+        timeUnit,
+        pre,
+        Math.max(pre, part.scale(maxVUs)),
+        network,
+        part,
+        line);
+  }
+
+  /** False when this segment's share of the scenario is empty (fewer VUs than segments). */
+  public boolean hasLoad() {
+    switch (executor) {
+      case RAMPING_VUS:
+        long most = Math.max(startVUs, stages.stream().mapToLong(Stage::target).max().orElse(0));
+        return segment.scale(most) > 0;
+      case CONSTANT_ARRIVAL_RATE:
+      case RAMPING_ARRIVAL_RATE:
+        return true;
+      default:
+        return vus > 0;
+    }
   }
 
   /** The phase this scenario reports under: its {@code phase} tag, else its name. */
