@@ -20,7 +20,7 @@ import java.util.List;
  * @param verbose also print JMH's own output
  */
 public record BenchSettings(
-    Profile profile,
+    BenchProfile profile,
     List<String> only,
     List<Integer> threads,
     List<String> querySources,
@@ -40,7 +40,7 @@ public record BenchSettings(
   }
 
   /** Every path of the reference catalog with the given profile's defaults. */
-  public static BenchSettings of(Profile profile) {
+  public static BenchSettings of(BenchProfile profile) {
     return new BenchSettings(
         profile,
         List.of(),

@@ -20,10 +20,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * file), which {@code --jmh} may not change.
  */
 final class JmhOptions {
-  private final Profile profile;
+  private final BenchProfile profile;
   private final Options user;
 
-  JmhOptions(Profile profile, String jmhArgs) {
+  JmhOptions(BenchProfile profile, String jmhArgs) {
     this.profile = profile;
     this.user = parse(jmhArgs);
   }

@@ -76,7 +76,7 @@ class BenchFaultsTest {
               server.crashAndRestart();
             });
     BenchSettings settings =
-        BenchSettings.of(Profile.QUICK)
+        BenchSettings.of(BenchProfile.QUICK)
             .withJmhArgs("-f 1 -wi 0 -i 3 -r 1s")
             .withOnly(List.of("message_fetch"))
             .withVariants(List.of(Variant.RLS_ON))

@@ -48,7 +48,7 @@ class BenchTest {
   }
 
   static BenchSettings fast() {
-    return BenchSettings.of(Profile.QUICK).withJmhArgs(FAST).withThreads(List.of(2));
+    return BenchSettings.of(BenchProfile.QUICK).withJmhArgs(FAST).withThreads(List.of(2));
   }
 
   record Result(Bench.Outcome outcome, String console, RunDirectory run) {}
@@ -250,7 +250,7 @@ class BenchTest {
     Result r =
         bench(
             db,
-            BenchSettings.of(Profile.QUICK)
+            BenchSettings.of(BenchProfile.QUICK)
                 .withJmhArgs("-f 1 -wi 0 -i 1 -r 200ms")
                 .withOnly(List.of("message_fetch"))
                 .withVariants(List.of(Variant.PLAIN))

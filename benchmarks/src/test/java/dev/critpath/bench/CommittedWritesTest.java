@@ -44,7 +44,7 @@ class CommittedWritesTest {
     BenchTest.Result r =
         BenchTest.bench(
             db,
-            BenchSettings.of(Profile.QUICK)
+            BenchSettings.of(BenchProfile.QUICK)
                 .withJmhArgs("-f 0 -wi 0 -i 2 -r 100ms")
                 .withOnly(WRITES)
                 .withThreads(List.of(2)),

@@ -2,8 +2,8 @@ package dev.critpath.cli;
 
 import dev.critpath.UserError;
 import dev.critpath.bench.Bench;
+import dev.critpath.bench.BenchProfile;
 import dev.critpath.bench.BenchSettings;
-import dev.critpath.bench.Profile;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
@@ -107,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       chosen.add(parsed);
     }
-    return BenchSettings.of(Profile.parse(profile))
+    return BenchSettings.of(BenchProfile.parse(profile))
         .withOnly(catalog.only)
         .withThreads(threads)
         .withQuerySources(

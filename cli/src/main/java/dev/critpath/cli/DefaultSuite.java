@@ -7,8 +7,8 @@ import dev.critpath.bench.Bench;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
 import dev.critpath.db.Pooler;
-import dev.critpath.doctor.Check;
 import dev.critpath.doctor.Doctor;
+import dev.critpath.doctor.DoctorCheck;
 import dev.critpath.environment.EnvironmentCollector;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
@@ -426,7 +426,7 @@ final class DefaultSuite {
 
       @Override
       public Outcome run(SuiteContext ctx) throws Exception {
-        List<Check> checks;
+        List<DoctorCheck> checks;
         try (Connection c = ctx.db().connect()) {
           checks = Doctor.examine(c);
         }
@@ -435,12 +435,12 @@ final class DefaultSuite {
         if (!lost.isEmpty()) {
           ctx.run().put(Section.NOT_CAPTURED, lost);
         }
-        List<Check> problems =
-            checks.stream().filter(ch -> ch.status() != Check.Status.OK).toList();
-        for (Check ch : problems) {
+        List<DoctorCheck> problems =
+            checks.stream().filter(ch -> ch.status() != DoctorCheck.Status.OK).toList();
+        for (DoctorCheck ch : problems) {
           out.printf("   %s %s: %s (fix: %s)%n", ch.status(), ch.name(), ch.detail(), ch.fix());
         }
-        long fails = problems.stream().filter(ch -> ch.status() == Check.Status.FAIL).count();
+        long fails = problems.stream().filter(ch -> ch.status() == DoctorCheck.Status.FAIL).count();
         String summary =
             checks.size()
                 + " checks, "

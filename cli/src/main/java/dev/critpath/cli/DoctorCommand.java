@@ -2,8 +2,8 @@ package dev.critpath.cli;
 
 import dev.critpath.ExitCode;
 import dev.critpath.db.Database;
-import dev.critpath.doctor.Check;
 import dev.critpath.doctor.Doctor;
+import dev.critpath.doctor.DoctorCheck;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "doctor",
     mixinStandardHelpOptions = true,
     description = {
-      "Check that a database can host critpath's benchmarks: server version, pg_stat_statements,",
+      "DoctorCheck that a database can host critpath's benchmarks: server version, pg_stat_statements,",
       "track_io_timing, extensions, privileges, roles. Read-only. Exit 1 when something required",
       "is missing."
     })
@@ -31,24 +31,24 @@ final class DoctorCommand implements Callable<Integer> {
   public Integer call() throws SQLException {
     try (Database db = database.open();
         Connection c = db.connect()) {
-      List<Check> checks = Doctor.examine(c);
+      List<DoctorCheck> checks = Doctor.examine(c);
       print(db, checks, spec.commandLine().getOut());
-      boolean failed = checks.stream().anyMatch(ch -> ch.status() == Check.Status.FAIL);
+      boolean failed = checks.stream().anyMatch(ch -> ch.status() == DoctorCheck.Status.FAIL);
       return failed ? ExitCode.FAILED.code : ExitCode.OK.code;
     }
   }
 
-  static void print(Database db, List<Check> checks, PrintWriter out) {
+  static void print(Database db, List<DoctorCheck> checks, PrintWriter out) {
     out.println("doctor: " + db.description());
     int width = checks.stream().mapToInt(ch -> ch.name().length()).max().orElse(10);
-    for (Check ch : checks) {
+    for (DoctorCheck ch : checks) {
       out.printf("  %-4s  %-" + width + "s  %s%n", ch.status(), ch.name(), ch.detail());
       if (!ch.fix().isEmpty()) {
         out.printf("        %-" + width + "s  fix: %s%n", "", ch.fix());
       }
     }
-    long fails = checks.stream().filter(ch -> ch.status() == Check.Status.FAIL).count();
-    long warns = checks.stream().filter(ch -> ch.status() == Check.Status.WARN).count();
+    long fails = checks.stream().filter(ch -> ch.status() == DoctorCheck.Status.FAIL).count();
+    long warns = checks.stream().filter(ch -> ch.status() == DoctorCheck.Status.WARN).count();
     out.printf("doctor: %d failed, %d warning%s%n", fails, warns, warns == 1 ? "" : "s");
     out.flush();
   }

@@ -25,7 +25,8 @@ record SuiteSettings(
   static final Profile DEFAULT_DATASET = Profile.SMALL;
 
   /** JMH settings of the bare run: every reference path in a few minutes. */
-  static final dev.critpath.bench.Profile BENCH_PROFILE = dev.critpath.bench.Profile.QUICK;
+  static final dev.critpath.bench.BenchProfile BENCH_PROFILE =
+      dev.critpath.bench.BenchProfile.QUICK;
 
   /**
    * Smoke JMH settings: one 100 ms iteration, no warmup, one concurrency level, in this JVM. A fork

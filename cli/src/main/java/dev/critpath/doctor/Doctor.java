@@ -26,7 +26,7 @@ public final class Doctor {
     this.c = c;
   }
 
-  public static List<Check> examine(Connection c) throws SQLException {
+  public static List<DoctorCheck> examine(Connection c) throws SQLException {
     return new Doctor(c).run();
   }
 
@@ -70,19 +70,19 @@ public final class Doctor {
    * What each stage cannot capture on this server, from the checks that are not OK and from the
    * pooler, for run.json's {@link dev.critpath.run.Section#NOT_CAPTURED} section.
    */
-  public static List<NotCaptured> notCaptured(List<Check> checks, Pooler pooler) {
+  public static List<NotCaptured> notCaptured(List<DoctorCheck> checks, Pooler pooler) {
     List<NotCaptured> out = new ArrayList<>(pooler.gaps());
-    for (Check c : checks) {
+    for (DoctorCheck c : checks) {
       String[] loss = LOSSES.get(c.name());
-      if (loss != null && c.status() != Check.Status.OK) {
+      if (loss != null && c.status() != DoctorCheck.Status.OK) {
         out.add(new NotCaptured(loss[0], loss[1], c.detail(), c.fix().isEmpty() ? null : c.fix()));
       }
     }
     return out;
   }
 
-  private List<Check> run() throws SQLException {
-    List<Check> checks = new ArrayList<>();
+  private List<DoctorCheck> run() throws SQLException {
+    List<DoctorCheck> checks = new ArrayList<>();
     checks.add(serverVersion());
     checks.addAll(statStatements());
     checks.add(
@@ -103,38 +103,38 @@ public final class Doctor {
     return checks;
   }
 
-  private Check serverVersion() throws SQLException {
+  private DoctorCheck serverVersion() throws SQLException {
     int num = Integer.parseInt(value("SHOW server_version_num"));
     String version = value("SHOW server_version");
     if (num < MIN_VERSION) {
-      return Check.fail(
+      return DoctorCheck.fail(
           "server version", "PostgreSQL " + version, "critpath needs PostgreSQL 14 or newer");
     }
     if (num < MIN_TESTED_VERSION) {
-      return Check.warn(
+      return DoctorCheck.warn(
           "server version", "PostgreSQL " + version, "critpath is tested on PostgreSQL 15 and 17");
     }
-    return Check.ok("server version", "PostgreSQL " + version);
+    return DoctorCheck.ok("server version", "PostgreSQL " + version);
   }
 
-  private List<Check> statStatements() throws SQLException {
-    List<Check> checks = new ArrayList<>();
+  private List<DoctorCheck> statStatements() throws SQLException {
+    List<DoctorCheck> checks = new ArrayList<>();
     boolean preloaded = Libraries.loaded(c, Libraries.PG_STAT_STATEMENTS);
     if (!preloaded) {
       checks.add(
-          Check.fail(
+          DoctorCheck.fail(
               "pg_stat_statements preloaded",
               "not in shared_preload_libraries: server-side time per query cannot be measured",
               "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements' (keep any existing entries), then restart PostgreSQL"));
     } else {
-      checks.add(Check.ok("pg_stat_statements preloaded", "in shared_preload_libraries"));
+      checks.add(DoctorCheck.ok("pg_stat_statements preloaded", "in shared_preload_libraries"));
     }
     String schema =
         valueOrNull(
             "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'");
     if (schema == null) {
       checks.add(
-          Check.fail(
+          DoctorCheck.fail(
               "pg_stat_statements extension",
               "not installed in this database",
               "CREATE EXTENSION pg_stat_statements; (as a superuser; ./run.sh migrate does it when it can)"));
@@ -144,10 +144,10 @@ public final class Doctor {
       try (Statement st = c.createStatement()) {
         st.executeQuery("SELECT count(*) FROM " + quoteIdent(schema) + ".pg_stat_statements")
             .close();
-        checks.add(Check.ok("pg_stat_statements readable", "extension in schema " + schema));
+        checks.add(DoctorCheck.ok("pg_stat_statements readable", "extension in schema " + schema));
       } catch (SQLException e) {
         checks.add(
-            Check.fail(
+            DoctorCheck.fail(
                 "pg_stat_statements readable",
                 firstLine(e.getMessage()),
                 "GRANT pg_read_all_stats TO " + value("SELECT current_user")));
@@ -158,10 +158,10 @@ public final class Doctor {
     }
     String track = value("SHOW pg_stat_statements.track", "unknown");
     if ("all".equals(track)) {
-      checks.add(Check.ok("pg_stat_statements.track", "all"));
+      checks.add(DoctorCheck.ok("pg_stat_statements.track", "all"));
     } else {
       checks.add(
-          Check.warn(
+          DoctorCheck.warn(
               "pg_stat_statements.track",
               track
                   + ": statements inside functions (send_message, redeem_voucher) are not counted",
@@ -170,29 +170,29 @@ public final class Doctor {
     return checks;
   }
 
-  private Check trigram() throws SQLException {
+  private DoctorCheck trigram() throws SQLException {
     String installed = valueOrNull("SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm'");
     if (installed != null) {
-      return Check.ok("pg_trgm", "installed (" + installed + ")");
+      return DoctorCheck.ok("pg_trgm", "installed (" + installed + ")");
     }
     if (valueOrNull("SELECT name FROM pg_available_extensions WHERE name = 'pg_trgm'") != null) {
-      return Check.ok("pg_trgm", "available; ./run.sh migrate installs it");
+      return DoctorCheck.ok("pg_trgm", "available; ./run.sh migrate installs it");
     }
-    return Check.fail(
+    return DoctorCheck.fail(
         "pg_trgm",
         "not available on this server: the ILIKE search index cannot be built",
         "install the PostgreSQL contrib package (Debian: postgresql-contrib)");
   }
 
-  private Check autoExplain() throws SQLException {
+  private DoctorCheck autoExplain() throws SQLException {
     if (Libraries.loaded(c, Libraries.AUTO_EXPLAIN)) {
-      return Check.ok("auto_explain", "preloaded: plans inside functions are captured");
+      return DoctorCheck.ok("auto_explain", "preloaded: plans inside functions are captured");
     }
     if ("on".equals(value("SHOW is_superuser"))) {
-      return Check.ok(
+      return DoctorCheck.ok(
           "auto_explain", "loadable per session (superuser): plans inside functions are captured");
     }
-    return Check.warn(
+    return DoctorCheck.warn(
         "auto_explain",
         "not preloaded and not superuser: plans inside functions are not captured",
         "add auto_explain to shared_preload_libraries or session_preload_libraries");
@@ -209,25 +209,25 @@ public final class Doctor {
     }
   }
 
-  private Check replicationPrivilege() throws SQLException {
+  private DoctorCheck replicationPrivilege() throws SQLException {
     String allowed =
         value(
             "SELECT (rolsuper OR rolreplication)::text FROM pg_roles WHERE rolname = current_user");
     if ("true".equals(allowed)) {
-      return Check.ok("replication privilege", "the role may create replication slots");
+      return DoctorCheck.ok("replication privilege", "the role may create replication slots");
     }
-    return Check.warn(
+    return DoctorCheck.warn(
         "replication privilege",
         "the role may not create replication slots: the realtime websocket level cannot run",
         "ALTER ROLE " + value("SELECT current_user") + " WITH REPLICATION");
   }
 
-  private Check logicalDecoding() throws SQLException {
+  private DoctorCheck logicalDecoding() throws SQLException {
     String level = value("SHOW wal_level");
     if ("logical".equals(level)) {
-      return Check.ok("wal_level", "logical: the realtime relay can read postgres_changes");
+      return DoctorCheck.ok("wal_level", "logical: the realtime relay can read postgres_changes");
     }
-    return Check.warn(
+    return DoctorCheck.warn(
         "wal_level",
         level
             + ": the realtime websocket level cannot run (its relay reads postgres_changes from a"
@@ -235,38 +235,38 @@ public final class Doctor {
         "ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL");
   }
 
-  private Check hypopg() throws SQLException {
+  private DoctorCheck hypopg() throws SQLException {
     if (valueOrNull("SELECT name FROM pg_available_extensions WHERE name = 'hypopg'") != null) {
-      return Check.ok("hypopg", "available: what-if index analysis runs");
+      return DoctorCheck.ok("hypopg", "available: what-if index analysis runs");
     }
     if (DatabaseMarker.read(c) != DatabaseMarker.State.UNMARKED) {
-      return Check.ok(
+      return DoctorCheck.ok(
           "hypopg",
           "not available, not needed: on a database critpath owns, what-if builds real indexes"
               + " inside rolled-back transactions and measures them");
     }
-    return Check.warn(
+    return DoctorCheck.warn(
         "hypopg",
         "not available: what-if index analysis is skipped on this database (no critpath marker)",
         "install hypopg (Debian: postgresql-<version>-hypopg)");
   }
 
-  private Check statsVisibility() throws SQLException {
+  private DoctorCheck statsVisibility() throws SQLException {
     boolean allStats =
         "t"
             .equals(
                 value(
                     "SELECT (rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER'))::text::char FROM pg_roles WHERE rolname = current_user"));
     if (allStats) {
-      return Check.ok("statistics visibility", "can read every session's statistics");
+      return DoctorCheck.ok("statistics visibility", "can read every session's statistics");
     }
-    return Check.warn(
+    return DoctorCheck.warn(
         "statistics visibility",
         "sees only its own statements in pg_stat_statements",
         "GRANT pg_read_all_stats TO " + value("SELECT current_user"));
   }
 
-  private Check createPrivilege() throws SQLException {
+  private DoctorCheck createPrivilege() throws SQLException {
     boolean canCreate =
         "t"
             .equals(
@@ -274,9 +274,9 @@ public final class Doctor {
                     "SELECT (has_database_privilege(current_database(), 'CREATE') AND has_schema_privilege('public', 'CREATE'))::text::char"));
     String user = value("SELECT current_user");
     if (canCreate) {
-      return Check.ok("create privilege", user + " may create schemas and tables");
+      return DoctorCheck.ok("create privilege", user + " may create schemas and tables");
     }
-    return Check.warn(
+    return DoctorCheck.warn(
         "create privilege",
         user + " cannot create objects here: ./run.sh migrate will fail",
         "connect as the database owner, or GRANT CREATE ON DATABASE "
@@ -285,18 +285,18 @@ public final class Doctor {
             + user);
   }
 
-  private Check apiRoles() throws SQLException {
+  private DoctorCheck apiRoles() throws SQLException {
     String missing =
         value(
             "SELECT coalesce(string_agg(r, ', '), '') FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) r"
                 + " WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)"
                 + "    OR NOT pg_has_role(current_user, r, 'MEMBER')");
     if (missing.isEmpty()) {
-      return Check.ok(
+      return DoctorCheck.ok(
           "API roles",
           "anon, authenticated and service_role exist; this user can SET ROLE to them");
     }
-    return Check.warn(
+    return DoctorCheck.warn(
         "API roles",
         "missing or not grantable: "
             + missing
@@ -307,26 +307,26 @@ public final class Doctor {
             + value("SELECT current_user"));
   }
 
-  private Check schemaVersion() throws SQLException {
+  private DoctorCheck schemaVersion() throws SQLException {
     if (valueOrNull("SELECT to_regclass('critpath.flyway_schema_history')::text") == null) {
-      return Check.warn("critpath schema", "not migrated", "./run.sh migrate");
+      return DoctorCheck.warn("critpath schema", "not migrated", "./run.sh migrate");
     }
     String version =
         value(
             "SELECT coalesce(max(version), 'none') FROM critpath.flyway_schema_history WHERE success");
     String marker = valueOrNull("SELECT to_regclass('critpath.marker')::text");
-    return Check.ok(
+    return DoctorCheck.ok(
         "critpath schema",
         "version " + version + (marker != null ? ", marked as critpath data" : ""));
   }
 
-  private Check setting(String name, String wanted, String consequence, String fix)
+  private DoctorCheck setting(String name, String wanted, String consequence, String fix)
       throws SQLException {
     String actual = value("SHOW " + name);
     if (wanted.equals(actual)) {
-      return Check.ok(name, actual);
+      return DoctorCheck.ok(name, actual);
     }
-    return Check.warn(name, actual + ": " + consequence, fix);
+    return DoctorCheck.warn(name, actual + ": " + consequence, fix);
   }
 
   private String value(String sql) throws SQLException {

@@ -3,10 +3,10 @@ package dev.critpath.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.http.HttpStage;
+import dev.critpath.http.scenario.RampStage;
 import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;
 import dev.critpath.http.scenario.ScenarioSpec;
-import dev.critpath.http.scenario.Stage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +81,6 @@ class ShortScenariosTest {
   }
 
   private static Duration stages(ScenarioSpec s) {
-    return s.stages().stream().map(Stage::duration).reduce(Duration.ZERO, Duration::plus);
+    return s.stages().stream().map(RampStage::duration).reduce(Duration.ZERO, Duration::plus);
   }
 }

@@ -16,14 +16,14 @@ class DoctorTest {
   void migratedEmbeddedDatabaseHasEverythingRequired() throws Exception {
     try (Database db = TestDatabases.migrated("doctor_ok");
         Connection c = db.connect()) {
-      List<Check> checks = Doctor.examine(c);
-      assertThat(checks).filteredOn(ch -> ch.status() == Check.Status.FAIL).isEmpty();
-      assertThat(status(checks, "pg_stat_statements preloaded")).isEqualTo(Check.Status.OK);
-      assertThat(status(checks, "pg_stat_statements.track")).isEqualTo(Check.Status.OK);
-      assertThat(status(checks, "track_io_timing")).isEqualTo(Check.Status.OK);
-      assertThat(status(checks, "critpath schema")).isEqualTo(Check.Status.OK);
+      List<DoctorCheck> checks = Doctor.examine(c);
+      assertThat(checks).filteredOn(ch -> ch.status() == DoctorCheck.Status.FAIL).isEmpty();
+      assertThat(status(checks, "pg_stat_statements preloaded")).isEqualTo(DoctorCheck.Status.OK);
+      assertThat(status(checks, "pg_stat_statements.track")).isEqualTo(DoctorCheck.Status.OK);
+      assertThat(status(checks, "track_io_timing")).isEqualTo(DoctorCheck.Status.OK);
+      assertThat(status(checks, "critpath schema")).isEqualTo(DoctorCheck.Status.OK);
       // the embedded server has no hypopg; on a database critpath owns what-if needs none
-      assertThat(find(checks, "hypopg").status()).isEqualTo(Check.Status.OK);
+      assertThat(find(checks, "hypopg").status()).isEqualTo(DoctorCheck.Status.OK);
       assertThat(find(checks, "hypopg").detail()).contains("builds real indexes");
     }
   }
@@ -32,9 +32,9 @@ class DoctorTest {
   void unmigratedDatabaseIsToldToMigrate() throws Exception {
     try (Database db = TestDatabases.empty("doctor_empty");
         Connection c = db.connect()) {
-      List<Check> checks = Doctor.examine(c);
-      Check schema = find(checks, "critpath schema");
-      assertThat(schema.status()).isEqualTo(Check.Status.WARN);
+      List<DoctorCheck> checks = Doctor.examine(c);
+      DoctorCheck schema = find(checks, "critpath schema");
+      assertThat(schema.status()).isEqualTo(DoctorCheck.Status.WARN);
       assertThat(schema.fix()).isEqualTo("./run.sh migrate");
     }
   }
@@ -51,10 +51,10 @@ class DoctorTest {
         rs.next();
         preloaded = rs.getString(1).contains("pg_stat_statements");
       }
-      List<Check> checks = Doctor.examine(c);
+      List<DoctorCheck> checks = Doctor.examine(c);
       // The doctor must tell the truth whichever way the local server is configured.
       assertThat(status(checks, "pg_stat_statements preloaded"))
-          .isEqualTo(preloaded ? Check.Status.OK : Check.Status.FAIL);
+          .isEqualTo(preloaded ? DoctorCheck.Status.OK : DoctorCheck.Status.FAIL);
       if (!preloaded) {
         assertThat(find(checks, "pg_stat_statements preloaded").fix())
             .contains("shared_preload_libraries");
@@ -66,7 +66,7 @@ class DoctorTest {
   void walLevelSaysWhetherTheRealtimeRelayCanRun() throws Exception {
     try (Database db = TestDatabases.empty("doctor_wal");
         Connection c = db.connect()) {
-      assertThat(status(Doctor.examine(c), "wal_level")).isEqualTo(Check.Status.OK);
+      assertThat(status(Doctor.examine(c), "wal_level")).isEqualTo(DoctorCheck.Status.OK);
     }
     ConnectionSpec local = TestDatabases.localServer();
     assumeTrue(local != null, "no PostgreSQL at 127.0.0.1:5432");
@@ -78,9 +78,9 @@ class DoctorTest {
         rs.next();
         level = rs.getString(1);
       }
-      Check check = find(Doctor.examine(c), "wal_level");
+      DoctorCheck check = find(Doctor.examine(c), "wal_level");
       assertThat(check.status())
-          .isEqualTo("logical".equals(level) ? Check.Status.OK : Check.Status.WARN);
+          .isEqualTo("logical".equals(level) ? DoctorCheck.Status.OK : DoctorCheck.Status.WARN);
       if (!"logical".equals(level)) {
         assertThat(check.fix())
             .isEqualTo("ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL");
@@ -88,11 +88,11 @@ class DoctorTest {
     }
   }
 
-  private static Check.Status status(List<Check> checks, String name) {
+  private static DoctorCheck.Status status(List<DoctorCheck> checks, String name) {
     return find(checks, name).status();
   }
 
-  private static Check find(List<Check> checks, String name) {
+  private static DoctorCheck find(List<DoctorCheck> checks, String name) {
     return checks.stream().filter(ch -> ch.name().equals(name)).findFirst().orElseThrow();
   }
 }

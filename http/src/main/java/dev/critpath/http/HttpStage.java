@@ -7,7 +7,7 @@ import dev.critpath.http.auth.Credentials;
 import dev.critpath.http.auth.JwtPool;
 import dev.critpath.http.engine.FileRunner;
 import dev.critpath.http.engine.HttpEngine;
-import dev.critpath.http.engine.Target;
+import dev.critpath.http.engine.HttpTarget;
 import dev.critpath.http.functions.FunctionsLayout;
 import dev.critpath.http.functions.FunctionsPoolGauge;
 import dev.critpath.http.functions.LocalFunctionsServer;
@@ -186,7 +186,7 @@ public final class HttpStage {
     long t0 = System.nanoTime();
     List<FileResult> results = new ArrayList<>();
     if (baseUrl != null) {
-      Target target = Target.parse(baseUrl);
+      HttpTarget target = HttpTarget.parse(baseUrl);
       out.println("http: target " + target.url() + " (remote)");
       String secret = blankToNull(options.env.get("SUPABASE_JWT_SECRET"));
       try (HttpEngine engine = new HttpEngine(target)) {
@@ -221,7 +221,7 @@ public final class HttpStage {
                 log,
                 Map.of("WABA_API_URL", waba.url()),
                 null)) {
-      Target target = Target.parse(server.baseUrl());
+      HttpTarget target = HttpTarget.parse(server.baseUrl());
       options.server.watchPools(new FunctionsPoolGauge(server.baseUrl()));
       out.println(
           "http: functions at "

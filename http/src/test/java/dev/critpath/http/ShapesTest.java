@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.UserError;
 import dev.critpath.http.scenario.Executor;
+import dev.critpath.http.scenario.RampStage;
 import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;
 import dev.critpath.http.scenario.ScenarioSpec;
-import dev.critpath.http.scenario.Stage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ class ShapesTest {
   }
 
   private static List<Long> targets(ScenarioSpec s) {
-    return s.stages().stream().map(Stage::target).toList();
+    return s.stages().stream().map(RampStage::target).toList();
   }
 
   @Test
@@ -50,7 +50,7 @@ class ShapesTest {
     assertThat(targets(soak)).containsExactly(200L, 200L, 0L);
     assertThat(soak.stages().get(1).duration()).isEqualTo(Duration.ofHours(1));
     ScenarioSpec ramp = scenario(rate + "    shape: ramp-10x\n");
-    assertThat(ramp.stages()).containsExactly(new Stage(Duration.ofMinutes(30), 1000));
+    assertThat(ramp.stages()).containsExactly(new RampStage(Duration.ofMinutes(30), 1000));
     assertThat(ramp.startRate()).isZero();
     ScenarioSpec vus = scenario("    executor: ramping-vus\n    shape: peak-3x\n    base: 50\n");
     assertThat(vus.executor()).isEqualTo(Executor.RAMPING_VUS);

@@ -43,7 +43,7 @@ final class ListenScenario {
 
   private ListenScenario() {}
 
-  static ScenarioResult run(
+  static RealtimeScenarioResult run(
       Database db, Fixture fixture, RealtimeSettings s, PrintWriter out, LatencyLog latencyLog)
       throws SQLException, InterruptedException {
     List<String> notes = new ArrayList<>();
@@ -107,20 +107,20 @@ final class ListenScenario {
         for (Thread t : threads) {
           t.join(TimeUnit.SECONDS.toMillis(5));
         }
-        ScenarioResult.Messages messages = tally.messages(sent, receipts, expected);
+        RealtimeScenarioResult.Messages messages = tally.messages(sent, receipts, expected);
         int behind = Tally.behind(receipts, expected).size();
         LatencySummary delivery = tally.delivery.summary();
         LatencySummary setup = tally.setup.summary();
         tally.log(latencyLog, "listen", s.network(), sent);
-        ScenarioResult.Reconnects reconnects =
-            new ScenarioResult.Reconnects(0, 0, 0, 0, 0, LatencySummary.EMPTY);
+        RealtimeScenarioResult.Reconnects reconnects =
+            new RealtimeScenarioResult.Reconnects(0, 0, 0, 0, 0, LatencySummary.EMPTY);
         Platform platform = Platform.of(s.network());
         List<ThresholdCheck> thresholds =
             Targets.of(false, platform, delivery, setup, reconnects, messages);
         if (sent.firstError() != null) {
           notes.add("first send error: " + sent.firstError());
         }
-        return new ScenarioResult(
+        return new RealtimeScenarioResult(
             "listen",
             db.spec().display() + " LISTEN " + CHANNEL,
             s.network(),

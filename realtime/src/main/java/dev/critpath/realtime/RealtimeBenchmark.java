@@ -60,7 +60,7 @@ public final class RealtimeBenchmark {
     if (settings.level().websocket()) {
       db.pooler().requireSession("the realtime relay (it follows changes on one connection)");
     }
-    List<ScenarioResult> scenarios = new ArrayList<>();
+    List<RealtimeScenarioResult> scenarios = new ArrayList<>();
     try (Fixture fixture = fixture(db, settings)) {
       if (settings.level().listen()) {
         scenarios.add(report(ListenScenario.run(db, fixture, settings, out, log), out));
@@ -92,7 +92,7 @@ public final class RealtimeBenchmark {
   }
 
   /** One console line per scenario, the thresholds that failed under it. */
-  private static ScenarioResult report(ScenarioResult r, PrintWriter out) {
+  private static RealtimeScenarioResult report(RealtimeScenarioResult r, PrintWriter out) {
     if (!r.measured()) {
       out.printf(
           "realtime %s: nothing measured, %d connection and %d join failures (%s)%n",

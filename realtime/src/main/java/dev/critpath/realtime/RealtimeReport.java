@@ -12,13 +12,13 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RealtimeReport(
-    List<ScenarioResult> scenarios, boolean passed, boolean measured, String latencyLog) {
+    List<RealtimeScenarioResult> scenarios, boolean passed, boolean measured, String latencyLog) {
 
-  static RealtimeReport of(List<ScenarioResult> scenarios) {
+  static RealtimeReport of(List<RealtimeScenarioResult> scenarios) {
     return new RealtimeReport(
         List.copyOf(scenarios),
-        scenarios.stream().allMatch(ScenarioResult::passed),
-        scenarios.stream().allMatch(ScenarioResult::measured),
+        scenarios.stream().allMatch(RealtimeScenarioResult::passed),
+        scenarios.stream().allMatch(RealtimeScenarioResult::measured),
         null);
   }
 

@@ -71,8 +71,8 @@ final class Tally {
     firstError.compareAndSet(null, Secrets.redact(message));
   }
 
-  ScenarioResult.Errors errors() {
-    return new ScenarioResult.Errors(
+  RealtimeScenarioResult.Errors errors() {
+    return new RealtimeScenarioResult.Errors(
         connectFailures.get(),
         joinFailures.get(),
         protocolErrors.get(),
@@ -91,7 +91,7 @@ final class Tally {
     return out;
   }
 
-  ScenarioResult.Messages messages(
+  RealtimeScenarioResult.Messages messages(
       Sender.Result sent, List<Receipts> receivers, List<BitSet> expected) {
     long expectedTotal = 0;
     long delivered = 0;
@@ -110,7 +110,7 @@ final class Tally {
       recovered += r.recovered();
       overlap += r.overlap();
     }
-    return new ScenarioResult.Messages(
+    return new RealtimeScenarioResult.Messages(
         sent.sent(),
         sent.lateStarts(),
         sent.failed(),

@@ -14,8 +14,8 @@ final class Targets {
       Platform platform,
       LatencySummary delivery,
       LatencySummary setup,
-      ScenarioResult.Reconnects reconnects,
-      ScenarioResult.Messages messages) {
+      RealtimeScenarioResult.Reconnects reconnects,
+      RealtimeScenarioResult.Messages messages) {
     List<ThresholdCheck> out = new ArrayList<>();
     out.add(
         below(

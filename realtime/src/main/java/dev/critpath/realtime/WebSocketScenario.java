@@ -98,13 +98,13 @@ final class WebSocketScenario {
     this.tally = new Tally(log);
   }
 
-  static ScenarioResult run(
+  static RealtimeScenarioResult run(
       Database db, Fixture fixture, RealtimeSettings s, PrintWriter out, LatencyLog latencyLog)
       throws SQLException, InterruptedException {
     return new WebSocketScenario(db, fixture, s, out, latencyLog).run();
   }
 
-  private ScenarioResult run() throws SQLException, InterruptedException {
+  private RealtimeScenarioResult run() throws SQLException, InterruptedException {
     RealtimeRelay relay = null;
     ShapingProxy wsProxy = null;
     ClientLink catchUpLink = null;
@@ -457,18 +457,18 @@ final class WebSocketScenario {
     }
   }
 
-  private ScenarioResult result(
+  private RealtimeScenarioResult result(
       String endpoint,
       Sender.Result sent,
       List<Receipts> receipts,
       List<BitSet> expected,
       Map<String, Object> relayStats,
       boolean measured) {
-    ScenarioResult.Messages messages = tally.messages(sent, receipts, expected);
+    RealtimeScenarioResult.Messages messages = tally.messages(sent, receipts, expected);
     LatencySummary delivery = tally.delivery.summary();
     LatencySummary setup = tally.setup.summary();
-    ScenarioResult.Reconnects reconnects =
-        new ScenarioResult.Reconnects(
+    RealtimeScenarioResult.Reconnects reconnects =
+        new RealtimeScenarioResult.Reconnects(
             tally.forcedDisconnects.get(),
             tally.unexpectedDisconnects.get(),
             tally.reconnected.get(),
@@ -479,7 +479,7 @@ final class WebSocketScenario {
     Platform platform = Platform.of(s.network());
     List<ThresholdCheck> thresholds =
         Targets.of(true, platform, delivery, setup, reconnects, messages);
-    return new ScenarioResult(
+    return new RealtimeScenarioResult(
         "websocket",
         Secrets.redact(endpoint),
         s.network(),

@@ -36,9 +36,9 @@ class ListenScenarioTest {
     db.close();
   }
 
-  private static ScenarioResult run(RealtimeSettings s) {
+  private static RealtimeScenarioResult run(RealtimeSettings s) {
     RealtimeReport report = RealtimeBenchmark.run(db, s, new PrintWriter(new StringWriter()));
-    ScenarioResult r = report.scenarios().get(0);
+    RealtimeScenarioResult r = report.scenarios().get(0);
     System.out.println(Json.write(r));
     return r;
   }
@@ -46,7 +46,7 @@ class ListenScenarioTest {
   @Test
   void fanOutToManyListenersLosesAndDuplicatesNothing() {
     // 150 of the embedded server's 200 connections: as many as the tests' server can spare
-    ScenarioResult r = run(Runs.listen(150, 40, 4, null));
+    RealtimeScenarioResult r = run(Runs.listen(150, 40, 4, null));
     assertThat(r.level()).isEqualTo("listen");
     assertThat(r.measured()).isTrue();
     assertThat(r.subscribers()).isEqualTo(150);
@@ -66,7 +66,7 @@ class ListenScenarioTest {
     RealtimeReport report =
         RealtimeBenchmark.run(
             db, Runs.listen(5, 20, 2, null), new PrintWriter(new StringWriter()), dir);
-    ScenarioResult r = report.scenarios().get(0);
+    RealtimeScenarioResult r = report.scenarios().get(0);
     assertThat(report.latencyLog()).isEqualTo("realtime.hlog");
     Map<LatencyTag, Histogram> logged = LatencyLog.totals(dir.resolve("realtime.hlog"), "run");
     Histogram delivery =
@@ -80,7 +80,7 @@ class ListenScenarioTest {
 
   @Test
   void a4gLinkToTheDatabaseDelaysEveryNotificationByHalfItsRoundTrip() {
-    ScenarioResult r = run(Runs.listen(10, 10, 2, NetworkProfile.LTE_4G));
+    RealtimeScenarioResult r = run(Runs.listen(10, 10, 2, NetworkProfile.LTE_4G));
     assertThat(r.messages().lost()).isZero();
     assertThat(r.delivery().min()).isGreaterThanOrEqualTo(NetworkProfile.LTE_4G.rttMillis() / 2.0);
   }

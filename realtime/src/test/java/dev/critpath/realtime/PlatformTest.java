@@ -32,9 +32,10 @@ class PlatformTest {
   void thresholdsReadLikeK6AndFailWhenNothingWasMeasured() {
     LatencySummary delivery =
         new LatencySummary(10, 1.0, 30.0, 20.0, 40.0, 80.0, 120.0, 150.0, 160.0);
-    ScenarioResult.Messages clean = new ScenarioResult.Messages(10, 0, 0, 10, 10, 0, 0, 0, 0, 0);
-    ScenarioResult.Reconnects none =
-        new ScenarioResult.Reconnects(0, 0, 0, 0, 5, LatencySummary.EMPTY);
+    RealtimeScenarioResult.Messages clean =
+        new RealtimeScenarioResult.Messages(10, 0, 0, 10, 10, 0, 0, 0, 0, 0);
+    RealtimeScenarioResult.Reconnects none =
+        new RealtimeScenarioResult.Reconnects(0, 0, 0, 0, 5, LatencySummary.EMPTY);
     List<ThresholdCheck> t =
         Targets.of(true, Platform.WEB, delivery, LatencySummary.EMPTY, none, clean);
     assertThat(t)

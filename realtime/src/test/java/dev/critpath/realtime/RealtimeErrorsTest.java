@@ -41,14 +41,14 @@ class RealtimeErrorsTest {
     db.close();
   }
 
-  private static ScenarioResult run(String url, String apiKey, String jwtSecret) {
+  private static RealtimeScenarioResult run(String url, String apiKey, String jwtSecret) {
     RealtimeSettings s =
         Runs.with(
             Runs.websocket(SUBSCRIBERS, 5, 2, 1, null, 0),
             RemoteRealtime.of(url, apiKey, jwtSecret));
     StringWriter console = new StringWriter();
     RealtimeReport report = RealtimeBenchmark.run(db, s, new PrintWriter(console, true));
-    ScenarioResult r = report.scenarios().get(0);
+    RealtimeScenarioResult r = report.scenarios().get(0);
     System.out.println(console);
     System.out.println(Json.write(r));
     // nobody could subscribe: a connection problem, not a slow path, and nothing is sent
@@ -75,7 +75,8 @@ class RealtimeErrorsTest {
       closed = tmp.getLocalPort();
     }
     long t0 = System.nanoTime();
-    ScenarioResult r = run("ws://127.0.0.1:" + closed + "/realtime/v1/websocket", anyKey(), null);
+    RealtimeScenarioResult r =
+        run("ws://127.0.0.1:" + closed + "/realtime/v1/websocket", anyKey(), null);
     assertThat(r.errors().connectFailures()).isEqualTo(SUBSCRIBERS);
     assertThat(r.errors().firstError()).containsIgnoringCase("refused");
     assertThat((System.nanoTime() - t0) / 1e9).isLessThan(15);
@@ -99,7 +100,7 @@ class RealtimeErrorsTest {
       accept.setDaemon(true);
       accept.start();
       long t0 = System.nanoTime();
-      ScenarioResult r =
+      RealtimeScenarioResult r =
           run("ws://127.0.0.1:" + silent.getLocalPort() + "/realtime/v1/websocket", anyKey(), null);
       assertThat(r.errors().connectFailures()).isEqualTo(SUBSCRIBERS);
       assertThat(r.errors().firstError()).containsIgnoringCase("timed out");
@@ -120,7 +121,7 @@ class RealtimeErrorsTest {
             .forRole("anon");
     try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), secret)) {
       // the gateway accepts the anon key, but user tokens are signed with another secret
-      ScenarioResult r = run(relay.websocketUrl(), apiKey, TokenMinter.randomSecret());
+      RealtimeScenarioResult r = run(relay.websocketUrl(), apiKey, TokenMinter.randomSecret());
       assertThat(r.errors().connectFailures()).isZero();
       assertThat(r.errors().joinFailures()).isEqualTo(SUBSCRIBERS);
       assertThat(r.errors().firstError()).contains("Failed to validate JWT signature");
@@ -130,7 +131,7 @@ class RealtimeErrorsTest {
   @Test
   void aWrongApiKeyIsRefusedAtTheUpgrade() {
     try (RealtimeRelay relay = RealtimeRelay.start(db.spec(), TokenMinter.randomSecret())) {
-      ScenarioResult r = run(relay.websocketUrl(), anyKey(), null);
+      RealtimeScenarioResult r = run(relay.websocketUrl(), anyKey(), null);
       assertThat(r.errors().connectFailures()).isEqualTo(SUBSCRIBERS);
       assertThat(r.errors().firstError()).contains("401");
     }
@@ -155,7 +156,7 @@ class RealtimeErrorsTest {
               });
       server.setDaemon(true);
       server.start();
-      ScenarioResult r =
+      RealtimeScenarioResult r =
           run(
               "ws://127.0.0.1:" + garbage.getLocalPort() + "/realtime/v1/websocket",
               anyKey(),

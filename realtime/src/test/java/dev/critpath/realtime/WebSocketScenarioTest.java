@@ -29,17 +29,17 @@ class WebSocketScenarioTest {
     db.close();
   }
 
-  private static ScenarioResult run(RealtimeSettings s) {
+  private static RealtimeScenarioResult run(RealtimeSettings s) {
     RealtimeReport report = RealtimeBenchmark.run(db, s, new PrintWriter(System.out, true));
     assertThat(report.scenarios()).hasSize(1);
-    ScenarioResult r = report.scenarios().get(0);
+    RealtimeScenarioResult r = report.scenarios().get(0);
     System.out.println(Json.write(r));
     return r;
   }
 
   @Test
   void everySubscriberGetsEveryMessageOnceAndForcedReconnectsCatchUp() {
-    ScenarioResult r = run(Runs.websocket(100, 20, 6, 4, null, 3));
+    RealtimeScenarioResult r = run(Runs.websocket(100, 20, 6, 4, null, 3));
     assertThat(r.level()).isEqualTo("websocket");
     assertThat(r.measured()).isTrue();
     assertThat(r.errors().total()).isZero();
@@ -70,7 +70,7 @@ class WebSocketScenarioTest {
 
   @Test
   void broadcastChannelsDeliverTheSameMessages() {
-    ScenarioResult r =
+    RealtimeScenarioResult r =
         run(Runs.with(Runs.websocket(20, 10, 3, 2, null, 0), RealtimeSettings.EventKind.BROADCAST));
     assertThat(r.event()).isEqualTo("broadcast");
     assertThat(r.errors().total()).isZero();
@@ -90,7 +90,7 @@ class WebSocketScenarioTest {
           Runs.with(
               Runs.websocket(5, 10, 2, 1, NetworkProfile.NR_5G, 1),
               RemoteRealtime.of(relay.websocketUrl(), anon, secret));
-      ScenarioResult r = run(s);
+      RealtimeScenarioResult r = run(s);
       assertThat(r.measured()).isTrue();
       assertThat(r.errors().total()).isZero();
       assertThat(r.messages().lost()).isZero();
@@ -104,7 +104,7 @@ class WebSocketScenarioTest {
 
   @Test
   void on4gEveryStepPaysItsRoundTrips() {
-    ScenarioResult r = run(Runs.websocket(20, 10, 4, 1, NetworkProfile.LTE_4G, 2));
+    RealtimeScenarioResult r = run(Runs.websocket(20, 10, 4, 1, NetworkProfile.LTE_4G, 2));
     assertThat(r.network()).isEqualTo(NetworkProfile.LTE_4G);
     assertThat(r.platform()).isEqualTo("mobile 4G");
     assertThat(r.errors().total()).isZero();

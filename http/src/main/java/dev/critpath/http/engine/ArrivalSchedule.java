@@ -1,7 +1,7 @@
 package dev.critpath.http.engine;
 
+import dev.critpath.http.scenario.RampStage;
 import dev.critpath.http.scenario.ScenarioSpec;
-import dev.critpath.http.scenario.Stage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +39,7 @@ final class ArrivalSchedule {
           long at = 0;
           double before = 0;
           double from = spec.startRate() / unit;
-          for (Stage st : spec.stages()) {
+          for (RampStage st : spec.stages()) {
             double to = st.target() / unit;
             Segment s = new Segment(at, st.duration().toNanos(), from, to, before);
             segments.add(s);

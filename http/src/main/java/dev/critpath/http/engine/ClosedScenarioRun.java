@@ -1,8 +1,8 @@
 package dev.critpath.http.engine;
 
 import dev.critpath.http.metrics.ScenarioMetrics;
+import dev.critpath.http.scenario.RampStage;
 import dev.critpath.http.scenario.ScenarioSpec;
-import dev.critpath.http.scenario.Stage;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,7 +53,7 @@ final class ClosedScenarioRun extends ScenarioRun {
                     .scale(
                         Math.max(
                             spec.startVUs(),
-                            spec.stages().stream().mapToLong(Stage::target).max().orElse(0)));
+                            spec.stages().stream().mapToLong(RampStage::target).max().orElse(0)));
         break;
       default:
         n = (int) spec.vus();
@@ -116,7 +116,7 @@ final class ClosedScenarioRun extends ScenarioRun {
   private long wholeRampTarget(long t) {
     long from = spec.startVUs();
     long at = 0;
-    for (Stage st : spec.stages()) {
+    for (RampStage st : spec.stages()) {
       long len = st.duration().toNanos();
       if (t < at + len) {
         double f = len == 0 ? 1 : (double) (t - at) / len;

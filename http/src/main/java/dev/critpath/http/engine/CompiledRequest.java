@@ -31,13 +31,13 @@ final class CompiledRequest {
   final RequestSpec spec;
   final boolean needsBody;
   final long timeoutNanos;
-  private final Target target;
+  private final HttpTarget target;
   private final Credentials credentials;
   private final HttpMethod method;
   private final ByteBuf binary;
   private final ByteBuf encoded;
 
-  CompiledRequest(RequestSpec spec, Target target, Credentials credentials) {
+  CompiledRequest(RequestSpec spec, HttpTarget target, Credentials credentials) {
     this.spec = spec;
     this.target = target;
     this.credentials = credentials;

@@ -597,7 +597,7 @@ public final class FileRunner {
           "status " + r.status + " is not among the expected " + spec.expectedStatuses().text());
     }
     for (Check c : spec.checks()) {
-      if (Checks.applies(c, r) && !Checks.passes(c, r)) {
+      if (ResponseChecks.applies(c, r) && !ResponseChecks.passes(c, r)) {
         failed.add(c.name());
       }
     }

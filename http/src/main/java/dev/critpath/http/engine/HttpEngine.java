@@ -28,7 +28,7 @@ public final class HttpEngine implements AutoCloseable {
   /** A TCP connect that takes longer than this fails, whatever the request timeout. */
   static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  final Target target;
+  final HttpTarget target;
   private final InetSocketAddress address;
   final SslContext ssl;
   private final EventLoopGroup group;
@@ -37,11 +37,11 @@ public final class HttpEngine implements AutoCloseable {
   private final AtomicInteger vuIds = new AtomicInteger();
   private final EventLoop[] loops;
 
-  public HttpEngine(Target target) {
+  public HttpEngine(HttpTarget target) {
     this(target, Runtime.getRuntime().availableProcessors());
   }
 
-  public HttpEngine(Target target, int threads) {
+  public HttpEngine(HttpTarget target, int threads) {
     this.target = target;
     this.address = target.address();
     try {
@@ -61,7 +61,7 @@ public final class HttpEngine implements AutoCloseable {
             .option(ChannelOption.SO_KEEPALIVE, true);
   }
 
-  public Target target() {
+  public HttpTarget target() {
     return target;
   }
 

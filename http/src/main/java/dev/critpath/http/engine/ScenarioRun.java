@@ -272,12 +272,12 @@ abstract class ScenarioRun {
       }
     }
     for (Check c : request.spec.checks()) {
-      if (Checks.applies(c, r)) {
-        metrics.check(name, c.name(), Checks.passes(c, r));
+      if (ResponseChecks.applies(c, r)) {
+        metrics.check(name, c.name(), ResponseChecks.passes(c, r));
       }
     }
     for (CustomMetric m : request.spec.metrics()) {
-      double[] v = r.isTransportError() ? null : Checks.sample(m, r);
+      double[] v = r.isTransportError() ? null : ResponseChecks.sample(m, r);
       if (v != null) {
         metrics.custom(m.name(), name, v[0], v[1]);
       }

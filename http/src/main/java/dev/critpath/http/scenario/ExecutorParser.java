@@ -97,7 +97,7 @@ final class ExecutorParser {
     Duration duration = Duration.ZERO;
     Duration maxDuration = Duration.ZERO;
     long startVUs;
-    List<Stage> stages = List.of();
+    List<RampStage> stages = List.of();
     Duration rampDown = Duration.ZERO;
     double rate;
     double startRate;
@@ -170,7 +170,7 @@ final class ExecutorParser {
    * {@code stages:}, or {@code shape:} (one of seed 001's named shapes) around {@code base:} (the
    * normal level: VUs, or iterations per timeUnit).
    */
-  private static List<Stage> stagesOrShape(YamlNode s) {
+  private static List<RampStage> stagesOrShape(YamlNode s) {
     if (!s.has("shape")) {
       if (s.has("base")) {
         throw s.get("base").error("base: sets the normal level of a shape: add shape:");
@@ -192,12 +192,12 @@ final class ExecutorParser {
     }
   }
 
-  private static List<Stage> stages(YamlNode node) {
-    List<Stage> out = new ArrayList<>();
+  private static List<RampStage> stages(YamlNode node) {
+    List<RampStage> out = new ArrayList<>();
     for (YamlNode st : node.require().items()) {
       st.allowOnly(Set.of("duration", "target"), "a stage");
       out.add(
-          new Stage(
+          new RampStage(
               YamlFields.nonNegative(st.get("duration").require(), null),
               st.get("target").require().integer(0, 0)));
     }

@@ -29,7 +29,7 @@ public record ScenarioSpec(
     Duration duration,
     Duration maxDuration,
     long startVUs,
-    List<Stage> stages,
+    List<RampStage> stages,
     Duration gracefulRampDown,
     double rate,
     double startRate,
@@ -48,7 +48,7 @@ public record ScenarioSpec(
         return maxDuration;
       case RAMPING_VUS:
       case RAMPING_ARRIVAL_RATE:
-        return stages.stream().map(Stage::duration).reduce(Duration.ZERO, Duration::plus);
+        return stages.stream().map(RampStage::duration).reduce(Duration.ZERO, Duration::plus);
       default:
         return duration;
     }
@@ -123,7 +123,8 @@ public record ScenarioSpec(
   public boolean hasLoad() {
     switch (executor) {
       case RAMPING_VUS:
-        long most = Math.max(startVUs, stages.stream().mapToLong(Stage::target).max().orElse(0));
+        long most =
+            Math.max(startVUs, stages.stream().mapToLong(RampStage::target).max().orElse(0));
         return segment.scale(most) > 0;
       case CONSTANT_ARRIVAL_RATE:
       case RAMPING_ARRIVAL_RATE:

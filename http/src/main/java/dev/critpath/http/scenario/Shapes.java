@@ -54,15 +54,15 @@ final class Shapes {
    *
    * @throws IllegalArgumentException for an unknown name, listing the known ones
    */
-  static List<Stage> expand(String name, double base) {
+  static List<RampStage> expand(String name, double base) {
     List<Step> steps = SHAPES.get(name);
     if (steps == null) {
       throw new IllegalArgumentException(
           "unknown shape \"" + name + "\" (known: " + String.join(", ", SHAPES.keySet()) + ")");
     }
-    List<Stage> stages = new ArrayList<>();
+    List<RampStage> stages = new ArrayList<>();
     for (Step s : steps) {
-      stages.add(new Stage(s.duration(), Math.round(base * s.times())));
+      stages.add(new RampStage(s.duration(), Math.round(base * s.times())));
     }
     return List.copyOf(stages);
   }

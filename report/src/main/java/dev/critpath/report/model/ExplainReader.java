@@ -21,7 +21,7 @@ final class ExplainReader {
    * @param notes generic plan, not-executed and what-if facts
    */
   record QueryPlan(
-      PlanView plan, List<Finding> warnings, List<CheckResult> checks, List<String> notes) {}
+      PlanView plan, List<FindingView> warnings, List<CheckResult> checks, List<String> notes) {}
 
   /** A query's explain entry; an absent one reads as no plan, no checks. */
   static QueryPlan read(JsonNode explain, Path dir, List<String> runNotes) {
@@ -39,19 +39,19 @@ final class ExplainReader {
   }
 
   /** Every captured plan's warnings (hot, cold, generic), statements in functions included. */
-  private static List<Finding> warnings(List<JsonNode> plans) {
-    List<Finding> warnings = new ArrayList<>();
+  private static List<FindingView> warnings(List<JsonNode> plans) {
+    List<FindingView> warnings = new ArrayList<>();
     for (JsonNode captured : plans) {
       String variant = J.str(captured, "variant");
       String prefix = variant == null || "hot".equals(variant) ? "" : variant + " plan: ";
-      for (Finding w : FindingReader.findings(J.get(J.get(captured, "analysis"), "warnings"))) {
+      for (FindingView w : FindingReader.findings(J.get(J.get(captured, "analysis"), "warnings"))) {
         warnings.add(prefixed(w, prefix));
       }
       for (JsonNode nested : J.list(J.get(captured, "nested"), "queryText")) {
         String statement = J.str(nested, "queryText");
         String where =
             prefix + (statement == null ? "nested statement" : abbreviate(statement)) + ": ";
-        for (Finding w : FindingReader.findings(J.get(nested, "warnings"))) {
+        for (FindingView w : FindingReader.findings(J.get(nested, "warnings"))) {
           warnings.add(prefixed(w, where));
         }
       }
@@ -95,13 +95,13 @@ final class ExplainReader {
     return queryNotes;
   }
 
-  private static Finding prefixed(Finding w, String prefix) {
+  private static FindingView prefixed(FindingView w, String prefix) {
     if (prefix.isEmpty()) {
       return w;
     }
     String subject =
         w.subject() == null ? prefix.substring(0, prefix.length() - 2) : prefix + w.subject();
-    return new Finding(w.rule(), w.severity(), subject, w.message(), w.fix());
+    return new FindingView(w.rule(), w.severity(), subject, w.message(), w.fix());
   }
 
   private static String abbreviate(String sql) {

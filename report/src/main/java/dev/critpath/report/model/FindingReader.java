@@ -10,8 +10,8 @@ final class FindingReader {
   private FindingReader() {}
 
   /** Findings: {rule|check, severity, object|node|index|table, table, message, fix}. */
-  static List<Finding> findings(JsonNode node) {
-    List<Finding> out = new ArrayList<>();
+  static List<FindingView> findings(JsonNode node) {
+    List<FindingView> out = new ArrayList<>();
     for (JsonNode f : J.list(node, "rule")) {
       String subject = J.str(f, "object", "node", "subject");
       String table = J.str(f, "table");
@@ -22,7 +22,7 @@ final class FindingReader {
       }
       String fix = J.str(f, "fix");
       out.add(
-          new Finding(
+          new FindingView(
               J.str(f, "rule", "check"),
               normalSeverity(J.str(f, "severity")),
               subject,

@@ -7,7 +7,7 @@ import java.util.List;
 final class InspectReader {
   private InspectReader() {}
 
-  static List<Finding> indexFindings(JsonNode inspect, List<String> notes) {
+  static List<FindingView> indexFindings(JsonNode inspect, List<String> notes) {
     if (inspect == null) {
       return List.of();
     }

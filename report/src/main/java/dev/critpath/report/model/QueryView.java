@@ -34,7 +34,7 @@ public record QueryView(
     String targetMetric,
     Double targetMs,
     List<CheckResult> checks,
-    List<Finding> warnings,
+    List<FindingView> warnings,
     List<VariantView> variants,
     List<String> notes) {
 

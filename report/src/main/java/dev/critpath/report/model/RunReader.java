@@ -103,7 +103,7 @@ public final class RunReader {
             jmh,
             dir,
             notes);
-    List<Finding> findings =
+    List<FindingView> findings =
         InspectReader.indexFindings(sections.get(Section.INSPECT.key()), notes);
     List<HttpFile> http = HttpReader.files(sections.get(Section.HTTP.key()));
     StageNotesReader.notes(sections, notes);

@@ -34,7 +34,7 @@ public record RunView(
     Environment environment,
     DatasetView dataset,
     List<QueryView> queries,
-    List<Finding> indexFindings,
+    List<FindingView> indexFindings,
     List<HttpFile> http,
     List<RealtimeScenario> realtime,
     RlsView rls,

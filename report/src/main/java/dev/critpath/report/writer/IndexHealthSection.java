@@ -1,6 +1,6 @@
 package dev.critpath.report.writer;
 
-import dev.critpath.report.model.Finding;
+import dev.critpath.report.model.FindingView;
 import dev.critpath.report.model.Fmt;
 import java.util.List;
 
@@ -8,7 +8,7 @@ import java.util.List;
 final class IndexHealthSection {
   private IndexHealthSection() {}
 
-  static void html(StringBuilder h, List<Finding> findings) {
+  static void html(StringBuilder h, List<FindingView> findings) {
     h.append("<section id=\"index-health\"><h2>Index health</h2>\n");
     if (findings.isEmpty()) {
       h.append("<p class=\"empty\">No index health findings in this run.</p></section>\n");
@@ -16,7 +16,7 @@ final class IndexHealthSection {
     }
     h.append("<table class=\"grid findings\"><thead><tr><th>severity</th><th>rule</th>")
         .append("<th>subject</th><th>finding</th><th>fix</th></tr></thead><tbody>\n");
-    for (Finding f : findings) {
+    for (FindingView f : findings) {
       h.append("<tr class=\"")
           .append(Xml.esc(f.severity()))
           .append("\"><td>")

@@ -2,7 +2,7 @@ package dev.critpath.report.writer;
 
 import dev.critpath.report.model.CheckGroup;
 import dev.critpath.report.model.CheckResult;
-import dev.critpath.report.model.Finding;
+import dev.critpath.report.model.FindingView;
 import dev.critpath.report.model.Fmt;
 import dev.critpath.report.model.HttpFile;
 import dev.critpath.report.model.HttpScenario;
@@ -183,7 +183,7 @@ final class MarkdownWriter implements ReportWriter {
     StringBuilder list = new StringBuilder();
     int info = 0;
     for (QueryView q : queries) {
-      for (Finding w : q.warnings()) {
+      for (FindingView w : q.warnings()) {
         if ("info".equals(w.severity())) {
           info++;
           continue;
@@ -210,10 +210,10 @@ final class MarkdownWriter implements ReportWriter {
     }
   }
 
-  private static void indexHealth(StringBuilder md, List<Finding> findings) {
+  private static void indexHealth(StringBuilder md, List<FindingView> findings) {
     md.append("### Index health\n\n");
     md.append("| severity | rule | subject | finding | fix |\n|---|---|---|---|---|\n");
-    for (Finding f : findings) {
+    for (FindingView f : findings) {
       md.append("| ")
           .append(f.severity())
           .append(" | ")

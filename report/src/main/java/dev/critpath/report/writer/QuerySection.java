@@ -2,7 +2,7 @@ package dev.critpath.report.writer;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.critpath.report.model.Finding;
+import dev.critpath.report.model.FindingView;
 import dev.critpath.report.model.Fmt;
 import dev.critpath.report.model.ParamSampling;
 import dev.critpath.report.model.QueryView;
@@ -143,7 +143,7 @@ final class QuerySection {
                   ? ""
                   : drawn ? " (dashed: target)" : " (target " + q.target() + ", far above)"));
     }
-    Histograms.Binned hist = Histograms.rebin(q.latency().histogram());
+    HistogramBins.Binned hist = HistogramBins.rebin(q.latency().histogram());
     if (!hist.labels().isEmpty()) {
       ObjectNode hd = d.putObject("histogram");
       hist.labels().forEach(hd.putArray("labels")::add);
@@ -169,10 +169,10 @@ final class QuerySection {
     h.append("</div>\n");
   }
 
-  private static void planWarnings(StringBuilder h, List<Finding> warnings) {
+  private static void planWarnings(StringBuilder h, List<FindingView> warnings) {
     if (!warnings.isEmpty()) {
       h.append("<h3>Plan warnings</h3>\n<ul class=\"warnings\">\n");
-      for (Finding w : warnings) {
+      for (FindingView w : warnings) {
         h.append("<li class=\"")
             .append(Xml.esc(w.severity()))
             .append("\">")

@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Rebins latency buckets into a fixed number of equal-width bins for a bar chart. */
-final class Histograms {
+final class HistogramBins {
   static final int BINS = 30;
 
   /** The last bin collects the slowest 0.1%, so one outlier does not squash the chart. */
   private static final double TAIL = 0.999;
 
-  private Histograms() {}
+  private HistogramBins() {}
 
   /** Bin labels (upper edges) and counts; empty lists when there is nothing to draw. */
   record Binned(List<String> labels, List<Long> counts) {}

@@ -21,7 +21,7 @@ import java.util.Map;
  *     connection or configuration problem, not a slow path)
  * @param relay the local relay's own counters, when it ran
  */
-public record ScenarioResult(
+public record RealtimeScenarioResult(
     String level,
     String endpoint,
     NetworkProfile network,

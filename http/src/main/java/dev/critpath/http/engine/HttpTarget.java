@@ -9,9 +9,9 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /** Where requests go: scheme, host, port and a path prefix, from a base URL. */
-public record Target(String url, boolean tls, String host, int port, String basePath) {
+public record HttpTarget(String url, boolean tls, String host, int port, String basePath) {
 
-  public static Target parse(String baseUrl) {
+  public static HttpTarget parse(String baseUrl) {
     URI uri;
     try {
       uri = new URI(baseUrl.strip());
@@ -36,7 +36,7 @@ public record Target(String url, boolean tls, String host, int port, String base
       path = path.substring(0, path.length() - 1);
     }
     String display = scheme + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + port : "") + path;
-    return new Target(display, tls, uri.getHost(), port, path);
+    return new HttpTarget(display, tls, uri.getHost(), port, path);
   }
 
   /** The Host header: the port only when it is not the scheme's default. */

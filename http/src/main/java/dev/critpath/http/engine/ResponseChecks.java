@@ -8,10 +8,10 @@ import dev.critpath.http.scenario.CustomMetric;
 import java.util.concurrent.TimeUnit;
 
 /** Evaluates checks and custom metrics on responses. */
-final class Checks {
+final class ResponseChecks {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private Checks() {}
+  private ResponseChecks() {}
 
   /** Whether the check applies to this response at all ({@code ifStatus}). */
   static boolean applies(Check c, Response r) {

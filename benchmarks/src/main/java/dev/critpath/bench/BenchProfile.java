@@ -10,7 +10,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * take about eight minutes per benchmark; a catalog has dozens, so each profile trades time for
  * confidence explicitly. {@code --jmh} overrides any of these settings.
  */
-public enum Profile {
+public enum BenchProfile {
   /** CI: every reference path in a few minutes; numbers for trends, not for fine comparisons. */
   QUICK(1, 1, TimeValue.milliseconds(500), 3, TimeValue.milliseconds(500), List.of(2, 8)),
   /** A developer's run: one fork, steadier iterations, the full concurrency ladder. */
@@ -27,7 +27,7 @@ public enum Profile {
   /** Concurrency levels measured (percentiles and throughput) when --threads is not given. */
   public final List<Integer> threads;
 
-  Profile(
+  BenchProfile(
       int forks,
       int warmupIterations,
       TimeValue warmupTime,
@@ -46,8 +46,8 @@ public enum Profile {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public static Profile parse(String name) {
-    for (Profile p : values()) {
+  public static BenchProfile parse(String name) {
+    for (BenchProfile p : values()) {
       if (p.id().equals(name.toLowerCase(Locale.ROOT))) {
         return p;
       }

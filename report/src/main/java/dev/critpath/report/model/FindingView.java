@@ -9,4 +9,5 @@ package dev.critpath.report.model;
  * @param message what is wrong, in words
  * @param fix how to fix it, may be null
  */
-public record Finding(String rule, String severity, String subject, String message, String fix) {}
+public record FindingView(
+    String rule, String severity, String subject, String message, String fix) {}
