@@ -48,9 +48,21 @@ public final class SegmentRuns {
     }
 
     JsonNode http() {
-      return root.path("sections").path(Section.HTTP.key());
+      return section(Section.HTTP);
+    }
+
+    JsonNode section(Section s) {
+      return root.path("sections").path(s.key());
+    }
+
+    /** The sections of this run that merge combines, in {@link #MERGED} order. */
+    List<Section> sections() {
+      return MERGED.stream().filter(s -> !section(s).isMissingNode()).toList();
     }
   }
+
+  /** The sections merge combines; any other is listed in run.json's merge.notMerged. */
+  public static final List<Section> MERGED = List.of(Section.HTTP, Section.REALTIME);
 
   private SegmentRuns() {}
 
@@ -102,8 +114,31 @@ public final class SegmentRuns {
                 + " segment run directories");
       }
     }
+    List<Section> merged = first.sections();
+    if (merged.isEmpty()) {
+      throw new UserError(
+          first.owner()
+              + " has no http or realtime section: merge combines http and realtime segment"
+              + " runs");
+    }
     for (SegmentRun r : runs) {
-      checkHttp(r, first);
+      if (!r.sections().equals(merged)) {
+        throw new UserError(
+            r.owner()
+                + " holds the sections "
+                + keys(r.sections())
+                + ", segment "
+                + first.index()
+                + " "
+                + keys(merged)
+                + ": merge segments of one run");
+      }
+      if (merged.contains(Section.HTTP)) {
+        checkHttp(r, first);
+      }
+      if (merged.contains(Section.REALTIME)) {
+        checkLog(r, Section.REALTIME);
+      }
     }
     checkSkew(runs, maxSkew);
     return runs;
@@ -143,10 +178,6 @@ public final class SegmentRuns {
   /** The same scenario files (by name and sha256) as the first, and a latency log to add. */
   private static void checkHttp(SegmentRun r, SegmentRun first) {
     JsonNode http = r.http();
-    if (http.isMissingNode()) {
-      throw new UserError(
-          r.owner() + " has no http section: merge combines http segment runs (./run.sh http)");
-    }
     String files = files(http);
     String expected = files(first.http());
     if (!files.equals(expected)) {
@@ -160,14 +191,23 @@ public final class SegmentRuns {
               + expected
               + "): merge segments of one scenario run");
     }
-    String log = http.path("latencyLog").asText(null);
+    checkLog(r, Section.HTTP);
+  }
+
+  /** The section's latency log exists: without it nothing can be added exactly. */
+  private static void checkLog(SegmentRun r, Section section) {
+    String log = r.section(section).path("latencyLog").asText(null);
     if (log == null || !Files.isRegularFile(r.dir().resolve(log))) {
       throw new UserError(
           r.owner()
               + " has no latency log ("
-              + LatencyLog.fileName(Section.HTTP)
+              + LatencyLog.fileName(section)
               + "): it was run by a critpath without one, re-run it");
     }
+  }
+
+  private static List<String> keys(List<Section> sections) {
+    return sections.stream().map(Section::key).toList();
   }
 
   /** "name sha256-prefix" of every file, in order: what must match across segments. */
