@@ -15,7 +15,6 @@ import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,59 +128,37 @@ class MergeRealtimeTest {
     assertThat(root.at("/merge/notMerged").toString()).doesNotContain("realtime");
   }
 
-  private static Path copy(Path from, String name) throws Exception {
-    Path to = dir.resolve(name);
-    Files.createDirectories(to);
-    try (Stream<Path> files = Files.list(from)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Files.copy(f, to.resolve(f.getFileName()));
-      }
-    }
-    return to;
-  }
-
-  private static void refused(String expected, Path... runs) {
-    Path out = dir.resolve("refused");
-    String[] args = new String[runs.length + 3];
-    args[0] = "merge";
-    args[1] = "--results";
-    args[2] = out.toString();
-    for (int i = 0; i < runs.length; i++) {
-      args[i + 3] = runs[i].toString();
-    }
-    CliRun run = CliRun.of(args);
-    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
-    assertThat(run.err()).contains(expected);
-    assertThat(run.critpathErrLines()).as(run.err()).isEqualTo(1);
-    assertThat(out.resolve("latest")).doesNotExist();
-  }
-
   @Test
   void aSegmentOfOtherRealtimeSettingsIsRefused() throws Exception {
-    Path other = copy(second, "other-network");
-    Path file = other.resolve("run.json");
-    ObjectNode root = (ObjectNode) Json.mapper().readTree(file.toFile());
-    ((ObjectNode) root.at("/sections/realtime/scenarios/0")).put("event", "broadcast");
-    Json.writeFile(file, root);
-    refused("segment 2 (" + other + ") ran other realtime settings than segment 1", first, other);
+    Path other = SegmentDirs.copy(dir, second, "other-network");
+    SegmentDirs.edit(
+        other,
+        r -> ((ObjectNode) r.at("/sections/realtime/scenarios/0")).put("event", "broadcast"));
+    SegmentDirs.refused(
+        dir, "segment 2 (" + other + ") ran other realtime settings than segment 1", first, other);
   }
 
   @Test
   void aSegmentWithoutItsRealtimeLogIsRefused() throws Exception {
-    Path noLog = copy(second, "no-realtime-log");
+    Path noLog = SegmentDirs.copy(dir, second, "no-realtime-log");
     Files.delete(noLog.resolve("realtime.hlog"));
-    refused("segment 2 (" + noLog + ") has no latency log (realtime.hlog)", first, noLog);
+    SegmentDirs.refused(
+        dir, "segment 2 (" + noLog + ") has no latency log (realtime.hlog)", first, noLog);
   }
 
   @Test
   void aSegmentOfAnotherSectionIsRefused() throws Exception {
-    Path other = copy(second, "sections");
-    Path file = other.resolve("run.json");
-    ObjectNode root = (ObjectNode) Json.mapper().readTree(file.toFile());
-    ((ObjectNode) root.path("sections")).remove("realtime");
-    ((ObjectNode) root.path("sections")).putObject("http");
-    Json.writeFile(file, root);
-    refused(
-        "segment 2 (" + other + ") holds the sections [http], segment 1 [realtime]", first, other);
+    Path other = SegmentDirs.copy(dir, second, "sections");
+    SegmentDirs.edit(
+        other,
+        r -> {
+          ((ObjectNode) r.path("sections")).remove("realtime");
+          ((ObjectNode) r.path("sections")).putObject("http");
+        });
+    SegmentDirs.refused(
+        dir,
+        "segment 2 (" + other + ") holds the sections [http], segment 1 [realtime]",
+        first,
+        other);
   }
 }
