@@ -3,6 +3,7 @@ package dev.critpath.merge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.critpath.bench.BenchMerge;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.merge.HttpMerge;
 import dev.critpath.io.Json;
@@ -20,9 +21,10 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Writes one run directory from checked segment runs: the merged http and realtime sections and
- * their latency logs, run.json saying which segments it holds and what it could not merge. Anything
- * that fails after the directory was created removes it again: a merge leaves a whole run or none.
+ * Writes one run directory from checked segment runs: the merged http, realtime and bench sections
+ * and their latency logs, run.json saying which segments it holds and what it could not merge.
+ * Anything that fails after the directory was created removes it again: a merge leaves a whole run
+ * or none.
  */
 public final class RunMerger {
   private RunMerger() {}
@@ -58,6 +60,17 @@ public final class RunMerger {
           sections.put(Section.REALTIME, RealtimeMerge.merge(parts, log));
         }
       }
+      if (kinds.contains(Section.BENCH)) {
+        try (LatencyLog log = log(run, Section.BENCH, started)) {
+          List<BenchMerge.Part> parts = new ArrayList<>();
+          for (SegmentRuns.SegmentRun s : segments) {
+            parts.add(
+                new BenchMerge.Part(
+                    s.index(), s.owner(), s.section(Section.BENCH), logOf(s, Section.BENCH)));
+          }
+          sections.put(Section.BENCH, BenchMerge.merge(parts, log));
+        }
+      }
       String verdict = verdict(sections);
       Json.writeFile(
           run.path().resolve(RunDirectory.RUN_JSON), runJson(run, segments, sections, verdict));
@@ -76,14 +89,14 @@ public final class RunMerger {
     return s.dir().resolve(s.section(section).path("latencyLog").asText());
   }
 
-  /** Pass when every merged section passed: http by its verdict, realtime by passed. */
+  /** Pass when every merged section passed: realtime by passed, the others by their verdict. */
   private static String verdict(Map<Section, ObjectNode> sections) {
     boolean pass = true;
     for (Map.Entry<Section, ObjectNode> e : sections.entrySet()) {
       pass &=
-          e.getKey() == Section.HTTP
-              ? HttpResult.PASS.equals(e.getValue().path("verdict").asText())
-              : e.getValue().path("passed").asBoolean();
+          e.getKey() == Section.REALTIME
+              ? e.getValue().path("passed").asBoolean()
+              : HttpResult.PASS.equals(e.getValue().path("verdict").asText());
     }
     return pass ? HttpResult.PASS : HttpResult.FAIL;
   }

@@ -62,7 +62,7 @@ public final class SegmentRuns {
   }
 
   /** The sections merge combines; any other is listed in run.json's merge.notMerged. */
-  public static final List<Section> MERGED = List.of(Section.HTTP, Section.REALTIME);
+  public static final List<Section> MERGED = List.of(Section.HTTP, Section.REALTIME, Section.BENCH);
 
   private SegmentRuns() {}
 
@@ -118,8 +118,8 @@ public final class SegmentRuns {
     if (merged.isEmpty()) {
       throw new UserError(
           first.owner()
-              + " has no http or realtime section: merge combines http and realtime segment"
-              + " runs");
+              + " has no http, realtime or bench section: merge combines the segment runs of"
+              + " those commands");
     }
     for (SegmentRun r : runs) {
       if (!r.sections().equals(merged)) {
@@ -136,8 +136,10 @@ public final class SegmentRuns {
       if (merged.contains(Section.HTTP)) {
         checkHttp(r, first);
       }
-      if (merged.contains(Section.REALTIME)) {
-        checkLog(r, Section.REALTIME);
+      for (Section s : List.of(Section.REALTIME, Section.BENCH)) {
+        if (merged.contains(s)) {
+          checkLog(r, s);
+        }
       }
     }
     checkSkew(runs, maxSkew);
