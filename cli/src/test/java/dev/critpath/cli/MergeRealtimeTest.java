@@ -14,6 +14,7 @@ import dev.critpath.run.Section;
 import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * again; and the realtime inputs it must refuse.
  */
 class MergeRealtimeTest {
+  /** The segments run one after the other here, not together: their start skew is not tested. */
+  private static final List<String> SKEW = List.of("--max-skew", "1h");
+
   private static final LatencyTag DELIVERY =
       LatencyTag.of(Section.REALTIME, "listen", "delivery", Map.of());
 
@@ -88,7 +92,14 @@ class MergeRealtimeTest {
   void countsAreSummedAndPercentilesAreThoseOfBothLogsAdded() throws Exception {
     Path out = dir.resolve("merged");
     CliRun run =
-        CliRun.of("merge", "--results", out.toString(), first.toString(), second.toString());
+        CliRun.of(
+            "merge",
+            "--results",
+            out.toString(),
+            "--max-skew",
+            "1h",
+            first.toString(),
+            second.toString());
     Path merged = out.resolve("latest");
     JsonNode root = Json.mapper().readTree(merged.resolve("run.json").toFile());
     JsonNode m = root.at("/sections/realtime/scenarios/0");
@@ -135,7 +146,11 @@ class MergeRealtimeTest {
         other,
         r -> ((ObjectNode) r.at("/sections/realtime/scenarios/0")).put("event", "broadcast"));
     SegmentDirs.refused(
-        dir, "segment 2 (" + other + ") ran other realtime settings than segment 1", first, other);
+        dir,
+        SKEW,
+        "segment 2 (" + other + ") ran other realtime settings than segment 1",
+        first,
+        other);
   }
 
   @Test
@@ -143,7 +158,7 @@ class MergeRealtimeTest {
     Path noLog = SegmentDirs.copy(dir, second, "no-realtime-log");
     Files.delete(noLog.resolve("realtime.hlog"));
     SegmentDirs.refused(
-        dir, "segment 2 (" + noLog + ") has no latency log (realtime.hlog)", first, noLog);
+        dir, SKEW, "segment 2 (" + noLog + ") has no latency log (realtime.hlog)", first, noLog);
   }
 
   @Test
@@ -157,6 +172,7 @@ class MergeRealtimeTest {
         });
     SegmentDirs.refused(
         dir,
+        SKEW,
         "segment 2 (" + other + ") holds the sections [http], segment 1 [realtime]",
         first,
         other);

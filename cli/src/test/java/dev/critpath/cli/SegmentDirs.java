@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.critpath.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -37,15 +39,18 @@ final class SegmentDirs {
    * Merges {@code runs} into {@code dir/refused}: exit 2, one line with {@code expected}, no run.
    */
   static void refused(Path dir, String expected, Path... runs) {
+    refused(dir, List.of(), expected, runs);
+  }
+
+  /** As {@link #refused(Path, String, Path...)}, with more merge options. */
+  static void refused(Path dir, List<String> options, String expected, Path... runs) {
     Path out = dir.resolve("refused");
-    String[] args = new String[runs.length + 3];
-    args[0] = "merge";
-    args[1] = "--results";
-    args[2] = out.toString();
-    for (int i = 0; i < runs.length; i++) {
-      args[i + 3] = runs[i].toString();
+    List<String> args = new ArrayList<>(List.of("merge", "--results", out.toString()));
+    args.addAll(options);
+    for (Path r : runs) {
+      args.add(r.toString());
     }
-    CliRun run = CliRun.of(args);
+    CliRun run = CliRun.of(args.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
     assertThat(run.err()).contains(expected);
     assertThat(run.critpathErrLines()).as(run.err()).isEqualTo(1);
