@@ -20,8 +20,9 @@ import java.util.TreeMap;
 /**
  * The segment runs a merge was given, checked before anything is written: each is a segment run
  * ({@code "segment": {"index": i, "count": N}} in run.json), all of the same N, each index once and
- * none missing, the same scenario files (name and sha256), an http section with its latency log,
- * and start times within the allowed skew. Every refusal is one line naming the segment.
+ * none missing, the same mergeable sections (http, realtime, bench) each with its latency log, the
+ * same scenario files (name and sha256) for http, and start times within the allowed skew. Every
+ * refusal is one line naming the segment.
  */
 public final class SegmentRuns {
   /** One segment run read from its directory. */

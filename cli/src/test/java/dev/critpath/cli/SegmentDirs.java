@@ -56,4 +56,19 @@ final class SegmentDirs {
     assertThat(run.critpathErrLines()).as(run.err()).isEqualTo(1);
     assertThat(out.resolve("latest")).doesNotExist();
   }
+
+  /**
+   * Merges two segment runs into {@code out} with any start skew allowed: tests run segments one
+   * after the other, not together.
+   */
+  static CliRun mergeAnySkew(Path out, Path first, Path second) {
+    return CliRun.of(
+        "merge",
+        "--results",
+        out.toString(),
+        "--max-skew",
+        "1h",
+        first.toString(),
+        second.toString());
+  }
 }
