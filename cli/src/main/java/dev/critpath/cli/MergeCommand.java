@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
     name = "merge",
     mixinStandardHelpOptions = true,
     description = {
-      "Merge the run directories of N segment runs (--segment i/N) into one run: latency",
-      "histograms added from their logs (exact percentiles), counters summed, per-second series",
-      "aligned on wall-clock time, the scenario files' thresholds (abortOnFail included) judged",
-      "on the merged data, then report.md, report.html and junit.xml. Writes",
+      "Merge the run directories of N segment runs (--segment i/N of http, realtime or bench)",
+      "into one run: latency histograms added from their logs (exact percentiles), counters and",
+      "throughput summed, http per-second series aligned on wall-clock time, thresholds and",
+      "targets (abortOnFail included) judged on the merged data, then report.md, report.html and",
+      "junit.xml. Writes",
       "RESULTS/<run-id>/. Exit 1 when a threshold failed, 2 on bad input (nothing written)."
     })
 final class MergeCommand implements Callable<Integer> {

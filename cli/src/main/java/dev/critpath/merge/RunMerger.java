@@ -3,9 +3,11 @@ package dev.critpath.merge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.critpath.bench.BenchMerge;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.merge.HttpMerge;
 import dev.critpath.io.Json;
+import dev.critpath.realtime.RealtimeMerge;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.RunRecord;
@@ -13,14 +15,16 @@ import dev.critpath.run.Section;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Writes one run directory from checked segment runs: the merged http section and its latency log,
- * run.json saying which segments it holds and what it could not merge. Anything that fails after
- * the directory was created removes it again: a merge leaves a whole run or none.
+ * Writes one run directory from checked segment runs: the merged http, realtime and bench sections
+ * and their latency logs, run.json saying which segments it holds and what it could not merge.
+ * Anything that fails after the directory was created removes it again: a merge leaves a whole run
+ * or none.
  */
 public final class RunMerger {
   private RunMerger() {}
@@ -34,19 +38,42 @@ public final class RunMerger {
         segments.stream().map(SegmentRuns.SegmentRun::startedAt).min(Instant::compareTo).get();
     RunDirectory run = RunDirectory.create(resultsRoot);
     try {
-      ObjectNode http;
-      try (LatencyLog log =
-          LatencyLog.create(run.file(LatencyLog.fileName(Section.HTTP)), started)) {
-        List<HttpMerge.Segment> parts = new ArrayList<>();
-        for (SegmentRuns.SegmentRun s : segments) {
-          parts.add(
-              new HttpMerge.Segment(
-                  s.index(), s.http(), s.dir().resolve(s.http().path("latencyLog").asText())));
+      List<Section> kinds = segments.get(0).sections();
+      Map<Section, ObjectNode> sections = new LinkedHashMap<>();
+      if (kinds.contains(Section.HTTP)) {
+        try (LatencyLog log = log(run, Section.HTTP, started)) {
+          List<HttpMerge.Segment> parts = new ArrayList<>();
+          for (SegmentRuns.SegmentRun s : segments) {
+            parts.add(new HttpMerge.Segment(s.index(), s.http(), logOf(s, Section.HTTP)));
+          }
+          sections.put(Section.HTTP, HttpMerge.merge(parts, log, env));
         }
-        http = HttpMerge.merge(parts, log, env);
       }
-      String verdict = http.path("verdict").asText(HttpResult.FAIL);
-      Json.writeFile(run.path().resolve(RunDirectory.RUN_JSON), runJson(run, segments, http));
+      if (kinds.contains(Section.REALTIME)) {
+        try (LatencyLog log = log(run, Section.REALTIME, started)) {
+          List<RealtimeMerge.Part> parts = new ArrayList<>();
+          for (SegmentRuns.SegmentRun s : segments) {
+            parts.add(
+                new RealtimeMerge.Part(
+                    s.index(), s.owner(), s.section(Section.REALTIME), logOf(s, Section.REALTIME)));
+          }
+          sections.put(Section.REALTIME, RealtimeMerge.merge(parts, log));
+        }
+      }
+      if (kinds.contains(Section.BENCH)) {
+        try (LatencyLog log = log(run, Section.BENCH, started)) {
+          List<BenchMerge.Part> parts = new ArrayList<>();
+          for (SegmentRuns.SegmentRun s : segments) {
+            parts.add(
+                new BenchMerge.Part(
+                    s.index(), s.owner(), s.section(Section.BENCH), logOf(s, Section.BENCH)));
+          }
+          sections.put(Section.BENCH, BenchMerge.merge(parts, log));
+        }
+      }
+      String verdict = verdict(sections);
+      Json.writeFile(
+          run.path().resolve(RunDirectory.RUN_JSON), runJson(run, segments, sections, verdict));
       return new Merged(run, verdict);
     } catch (RuntimeException e) {
       run.discard();
@@ -54,8 +81,31 @@ public final class RunMerger {
     }
   }
 
+  private static LatencyLog log(RunDirectory run, Section section, Instant started) {
+    return LatencyLog.create(run.file(LatencyLog.fileName(section)), started);
+  }
+
+  private static Path logOf(SegmentRuns.SegmentRun s, Section section) {
+    return s.dir().resolve(s.section(section).path("latencyLog").asText());
+  }
+
+  /** Pass when every merged section passed: realtime by passed, the others by their verdict. */
+  private static String verdict(Map<Section, ObjectNode> sections) {
+    boolean pass = true;
+    for (Map.Entry<Section, ObjectNode> e : sections.entrySet()) {
+      pass &=
+          e.getKey() == Section.REALTIME
+              ? e.getValue().path("passed").asBoolean()
+              : HttpResult.PASS.equals(e.getValue().path("verdict").asText());
+    }
+    return pass ? HttpResult.PASS : HttpResult.FAIL;
+  }
+
   private static ObjectNode runJson(
-      RunDirectory run, List<SegmentRuns.SegmentRun> segments, ObjectNode http) {
+      RunDirectory run,
+      List<SegmentRuns.SegmentRun> segments,
+      Map<Section, ObjectNode> sections,
+      String verdict) {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("schemaVersion", RunRecord.SCHEMA_VERSION);
     root.put("runId", run.record().getRunId());
@@ -77,18 +127,19 @@ public final class RunMerger {
       f.put("path", s.dir().toAbsolutePath().normalize().toString());
       s.root().path("sections").fieldNames().forEachRemaining(notMerged::add);
     }
-    notMerged.remove(Section.HTTP.key());
+    sections.keySet().forEach(s -> notMerged.remove(s.key()));
     root.put("startedAt", start.toString());
     root.put("finishedAt", end.toString());
     root.put("completed", completed);
-    root.put("verdict", http.path("verdict").asText());
+    root.put("verdict", verdict);
     ObjectNode merge = root.putObject("merge");
     merge.put("count", segments.get(0).count());
     merge.set("segments", from);
     if (!notMerged.isEmpty()) {
       merge.set("notMerged", Json.mapper().valueToTree(List.copyOf(notMerged)));
     }
-    root.putObject("sections").set(Section.HTTP.key(), http);
+    ObjectNode out = root.putObject("sections");
+    sections.forEach((s, node) -> out.set(s.key(), node));
     return root;
   }
 }

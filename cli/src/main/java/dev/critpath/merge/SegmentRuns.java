@@ -20,8 +20,9 @@ import java.util.TreeMap;
 /**
  * The segment runs a merge was given, checked before anything is written: each is a segment run
  * ({@code "segment": {"index": i, "count": N}} in run.json), all of the same N, each index once and
- * none missing, the same scenario files (name and sha256), an http section with its latency log,
- * and start times within the allowed skew. Every refusal is one line naming the segment.
+ * none missing, the same mergeable sections (http, realtime, bench) each with its latency log, the
+ * same scenario files (name and sha256) for http, and start times within the allowed skew. Every
+ * refusal is one line naming the segment.
  */
 public final class SegmentRuns {
   /** One segment run read from its directory. */
@@ -48,9 +49,21 @@ public final class SegmentRuns {
     }
 
     JsonNode http() {
-      return root.path("sections").path(Section.HTTP.key());
+      return section(Section.HTTP);
+    }
+
+    JsonNode section(Section s) {
+      return root.path("sections").path(s.key());
+    }
+
+    /** The sections of this run that merge combines, in {@link #MERGED} order. */
+    List<Section> sections() {
+      return MERGED.stream().filter(s -> !section(s).isMissingNode()).toList();
     }
   }
+
+  /** The sections merge combines; any other is listed in run.json's merge.notMerged. */
+  public static final List<Section> MERGED = List.of(Section.HTTP, Section.REALTIME, Section.BENCH);
 
   private SegmentRuns() {}
 
@@ -102,8 +115,33 @@ public final class SegmentRuns {
                 + " segment run directories");
       }
     }
+    List<Section> merged = first.sections();
+    if (merged.isEmpty()) {
+      throw new UserError(
+          first.owner()
+              + " has no http, realtime or bench section: merge combines the segment runs of"
+              + " those commands");
+    }
     for (SegmentRun r : runs) {
-      checkHttp(r, first);
+      if (!r.sections().equals(merged)) {
+        throw new UserError(
+            r.owner()
+                + " holds the sections "
+                + keys(r.sections())
+                + ", segment "
+                + first.index()
+                + " "
+                + keys(merged)
+                + ": merge segments of one run");
+      }
+      if (merged.contains(Section.HTTP)) {
+        checkHttp(r, first);
+      }
+      for (Section s : List.of(Section.REALTIME, Section.BENCH)) {
+        if (merged.contains(s)) {
+          checkLog(r, s);
+        }
+      }
     }
     checkSkew(runs, maxSkew);
     return runs;
@@ -143,10 +181,6 @@ public final class SegmentRuns {
   /** The same scenario files (by name and sha256) as the first, and a latency log to add. */
   private static void checkHttp(SegmentRun r, SegmentRun first) {
     JsonNode http = r.http();
-    if (http.isMissingNode()) {
-      throw new UserError(
-          r.owner() + " has no http section: merge combines http segment runs (./run.sh http)");
-    }
     String files = files(http);
     String expected = files(first.http());
     if (!files.equals(expected)) {
@@ -160,14 +194,23 @@ public final class SegmentRuns {
               + expected
               + "): merge segments of one scenario run");
     }
-    String log = http.path("latencyLog").asText(null);
+    checkLog(r, Section.HTTP);
+  }
+
+  /** The section's latency log exists: without it nothing can be added exactly. */
+  private static void checkLog(SegmentRun r, Section section) {
+    String log = r.section(section).path("latencyLog").asText(null);
     if (log == null || !Files.isRegularFile(r.dir().resolve(log))) {
       throw new UserError(
           r.owner()
               + " has no latency log ("
-              + LatencyLog.fileName(Section.HTTP)
+              + LatencyLog.fileName(section)
               + "): it was run by a critpath without one, re-run it");
     }
+  }
+
+  private static List<String> keys(List<Section> sections) {
+    return sections.stream().map(Section::key).toList();
   }
 
   /** "name sha256-prefix" of every file, in order: what must match across segments. */

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,22 +73,11 @@ class MergeCommandTest {
   }
 
   private static void edit(Path runDir, Consumer<ObjectNode> change) throws Exception {
-    Path file = runDir.resolve("run.json");
-    ObjectNode root = (ObjectNode) Json.mapper().readTree(file.toFile());
-    change.accept(root);
-    Json.writeFile(file, root);
+    SegmentDirs.edit(runDir, change);
   }
 
-  /** A copy of a segment run to spoil. */
   private static Path copy(Path runDir, String name) throws Exception {
-    Path to = dir.resolve("copies").resolve(name);
-    Files.createDirectories(to);
-    try (Stream<Path> files = Files.list(runDir)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, to.resolve(f.getFileName()));
-      }
-    }
-    return to;
+    return SegmentDirs.copy(dir, runDir, name);
   }
 
   @Test
@@ -121,19 +109,7 @@ class MergeCommandTest {
   }
 
   private static void refused(String expected, Path... runs) {
-    Path out = dir.resolve("refused");
-    String[] args = new String[runs.length + 3];
-    args[0] = "merge";
-    args[1] = "--results";
-    args[2] = out.toString();
-    for (int i = 0; i < runs.length; i++) {
-      args[i + 3] = runs[i].toString();
-    }
-    CliRun run = CliRun.of(args);
-    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
-    assertThat(run.err()).contains(expected);
-    assertThat(run.critpathErrLines()).as(run.err()).isEqualTo(1);
-    assertThat(out.resolve("latest")).doesNotExist();
+    SegmentDirs.refused(dir, expected, runs);
   }
 
   @Test
