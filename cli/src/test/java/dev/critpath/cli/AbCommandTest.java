@@ -85,7 +85,9 @@ class AbCommandTest {
     JsonNode fetch = verdict(ab, "message_fetch");
     assertThat(fetch.path("verdict").asText()).isEqualTo("SLOWER");
     assertThat(fetch.path("causes").toString()).contains("index " + INDEX + " gone");
-    assertThat(verdict(ab, "conversation_list").path("verdict").asText()).isNotEqualTo("SLOWER");
+    // the path the index does not serve is never blamed on it; its verdict itself is not asserted:
+    // on tiny (calls of ~0.1 ms) a loaded machine once made it SLOWER in 16 rounds (stop 23's note)
+    assertThat(verdict(ab, "conversation_list").path("causes").toString()).doesNotContain(INDEX);
     assertThat(ab.at("/series/0/baseline")).hasSize(16);
     assertThat(ab.at("/dataset/candidateData").asText())
         .startsWith("a copy of the seeded baseline");
