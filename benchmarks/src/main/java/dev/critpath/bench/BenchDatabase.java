@@ -49,7 +49,11 @@ final class BenchDatabase {
       }
       noServerStats = serverStatsMissing(c);
       List<String> writes =
-          paths.stream().filter(p -> p.entry().write().writes()).map(BenchPath::name).toList();
+          paths.stream()
+              .filter(p -> p.entry().write().writes())
+              .map(p -> p.entry().name()) // a write's two paths are one catalog query
+              .distinct()
+              .toList();
       DatabaseMarker.State marker = DatabaseMarker.read(c);
       ownDatabase = marker == DatabaseMarker.State.MARKED;
       if (!writes.isEmpty()
