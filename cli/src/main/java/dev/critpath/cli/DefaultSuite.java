@@ -22,6 +22,8 @@ import dev.critpath.report.env.Environment;
 import dev.critpath.run.NotCaptured;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.run.Stage;
+import dev.critpath.run.StageContext;
 import dev.critpath.sampler.SampledStage;
 import dev.critpath.sampler.ServerSampler;
 import dev.critpath.schema.InDatabaseRun;
@@ -93,7 +95,7 @@ final class DefaultSuite {
       RunDirectory run = session.run();
       ExitCode exit = ExitCode.OK;
       List<StageError> errors = new ArrayList<>();
-      SuiteContext ctx = new SuiteContext(db, run, out, options);
+      StageContext ctx = new StageContext(db, run, out);
       for (Stage stage : stages()) {
         exit = exit.and(runStage(stage, ctx, errors));
         if (exit == ExitCode.ERROR && stage instanceof Prerequisite) {
@@ -124,14 +126,16 @@ final class DefaultSuite {
     if (gate != null) {
       stages.addAll(
           List.of(
-              ExplainCommand.stage(gate.catalog(), gate.only(), false), bench(), safety.verify()));
+              ExplainCommand.stage(options, gate.catalog(), gate.only(), false),
+              bench(),
+              safety.verify()));
       return stages;
     }
     StatsBaseline stats = new StatsBaseline();
     stages.addAll(
         List.of(
             stats.take(),
-            ExplainCommand.stage(),
+            ExplainCommand.stage(options),
             bench(),
             inDatabase(),
             http(),
@@ -143,7 +147,7 @@ final class DefaultSuite {
     return stages;
   }
 
-  private ExitCode runStage(Stage stage, SuiteContext ctx, List<StageError> errors) {
+  private ExitCode runStage(Stage stage, StageContext ctx, List<StageError> errors) {
     out.println("== " + stage.name());
     long start = System.nanoTime();
     try {
@@ -176,7 +180,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) {
+      public Outcome run(StageContext ctx) {
         Migrator.Result r =
             Migrator.migrate(
                 ctx.db(), gate == null ? null : gate.schemaDir(), options.allowUnmarked);
@@ -193,7 +197,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) {
+      public Outcome run(StageContext ctx) {
         Environment env = EnvironmentCollector.collect(ctx.db());
         ctx.run().put(Section.ENVIRONMENT, env);
         return Outcome.ok("server, settings, extensions, JVM and host recorded");
@@ -210,7 +214,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) {
+      public Outcome run(StageContext ctx) {
         Profile dataset = settings.dataset();
         SeedOptions wanted = SeedOptions.of(dataset).withAllowUnmarked(options.allowUnmarked);
         Optional<SeededDataset> loaded = Seeder.loaded(ctx.db());
@@ -242,7 +246,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) {
+      public Outcome run(StageContext ctx) {
         Bench.Outcome outcome =
             SampledStage.run(
                 "bench",
@@ -268,7 +272,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         InDatabaseRun result = InDatabaseRun.run(ctx.db(), SuiteSettings.IN_DATABASE_CALLS);
         ctx.run().put(Section.IN_DATABASE, result);
         for (InDatabaseRun.Row r : result.errors()) {
@@ -295,7 +299,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) {
+      public Outcome run(StageContext ctx) {
         HttpResult result =
             SampledStage.run("http", ctx.db(), StagePools.HTTP, ctx.run(), s -> http(ctx, s));
         String summary =
@@ -312,7 +316,7 @@ final class DefaultSuite {
   }
 
   /** The bundled scenarios (shortened unless at full scale) with the server sampled. */
-  private HttpResult http(SuiteContext ctx, ServerSampler server) {
+  private HttpResult http(StageContext ctx, ServerSampler server) {
     if (settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE) {
       return HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out(), server);
     }
@@ -324,7 +328,7 @@ final class DefaultSuite {
   }
 
   /** The bundled scenarios shortened, run as runBundled runs them: local functions, log here. */
-  private HttpResult shortScenarios(SuiteContext ctx, ServerSampler server) throws IOException {
+  private HttpResult shortScenarios(StageContext ctx, ServerSampler server) throws IOException {
     Path dir = Files.createDirectories(ctx.run().path().resolve(SHORT_SCENARIOS_DIR));
     HttpStage.Options o = new HttpStage.Options();
     o.server = server;
@@ -345,7 +349,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws SQLException {
+      public Outcome run(StageContext ctx) throws SQLException {
         if (ctx.db().pooler().mode() == Pooler.Mode.TRANSACTION) {
           // the run goes on without it: the gap is in run.json's notCaptured section
           return Outcome.ok("skipped: LISTEN and the relay need a session; " + Pooler.SESSION_FIX);
@@ -377,7 +381,7 @@ final class DefaultSuite {
     };
   }
 
-  private static boolean relayCanRun(SuiteContext ctx) throws SQLException {
+  private static boolean relayCanRun(StageContext ctx) throws SQLException {
     try (Connection c = ctx.db().connect()) {
       return Doctor.relayCanRun(c);
     }
@@ -395,7 +399,7 @@ final class DefaultSuite {
         }
 
         @Override
-        public Outcome run(SuiteContext ctx) throws Exception {
+        public Outcome run(StageContext ctx) throws Exception {
           before = InspectCommand.snapshot(ctx.db());
           return Outcome.ok("index and table counters recorded");
         }
@@ -410,7 +414,7 @@ final class DefaultSuite {
         }
 
         @Override
-        public Outcome run(SuiteContext ctx) throws Exception {
+        public Outcome run(StageContext ctx) throws Exception {
           return InspectCommand.stage(before).run(ctx);
         }
       };
@@ -425,7 +429,7 @@ final class DefaultSuite {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         List<DoctorCheck> checks;
         try (Connection c = ctx.db().connect()) {
           checks = Doctor.examine(c);

@@ -7,6 +7,8 @@ import dev.critpath.explain.ExplainPrinter;
 import dev.critpath.explain.ExplainResult;
 import dev.critpath.explain.ExplainRunner;
 import dev.critpath.run.Section;
+import dev.critpath.run.Stage;
+import dev.critpath.run.StageContext;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -93,15 +95,16 @@ final class ExplainCommand implements Callable<Integer> {
    * The explain stage of the default suite: the reference catalog (all of it), what-if measured on
    * the embedded server (critpath owns it), results into the suite's run directory under "explain".
    */
-  static Stage stage() {
-    return stage(QueryCatalog.builtin(), List.of(), true);
+  static Stage stage(DatabaseOptions options) {
+    return stage(options, QueryCatalog.builtin(), List.of(), true);
   }
 
   /**
    * The explain stage over {@code catalog} (only {@code only} when not empty); {@code whatIf} off
    * skips the hidden and candidate index analysis (the CI gate compares plans, it does not advise).
    */
-  static Stage stage(QueryCatalog catalog, List<String> only, boolean whatIf) {
+  static Stage stage(
+      DatabaseOptions options, QueryCatalog catalog, List<String> only, boolean whatIf) {
     return new Stage() {
       @Override
       public String name() {
@@ -109,17 +112,17 @@ final class ExplainCommand implements Callable<Integer> {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         ExplainResult r =
             ExplainRunner.run(
                 ctx.db(),
                 catalog,
                 new ExplainRunner.Options(
                     only,
-                    Duration.ofSeconds(ctx.options().statementTimeoutSeconds),
+                    Duration.ofSeconds(options.statementTimeoutSeconds),
                     ExplainRunner.DEFAULT_SEED,
                     whatIf,
-                    ctx.options().allowUnmarked),
+                    options.allowUnmarked),
                 ctx.run(),
                 ctx.out());
         ctx.run().put(Section.EXPLAIN, r);

@@ -9,6 +9,8 @@ import dev.critpath.inspect.Inspector;
 import dev.critpath.inspect.Severity;
 import dev.critpath.inspect.StatsSnapshot;
 import dev.critpath.run.Section;
+import dev.critpath.run.Stage;
+import dev.critpath.run.StageContext;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -105,7 +107,7 @@ final class InspectCommand implements Callable<Integer> {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         InspectResult r;
         try (Connection c = ctx.db().connect()) {
           r = Inspector.inspect(c, new Inspector.Options(List.of(), baseline));

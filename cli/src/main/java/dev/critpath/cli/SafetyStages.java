@@ -3,6 +3,8 @@ package dev.critpath.cli;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.TableChecksums;
 import dev.critpath.run.Section;
+import dev.critpath.run.Stage;
+import dev.critpath.run.StageContext;
 import dev.critpath.safety.ConcurrencyProbes;
 import dev.critpath.safety.Invariant;
 import dev.critpath.safety.RlsReport;
@@ -30,7 +32,7 @@ final class SafetyStages {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         try (Connection c = ctx.db().connect()) {
           before = TableChecksums.snapshot(c, CHECKED_SCHEMAS);
         }
@@ -49,7 +51,7 @@ final class SafetyStages {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         List<Invariant> invariants = ConcurrencyProbes.run(ctx.db());
         ctx.run().put(Section.INVARIANTS, invariants);
         long broken = invariants.stream().filter(i -> !i.held()).count();
@@ -73,7 +75,7 @@ final class SafetyStages {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         RlsReport report = RlsVerification.run(ctx.db(), QueryCatalog.builtin());
         ctx.run().put(Section.RLS, report);
         for (RlsReport.Query q : report.queries()) {
@@ -116,7 +118,7 @@ final class SafetyStages {
       }
 
       @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
+      public Outcome run(StageContext ctx) throws Exception {
         Map<String, TableChecksums.TableState> after;
         try (Connection c = ctx.db().connect()) {
           after = TableChecksums.snapshot(c, CHECKED_SCHEMAS);

@@ -1,0 +1,26 @@
+package dev.critpath.run;
+
+import dev.critpath.ExitCode;
+
+/**
+ * One step of the default suite. A stage puts its own section into run.json and says how it went;
+ * what it needs beyond the {@link StageContext} every stage shares is given to it when it is made.
+ */
+public interface Stage {
+  String name();
+
+  Outcome run(StageContext context) throws Exception;
+
+  /**
+   * @param summary one line for the console
+   */
+  record Outcome(ExitCode exitCode, String summary) {
+    public static Outcome ok(String summary) {
+      return new Outcome(ExitCode.OK, summary);
+    }
+
+    public static Outcome failed(String summary) {
+      return new Outcome(ExitCode.FAILED, summary);
+    }
+  }
+}
