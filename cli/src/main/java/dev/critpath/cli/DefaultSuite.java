@@ -10,9 +10,11 @@ import dev.critpath.db.Pooler;
 import dev.critpath.doctor.Doctor;
 import dev.critpath.doctor.DoctorCheck;
 import dev.critpath.environment.EnvironmentCollector;
+import dev.critpath.explain.ExplainRunner;
+import dev.critpath.explain.ExplainStage;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.HttpStage;
-import dev.critpath.inspect.StatsSnapshot;
+import dev.critpath.inspect.InspectStage;
 import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
 import dev.critpath.realtime.RealtimeSettings;
@@ -26,8 +28,8 @@ import dev.critpath.run.Stage;
 import dev.critpath.run.StageContext;
 import dev.critpath.sampler.SampledStage;
 import dev.critpath.sampler.ServerSampler;
-import dev.critpath.schema.InDatabaseRun;
-import dev.critpath.schema.Migrator;
+import dev.critpath.schema.InDatabaseStage;
+import dev.critpath.schema.MigrateStage;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.SeedReport;
@@ -40,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,7 +101,7 @@ final class DefaultSuite {
       StageContext ctx = new StageContext(db, run, out);
       for (Stage stage : stages()) {
         exit = exit.and(runStage(stage, ctx, errors));
-        if (exit == ExitCode.ERROR && stage instanceof Prerequisite) {
+        if (exit == ExitCode.ERROR && stage.prerequisite()) {
           break; // nothing after it can be trusted
         }
       }
@@ -122,22 +125,24 @@ final class DefaultSuite {
   List<Stage> stages() {
     SafetyStages safety = new SafetyStages();
     List<Stage> stages =
-        new ArrayList<>(List.of(migrate(), doctor(), environment(), seed(), safety.snapshot()));
+        new ArrayList<>(
+            List.of(
+                new MigrateStage(gate == null ? null : gate.schemaDir(), options.allowUnmarked),
+                doctor(),
+                environment(),
+                seed(),
+                safety.snapshot()));
     if (gate != null) {
-      stages.addAll(
-          List.of(
-              ExplainCommand.stage(options, gate.catalog(), gate.only(), false),
-              bench(),
-              safety.verify()));
+      stages.addAll(List.of(explain(gate.catalog(), gate.only(), false), bench(), safety.verify()));
       return stages;
     }
-    StatsBaseline stats = new StatsBaseline();
+    InspectStage stats = new InspectStage();
     stages.addAll(
         List.of(
-            stats.take(),
-            ExplainCommand.stage(options),
+            stats.baseline(),
+            explain(QueryCatalog.builtin(), List.of(), true),
             bench(),
-            inDatabase(),
+            new InDatabaseStage(SuiteSettings.IN_DATABASE_CALLS),
             http(),
             realtime(),
             safety.probes(),
@@ -145,6 +150,21 @@ final class DefaultSuite {
             stats.inspect(),
             safety.verify()));
     return stages;
+  }
+
+  /**
+   * The explain stage over {@code catalog} (only {@code only} when not empty); {@code whatIf} off
+   * skips the hidden and candidate index analysis (the CI gate compares plans, it does not advise).
+   */
+  private Stage explain(QueryCatalog catalog, List<String> only, boolean whatIf) {
+    return new ExplainStage(
+        catalog,
+        new ExplainRunner.Options(
+            only,
+            Duration.ofSeconds(options.statementTimeoutSeconds),
+            ExplainRunner.DEFAULT_SEED,
+            whatIf,
+            options.allowUnmarked));
   }
 
   private ExitCode runStage(Stage stage, StageContext ctx, List<StageError> errors) {
@@ -166,28 +186,8 @@ final class DefaultSuite {
     }
   }
 
-  /** A stage the rest of the suite cannot do without: when it errs, the suite stops. */
-  private interface Prerequisite extends Stage {}
-
   /** run.json's record of a stage that broke. */
   record StageError(String stage, String message) {}
-
-  private Stage migrate() {
-    return new Prerequisite() {
-      @Override
-      public String name() {
-        return "migrate";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) {
-        Migrator.Result r =
-            Migrator.migrate(
-                ctx.db(), gate == null ? null : gate.schemaDir(), options.allowUnmarked);
-        return Outcome.ok("schema version " + r.version() + " (" + r.applied() + " applied)");
-      }
-    };
-  }
 
   private static Stage environment() {
     return new Stage() {
@@ -207,7 +207,12 @@ final class DefaultSuite {
 
   /** Loads the default dataset unless the (kept) database already holds exactly that one. */
   private Stage seed() {
-    return new Prerequisite() {
+    return new Stage() {
+      @Override
+      public boolean prerequisite() {
+        return true;
+      }
+
       @Override
       public String name() {
         return "seed";
@@ -255,38 +260,6 @@ final class DefaultSuite {
                 ctx.run(),
                 s -> Bench.run(ctx.db(), settings.bench(), ctx.run(), ctx.out()));
         return new Outcome(outcome.exitCode(), outcome.summary());
-      }
-    };
-  }
-
-  /**
-   * critpath.run_performance_tests(), installed by migrate from the same catalog: the numbers a
-   * SQL-editor user gets, for the report to set beside the JMH paths'. Its targets are judged by
-   * the bench stage; here only a query that cannot run fails the stage.
-   */
-  private static Stage inDatabase() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "in-database";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) throws Exception {
-        InDatabaseRun result = InDatabaseRun.run(ctx.db(), SuiteSettings.IN_DATABASE_CALLS);
-        ctx.run().put(Section.IN_DATABASE, result);
-        for (InDatabaseRun.Row r : result.errors()) {
-          ctx.out().printf("   %-28s cannot run: %s%n", r.query(), r.error());
-        }
-        String summary =
-            String.format(
-                Locale.ROOT,
-                "critpath.run_performance_tests(%d): %d queries, %d within target, %d could not run",
-                result.calls(),
-                result.queries().size(),
-                result.queries().stream().filter(r -> Boolean.TRUE.equals(r.pass())).count(),
-                result.errors().size());
-        return result.errors().isEmpty() ? Outcome.ok(summary) : Outcome.failed(summary);
       }
     };
   }
@@ -387,42 +360,13 @@ final class DefaultSuite {
     }
   }
 
-  /** Index usage counters at the start of the measuring stages, for the inspect stage's deltas. */
-  private static final class StatsBaseline {
-    private StatsSnapshot before;
-
-    Stage take() {
-      return new Stage() {
-        @Override
-        public String name() {
-          return "stats baseline";
-        }
-
-        @Override
-        public Outcome run(StageContext ctx) throws Exception {
-          before = InspectCommand.snapshot(ctx.db());
-          return Outcome.ok("index and table counters recorded");
-        }
-      };
-    }
-
-    Stage inspect() {
-      return new Stage() {
-        @Override
-        public String name() {
-          return "inspect";
-        }
-
-        @Override
-        public Outcome run(StageContext ctx) throws Exception {
-          return InspectCommand.stage(before).run(ctx);
-        }
-      };
-    }
-  }
-
   private Stage doctor() {
-    return new Prerequisite() {
+    return new Stage() {
+      @Override
+      public boolean prerequisite() {
+        return true;
+      }
+
       @Override
       public String name() {
         return "doctor";

@@ -11,6 +11,11 @@ public interface Stage {
 
   Outcome run(StageContext context) throws Exception;
 
+  /** A stage the rest of the suite cannot do without: when it errs, the suite stops. */
+  default boolean prerequisite() {
+    return false;
+  }
+
   /**
    * @param summary one line for the console
    */
