@@ -3,21 +3,17 @@ package dev.critpath.cli;
 import dev.critpath.ExitCode;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
-import dev.critpath.bench.Bench;
+import dev.critpath.bench.BenchStage;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
-import dev.critpath.db.Pooler;
 import dev.critpath.doctor.Doctor;
 import dev.critpath.doctor.DoctorCheck;
 import dev.critpath.environment.EnvironmentCollector;
 import dev.critpath.explain.ExplainRunner;
 import dev.critpath.explain.ExplainStage;
-import dev.critpath.http.HttpResult;
-import dev.critpath.http.HttpStage;
+import dev.critpath.http.BundledHttpStage;
 import dev.critpath.inspect.InspectStage;
-import dev.critpath.realtime.RealtimeBenchmark;
-import dev.critpath.realtime.RealtimeReport;
-import dev.critpath.realtime.RealtimeSettings;
+import dev.critpath.realtime.RealtimeStage;
 import dev.critpath.report.ConsoleSummary;
 import dev.critpath.report.Reports;
 import dev.critpath.report.env.Environment;
@@ -26,29 +22,17 @@ import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
 import dev.critpath.run.Stage;
 import dev.critpath.run.StageContext;
-import dev.critpath.sampler.SampledStage;
-import dev.critpath.sampler.ServerSampler;
 import dev.critpath.schema.InDatabaseStage;
 import dev.critpath.schema.MigrateStage;
-import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
-import dev.critpath.seed.SeedReport;
-import dev.critpath.seed.SeededDataset;
-import dev.critpath.seed.Seeder;
-import java.io.IOException;
+import dev.critpath.seed.SeedStage;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * What a bare {@code ./run.sh} does: one database (embedded unless told otherwise) taken through
@@ -57,7 +41,6 @@ import java.util.Optional;
  * stages still run, so one broken query never hides the others' numbers.
  */
 final class DefaultSuite {
-  /** Where the smoke run writes its shortened HTTP scenario files, inside the run directory. */
   static final String SHORT_SCENARIOS_DIR = "smoke-scenarios";
 
   private final DatabaseOptions options;
@@ -130,10 +113,15 @@ final class DefaultSuite {
                 new MigrateStage(gate == null ? null : gate.schemaDir(), options.allowUnmarked),
                 doctor(),
                 environment(),
-                seed(),
+                new SeedStage(
+                    SeedOptions.of(settings.dataset()).withAllowUnmarked(options.allowUnmarked)),
                 safety.snapshot()));
     if (gate != null) {
-      stages.addAll(List.of(explain(gate.catalog(), gate.only(), false), bench(), safety.verify()));
+      stages.addAll(
+          List.of(
+              explain(gate.catalog(), gate.only(), false),
+              new BenchStage(settings.bench()),
+              safety.verify()));
       return stages;
     }
     InspectStage stats = new InspectStage();
@@ -141,10 +129,10 @@ final class DefaultSuite {
         List.of(
             stats.baseline(),
             explain(QueryCatalog.builtin(), List.of(), true),
-            bench(),
+            new BenchStage(settings.bench()),
             new InDatabaseStage(SuiteSettings.IN_DATABASE_CALLS),
-            http(),
-            realtime(),
+            new BundledHttpStage(settings.httpTimeScale()),
+            new RealtimeStage(settings.realtime(), Doctor::relayCanRun),
             safety.probes(),
             safety.rls(),
             stats.inspect(),
@@ -203,161 +191,6 @@ final class DefaultSuite {
         return Outcome.ok("server, settings, extensions, JVM and host recorded");
       }
     };
-  }
-
-  /** Loads the default dataset unless the (kept) database already holds exactly that one. */
-  private Stage seed() {
-    return new Stage() {
-      @Override
-      public boolean prerequisite() {
-        return true;
-      }
-
-      @Override
-      public String name() {
-        return "seed";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) {
-        Profile dataset = settings.dataset();
-        SeedOptions wanted = SeedOptions.of(dataset).withAllowUnmarked(options.allowUnmarked);
-        Optional<SeededDataset> loaded = Seeder.loaded(ctx.db());
-        if (loaded.isPresent()
-            && loaded.get().profile() == dataset
-            && loaded.get().summary().seed() == wanted.seed()
-            && loaded.get().scale() == wanted.scale()) {
-          ctx.run().put(Section.DATASET, loaded.get().summary());
-          return Outcome.ok(
-              "dataset "
-                  + dataset.id()
-                  + " already loaded, fingerprint "
-                  + loaded.get().summary().fingerprint());
-        }
-        SeedReport report = SeedCommand.seed(ctx.db(), wanted, ctx.run().path(), ctx.out());
-        ctx.run()
-            .put(Section.DATASET, Seeder.loaded(ctx.db()).map(SeededDataset::summary).orElse(null));
-        return Outcome.ok(
-            String.format(Locale.ROOT, "%,d rows in %.1f s", report.rows(), report.seconds()));
-      }
-    };
-  }
-
-  private Stage bench() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "bench";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) {
-        Bench.Outcome outcome =
-            SampledStage.run(
-                "bench",
-                ctx.db(),
-                StagePools.BENCH,
-                ctx.run(),
-                s -> Bench.run(ctx.db(), settings.bench(), ctx.run(), ctx.out()));
-        return new Outcome(outcome.exitCode(), outcome.summary());
-      }
-    };
-  }
-
-  private Stage http() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "http";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) {
-        HttpResult result =
-            SampledStage.run("http", ctx.db(), StagePools.HTTP, ctx.run(), s -> http(ctx, s));
-        String summary =
-            settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE
-                ? "bundled scenarios: " + result.verdict()
-                : "bundled scenarios at " + settings.httpTimeScale() + "x: " + result.verdict();
-        return switch (result.verdict()) {
-          case "pass" -> Outcome.ok(summary);
-          case "fail" -> Outcome.failed(summary);
-          default -> new Outcome(ExitCode.ERROR, summary);
-        };
-      }
-    };
-  }
-
-  /** The bundled scenarios (shortened unless at full scale) with the server sampled. */
-  private HttpResult http(StageContext ctx, ServerSampler server) {
-    if (settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE) {
-      return HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out(), server);
-    }
-    try {
-      return shortScenarios(ctx, server);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The bundled scenarios shortened, run as runBundled runs them: local functions, log here. */
-  private HttpResult shortScenarios(StageContext ctx, ServerSampler server) throws IOException {
-    Path dir = Files.createDirectories(ctx.run().path().resolve(SHORT_SCENARIOS_DIR));
-    HttpStage.Options o = new HttpStage.Options();
-    o.server = server;
-    o.scenarios = ShortScenarios.write(dir, settings.httpTimeScale());
-    o.logDir = ctx.run().path();
-    o.env = new HashMap<>(System.getenv());
-    o.env.remove("SUPABASE_URL"); // the suite measures the local functions, as runBundled does
-    HttpResult result = HttpStage.run(o, ctx.db(), ctx.out());
-    ctx.run().put(Section.HTTP, result);
-    return result;
-  }
-
-  private Stage realtime() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "realtime";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) throws SQLException {
-        if (ctx.db().pooler().mode() == Pooler.Mode.TRANSACTION) {
-          // the run goes on without it: the gap is in run.json's notCaptured section
-          return Outcome.ok("skipped: LISTEN and the relay need a session; " + Pooler.SESSION_FIX);
-        }
-        RealtimeSettings realtime = settings.realtime();
-        if (!relayCanRun(ctx)) {
-          // the run goes on with LISTEN: the doctor's wal_level or replication check put the gap
-          // into run.json's notCaptured section
-          ctx.out()
-              .println("   websocket level skipped: see doctor (wal_level, replication privilege)");
-          realtime = realtime.withLevel(RealtimeSettings.Level.LISTEN);
-        }
-        RealtimeSettings chosen = realtime;
-        RealtimeReport report =
-            SampledStage.run(
-                "realtime",
-                ctx.db(),
-                StagePools.REALTIME,
-                ctx.run(),
-                s -> RealtimeBenchmark.run(ctx.db(), chosen, ctx.out(), ctx.run().path()));
-        ctx.run().put(Section.REALTIME, report);
-        if (!report.measured()) {
-          return new Outcome(ExitCode.ERROR, "nothing could be measured");
-        }
-        return report.passed()
-            ? Outcome.ok(report.scenarios().size() + " scenarios within the seeds' targets")
-            : Outcome.failed("a delivery target was missed");
-      }
-    };
-  }
-
-  private static boolean relayCanRun(StageContext ctx) throws SQLException {
-    try (Connection c = ctx.db().connect()) {
-      return Doctor.relayCanRun(c);
-    }
   }
 
   private Stage doctor() {
