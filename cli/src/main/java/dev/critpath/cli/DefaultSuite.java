@@ -7,8 +7,8 @@ import dev.critpath.bench.BenchStage;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
 import dev.critpath.doctor.Doctor;
-import dev.critpath.doctor.DoctorCheck;
-import dev.critpath.environment.EnvironmentCollector;
+import dev.critpath.doctor.DoctorStage;
+import dev.critpath.environment.EnvironmentStage;
 import dev.critpath.explain.ExplainRunner;
 import dev.critpath.explain.ExplainStage;
 import dev.critpath.http.BundledHttpStage;
@@ -16,8 +16,6 @@ import dev.critpath.inspect.InspectStage;
 import dev.critpath.realtime.RealtimeStage;
 import dev.critpath.report.ConsoleSummary;
 import dev.critpath.report.Reports;
-import dev.critpath.report.env.Environment;
-import dev.critpath.run.NotCaptured;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
 import dev.critpath.run.Stage;
@@ -28,7 +26,6 @@ import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.SeedStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,8 +108,8 @@ final class DefaultSuite {
         new ArrayList<>(
             List.of(
                 new MigrateStage(gate == null ? null : gate.schemaDir(), options.allowUnmarked),
-                doctor(),
-                environment(),
+                new DoctorStage(),
+                new EnvironmentStage(),
                 new SeedStage(
                     SeedOptions.of(settings.dataset()).withAllowUnmarked(options.allowUnmarked)),
                 safety.snapshot()));
@@ -176,61 +173,4 @@ final class DefaultSuite {
 
   /** run.json's record of a stage that broke. */
   record StageError(String stage, String message) {}
-
-  private static Stage environment() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "environment";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) {
-        Environment env = EnvironmentCollector.collect(ctx.db());
-        ctx.run().put(Section.ENVIRONMENT, env);
-        return Outcome.ok("server, settings, extensions, JVM and host recorded");
-      }
-    };
-  }
-
-  private Stage doctor() {
-    return new Stage() {
-      @Override
-      public boolean prerequisite() {
-        return true;
-      }
-
-      @Override
-      public String name() {
-        return "doctor";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) throws Exception {
-        List<DoctorCheck> checks;
-        try (Connection c = ctx.db().connect()) {
-          checks = Doctor.examine(c);
-        }
-        ctx.run().put(Section.DOCTOR, checks);
-        List<NotCaptured> lost = Doctor.notCaptured(checks, ctx.db().pooler());
-        if (!lost.isEmpty()) {
-          ctx.run().put(Section.NOT_CAPTURED, lost);
-        }
-        List<DoctorCheck> problems =
-            checks.stream().filter(ch -> ch.status() != DoctorCheck.Status.OK).toList();
-        for (DoctorCheck ch : problems) {
-          out.printf("   %s %s: %s (fix: %s)%n", ch.status(), ch.name(), ch.detail(), ch.fix());
-        }
-        long fails = problems.stream().filter(ch -> ch.status() == DoctorCheck.Status.FAIL).count();
-        String summary =
-            checks.size()
-                + " checks, "
-                + fails
-                + " failed, "
-                + (problems.size() - fails)
-                + " warnings";
-        return fails == 0 ? Outcome.ok(summary) : Outcome.failed(summary);
-      }
-    };
-  }
 }
