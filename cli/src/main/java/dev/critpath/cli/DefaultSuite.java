@@ -38,8 +38,6 @@ import java.util.List;
  * stages still run, so one broken query never hides the others' numbers.
  */
 final class DefaultSuite {
-  static final String SHORT_SCENARIOS_DIR = "smoke-scenarios";
-
   private final DatabaseOptions options;
   private final SuiteSettings settings;
   private final ResultsOptions results;
