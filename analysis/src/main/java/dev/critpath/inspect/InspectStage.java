@@ -2,7 +2,6 @@ package dev.critpath.inspect;
 
 import dev.critpath.run.Section;
 import dev.critpath.run.Stage;
-import dev.critpath.run.StageContext;
 import java.sql.Connection;
 import java.util.List;
 
@@ -17,46 +16,34 @@ public final class InspectStage {
 
   /** Index and table usage counters at the start of the measuring stages. */
   public Stage baseline() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "stats baseline";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) throws Exception {
-        try (Connection c = ctx.db().connect()) {
-          before = StatsSnapshot.take(c);
-        }
-        return Outcome.ok("index and table counters recorded");
-      }
-    };
+    return Stage.of(
+        "stats baseline",
+        ctx -> {
+          try (Connection c = ctx.db().connect()) {
+            before = StatsSnapshot.take(c);
+          }
+          return Stage.Outcome.ok("index and table counters recorded");
+        });
   }
 
   /** The findings, with the deltas since {@link #baseline} when it ran. */
   public Stage inspect() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "inspect";
-      }
-
-      @Override
-      public Outcome run(StageContext ctx) throws Exception {
-        InspectResult r;
-        try (Connection c = ctx.db().connect()) {
-          r = Inspector.inspect(c, new Inspector.Options(List.of(), before));
-        }
-        ctx.run().put(Section.INSPECT, r);
-        InspectPrinter.print(r, ctx.out(), false);
-        return Outcome.ok(
-            String.format(
-                "%d indexes, %d findings (%d warning or worse)%s",
-                r.indexes().size(),
-                r.findings().size(),
-                r.findings(Severity.WARN).size(),
-                r.problems().isEmpty() ? "" : ", " + r.problems().size() + " things unreadable"));
-      }
-    };
+    return Stage.of(
+        "inspect",
+        ctx -> {
+          InspectResult r;
+          try (Connection c = ctx.db().connect()) {
+            r = Inspector.inspect(c, new Inspector.Options(List.of(), before));
+          }
+          ctx.run().put(Section.INSPECT, r);
+          InspectPrinter.print(r, ctx.out(), false);
+          return Stage.Outcome.ok(
+              String.format(
+                  "%d indexes, %d findings (%d warning or worse)%s",
+                  r.indexes().size(),
+                  r.findings().size(),
+                  r.findings(Severity.WARN).size(),
+                  r.problems().isEmpty() ? "" : ", " + r.problems().size() + " things unreadable"));
+        });
   }
 }

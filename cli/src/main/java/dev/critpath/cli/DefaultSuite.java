@@ -20,6 +20,9 @@ import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
 import dev.critpath.run.Stage;
 import dev.critpath.run.StageContext;
+import dev.critpath.safety.DataIntegrityStages;
+import dev.critpath.safety.InvariantsStage;
+import dev.critpath.safety.RlsStage;
 import dev.critpath.schema.InDatabaseStage;
 import dev.critpath.schema.MigrateStage;
 import dev.critpath.seed.SeedOptions;
@@ -101,7 +104,7 @@ final class DefaultSuite {
    * then check index health against the counters before the run and prove the data is as it was.
    */
   List<Stage> stages() {
-    SafetyStages safety = new SafetyStages();
+    DataIntegrityStages data = new DataIntegrityStages();
     List<Stage> stages =
         new ArrayList<>(
             List.of(
@@ -110,13 +113,13 @@ final class DefaultSuite {
                 new EnvironmentStage(),
                 new SeedStage(
                     SeedOptions.of(settings.dataset()).withAllowUnmarked(options.allowUnmarked)),
-                safety.snapshot()));
+                data.snapshot()));
     if (gate != null) {
       stages.addAll(
           List.of(
               explain(gate.catalog(), gate.only(), false),
               new BenchStage(settings.bench()),
-              safety.verify()));
+              data.verify()));
       return stages;
     }
     InspectStage stats = new InspectStage();
@@ -128,10 +131,10 @@ final class DefaultSuite {
             new InDatabaseStage(SuiteSettings.IN_DATABASE_CALLS),
             new BundledHttpStage(settings.httpTimeScale()),
             new RealtimeStage(settings.realtime(), Doctor::relayCanRun),
-            safety.probes(),
-            safety.rls(),
+            new InvariantsStage(),
+            new RlsStage(),
             stats.inspect(),
-            safety.verify()));
+            data.verify()));
     return stages;
   }
 

@@ -16,6 +16,27 @@ public interface Stage {
     return false;
   }
 
+  /** What a stage does, for {@link #of}. */
+  @FunctionalInterface
+  interface Work {
+    Outcome run(StageContext context) throws Exception;
+  }
+
+  /** A stage that is only a name and its work: for stages that share state with another. */
+  static Stage of(String name, Work work) {
+    return new Stage() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Outcome run(StageContext context) throws Exception {
+        return work.run(context);
+      }
+    };
+  }
+
   /**
    * @param summary one line for the console
    */
