@@ -4,6 +4,7 @@ import dev.critpath.UserError;
 import dev.critpath.bench.Bench;
 import dev.critpath.bench.BenchProfile;
 import dev.critpath.bench.BenchSettings;
+import dev.critpath.bench.BenchStage;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.catalog.Variant;
 import dev.critpath.db.Database;
@@ -89,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
           session.measure(
               run ->
                   SampledStage.run(
-                      "bench", db, StagePools.BENCH, run, s -> Bench.run(db, settings, run, out)));
+                      "bench", db, BenchStage.POOLS, run, s -> Bench.run(db, settings, run, out)));
       String verdict = outcome.report().verdict();
       session.finish(verdict);
       out.printf("bench: %s (%s), results in %s%n", verdict, outcome.summary(), session.path());

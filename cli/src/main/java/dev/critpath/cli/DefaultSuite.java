@@ -3,47 +3,36 @@ package dev.critpath.cli;
 import dev.critpath.ExitCode;
 import dev.critpath.Secrets;
 import dev.critpath.UserError;
-import dev.critpath.bench.Bench;
+import dev.critpath.bench.BenchStage;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.db.Database;
-import dev.critpath.db.Pooler;
 import dev.critpath.doctor.Doctor;
-import dev.critpath.doctor.DoctorCheck;
-import dev.critpath.environment.EnvironmentCollector;
-import dev.critpath.http.HttpResult;
-import dev.critpath.http.HttpStage;
-import dev.critpath.inspect.StatsSnapshot;
-import dev.critpath.realtime.RealtimeBenchmark;
-import dev.critpath.realtime.RealtimeReport;
-import dev.critpath.realtime.RealtimeSettings;
+import dev.critpath.doctor.DoctorStage;
+import dev.critpath.environment.EnvironmentStage;
+import dev.critpath.explain.ExplainRunner;
+import dev.critpath.explain.ExplainStage;
+import dev.critpath.http.BundledHttpStage;
+import dev.critpath.inspect.InspectStage;
+import dev.critpath.realtime.RealtimeStage;
 import dev.critpath.report.ConsoleSummary;
 import dev.critpath.report.Reports;
-import dev.critpath.report.env.Environment;
-import dev.critpath.run.NotCaptured;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
-import dev.critpath.sampler.SampledStage;
-import dev.critpath.sampler.ServerSampler;
-import dev.critpath.schema.InDatabaseRun;
-import dev.critpath.schema.Migrator;
-import dev.critpath.seed.Profile;
+import dev.critpath.run.Stage;
+import dev.critpath.run.StageContext;
+import dev.critpath.safety.DataIntegrityStages;
+import dev.critpath.safety.InvariantsStage;
+import dev.critpath.safety.RlsStage;
+import dev.critpath.schema.InDatabaseStage;
+import dev.critpath.schema.MigrateStage;
 import dev.critpath.seed.SeedOptions;
-import dev.critpath.seed.SeedReport;
-import dev.critpath.seed.SeededDataset;
-import dev.critpath.seed.Seeder;
-import java.io.IOException;
+import dev.critpath.seed.SeedStage;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * What a bare {@code ./run.sh} does: one database (embedded unless told otherwise) taken through
@@ -52,9 +41,6 @@ import java.util.Optional;
  * stages still run, so one broken query never hides the others' numbers.
  */
 final class DefaultSuite {
-  /** Where the smoke run writes its shortened HTTP scenario files, inside the run directory. */
-  static final String SHORT_SCENARIOS_DIR = "smoke-scenarios";
-
   private final DatabaseOptions options;
   private final SuiteSettings settings;
   private final ResultsOptions results;
@@ -93,10 +79,10 @@ final class DefaultSuite {
       RunDirectory run = session.run();
       ExitCode exit = ExitCode.OK;
       List<StageError> errors = new ArrayList<>();
-      SuiteContext ctx = new SuiteContext(db, run, out, options);
+      StageContext ctx = new StageContext(db, run, out);
       for (Stage stage : stages()) {
         exit = exit.and(runStage(stage, ctx, errors));
-        if (exit == ExitCode.ERROR && stage instanceof Prerequisite) {
+        if (exit == ExitCode.ERROR && stage.prerequisite()) {
           break; // nothing after it can be trusted
         }
       }
@@ -118,32 +104,56 @@ final class DefaultSuite {
    * then check index health against the counters before the run and prove the data is as it was.
    */
   List<Stage> stages() {
-    SafetyStages safety = new SafetyStages();
+    DataIntegrityStages data = new DataIntegrityStages();
     List<Stage> stages =
-        new ArrayList<>(List.of(migrate(), doctor(), environment(), seed(), safety.snapshot()));
+        new ArrayList<>(
+            List.of(
+                new MigrateStage(gate == null ? null : gate.schemaDir(), options.allowUnmarked),
+                new DoctorStage(),
+                new EnvironmentStage(),
+                new SeedStage(
+                    SeedOptions.of(settings.dataset()).withAllowUnmarked(options.allowUnmarked)),
+                data.snapshot()));
     if (gate != null) {
       stages.addAll(
           List.of(
-              ExplainCommand.stage(gate.catalog(), gate.only(), false), bench(), safety.verify()));
+              explain(gate.catalog(), gate.only(), false),
+              new BenchStage(settings.bench()),
+              data.verify()));
       return stages;
     }
-    StatsBaseline stats = new StatsBaseline();
+    InspectStage stats = new InspectStage();
     stages.addAll(
         List.of(
-            stats.take(),
-            ExplainCommand.stage(),
-            bench(),
-            inDatabase(),
-            http(),
-            realtime(),
-            safety.probes(),
-            safety.rls(),
+            stats.baseline(),
+            explain(QueryCatalog.builtin(), List.of(), true),
+            new BenchStage(settings.bench()),
+            new InDatabaseStage(SuiteSettings.IN_DATABASE_CALLS),
+            new BundledHttpStage(settings.httpTimeScale()),
+            new RealtimeStage(settings.realtime(), Doctor::relayCanRun),
+            new InvariantsStage(),
+            new RlsStage(),
             stats.inspect(),
-            safety.verify()));
+            data.verify()));
     return stages;
   }
 
-  private ExitCode runStage(Stage stage, SuiteContext ctx, List<StageError> errors) {
+  /**
+   * The explain stage over {@code catalog} (only {@code only} when not empty); {@code whatIf} off
+   * skips the hidden and candidate index analysis (the CI gate compares plans, it does not advise).
+   */
+  private Stage explain(QueryCatalog catalog, List<String> only, boolean whatIf) {
+    return new ExplainStage(
+        catalog,
+        new ExplainRunner.Options(
+            only,
+            Duration.ofSeconds(options.statementTimeoutSeconds),
+            ExplainRunner.DEFAULT_SEED,
+            whatIf,
+            options.allowUnmarked));
+  }
+
+  private ExitCode runStage(Stage stage, StageContext ctx, List<StageError> errors) {
     out.println("== " + stage.name());
     long start = System.nanoTime();
     try {
@@ -162,294 +172,6 @@ final class DefaultSuite {
     }
   }
 
-  /** A stage the rest of the suite cannot do without: when it errs, the suite stops. */
-  private interface Prerequisite extends Stage {}
-
   /** run.json's record of a stage that broke. */
   record StageError(String stage, String message) {}
-
-  private Stage migrate() {
-    return new Prerequisite() {
-      @Override
-      public String name() {
-        return "migrate";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) {
-        Migrator.Result r =
-            Migrator.migrate(
-                ctx.db(), gate == null ? null : gate.schemaDir(), options.allowUnmarked);
-        return Outcome.ok("schema version " + r.version() + " (" + r.applied() + " applied)");
-      }
-    };
-  }
-
-  private static Stage environment() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "environment";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) {
-        Environment env = EnvironmentCollector.collect(ctx.db());
-        ctx.run().put(Section.ENVIRONMENT, env);
-        return Outcome.ok("server, settings, extensions, JVM and host recorded");
-      }
-    };
-  }
-
-  /** Loads the default dataset unless the (kept) database already holds exactly that one. */
-  private Stage seed() {
-    return new Prerequisite() {
-      @Override
-      public String name() {
-        return "seed";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) {
-        Profile dataset = settings.dataset();
-        SeedOptions wanted = SeedOptions.of(dataset).withAllowUnmarked(options.allowUnmarked);
-        Optional<SeededDataset> loaded = Seeder.loaded(ctx.db());
-        if (loaded.isPresent()
-            && loaded.get().profile() == dataset
-            && loaded.get().summary().seed() == wanted.seed()
-            && loaded.get().scale() == wanted.scale()) {
-          ctx.run().put(Section.DATASET, loaded.get().summary());
-          return Outcome.ok(
-              "dataset "
-                  + dataset.id()
-                  + " already loaded, fingerprint "
-                  + loaded.get().summary().fingerprint());
-        }
-        SeedReport report = SeedCommand.seed(ctx.db(), wanted, ctx.run().path(), ctx.out());
-        ctx.run()
-            .put(Section.DATASET, Seeder.loaded(ctx.db()).map(SeededDataset::summary).orElse(null));
-        return Outcome.ok(
-            String.format(Locale.ROOT, "%,d rows in %.1f s", report.rows(), report.seconds()));
-      }
-    };
-  }
-
-  private Stage bench() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "bench";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) {
-        Bench.Outcome outcome =
-            SampledStage.run(
-                "bench",
-                ctx.db(),
-                StagePools.BENCH,
-                ctx.run(),
-                s -> Bench.run(ctx.db(), settings.bench(), ctx.run(), ctx.out()));
-        return new Outcome(outcome.exitCode(), outcome.summary());
-      }
-    };
-  }
-
-  /**
-   * critpath.run_performance_tests(), installed by migrate from the same catalog: the numbers a
-   * SQL-editor user gets, for the report to set beside the JMH paths'. Its targets are judged by
-   * the bench stage; here only a query that cannot run fails the stage.
-   */
-  private static Stage inDatabase() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "in-database";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
-        InDatabaseRun result = InDatabaseRun.run(ctx.db(), SuiteSettings.IN_DATABASE_CALLS);
-        ctx.run().put(Section.IN_DATABASE, result);
-        for (InDatabaseRun.Row r : result.errors()) {
-          ctx.out().printf("   %-28s cannot run: %s%n", r.query(), r.error());
-        }
-        String summary =
-            String.format(
-                Locale.ROOT,
-                "critpath.run_performance_tests(%d): %d queries, %d within target, %d could not run",
-                result.calls(),
-                result.queries().size(),
-                result.queries().stream().filter(r -> Boolean.TRUE.equals(r.pass())).count(),
-                result.errors().size());
-        return result.errors().isEmpty() ? Outcome.ok(summary) : Outcome.failed(summary);
-      }
-    };
-  }
-
-  private Stage http() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "http";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) {
-        HttpResult result =
-            SampledStage.run("http", ctx.db(), StagePools.HTTP, ctx.run(), s -> http(ctx, s));
-        String summary =
-            settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE
-                ? "bundled scenarios: " + result.verdict()
-                : "bundled scenarios at " + settings.httpTimeScale() + "x: " + result.verdict();
-        return switch (result.verdict()) {
-          case "pass" -> Outcome.ok(summary);
-          case "fail" -> Outcome.failed(summary);
-          default -> new Outcome(ExitCode.ERROR, summary);
-        };
-      }
-    };
-  }
-
-  /** The bundled scenarios (shortened unless at full scale) with the server sampled. */
-  private HttpResult http(SuiteContext ctx, ServerSampler server) {
-    if (settings.httpTimeScale() == SuiteSettings.FULL_HTTP_SCALE) {
-      return HttpStage.runBundled(ctx.db(), ctx.run(), ctx.out(), server);
-    }
-    try {
-      return shortScenarios(ctx, server);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The bundled scenarios shortened, run as runBundled runs them: local functions, log here. */
-  private HttpResult shortScenarios(SuiteContext ctx, ServerSampler server) throws IOException {
-    Path dir = Files.createDirectories(ctx.run().path().resolve(SHORT_SCENARIOS_DIR));
-    HttpStage.Options o = new HttpStage.Options();
-    o.server = server;
-    o.scenarios = ShortScenarios.write(dir, settings.httpTimeScale());
-    o.logDir = ctx.run().path();
-    o.env = new HashMap<>(System.getenv());
-    o.env.remove("SUPABASE_URL"); // the suite measures the local functions, as runBundled does
-    HttpResult result = HttpStage.run(o, ctx.db(), ctx.out());
-    ctx.run().put(Section.HTTP, result);
-    return result;
-  }
-
-  private Stage realtime() {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "realtime";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) throws SQLException {
-        if (ctx.db().pooler().mode() == Pooler.Mode.TRANSACTION) {
-          // the run goes on without it: the gap is in run.json's notCaptured section
-          return Outcome.ok("skipped: LISTEN and the relay need a session; " + Pooler.SESSION_FIX);
-        }
-        RealtimeSettings realtime = settings.realtime();
-        if (!relayCanRun(ctx)) {
-          // the run goes on with LISTEN: the doctor's wal_level or replication check put the gap
-          // into run.json's notCaptured section
-          ctx.out()
-              .println("   websocket level skipped: see doctor (wal_level, replication privilege)");
-          realtime = realtime.withLevel(RealtimeSettings.Level.LISTEN);
-        }
-        RealtimeSettings chosen = realtime;
-        RealtimeReport report =
-            SampledStage.run(
-                "realtime",
-                ctx.db(),
-                StagePools.REALTIME,
-                ctx.run(),
-                s -> RealtimeBenchmark.run(ctx.db(), chosen, ctx.out(), ctx.run().path()));
-        ctx.run().put(Section.REALTIME, report);
-        if (!report.measured()) {
-          return new Outcome(ExitCode.ERROR, "nothing could be measured");
-        }
-        return report.passed()
-            ? Outcome.ok(report.scenarios().size() + " scenarios within the seeds' targets")
-            : Outcome.failed("a delivery target was missed");
-      }
-    };
-  }
-
-  private static boolean relayCanRun(SuiteContext ctx) throws SQLException {
-    try (Connection c = ctx.db().connect()) {
-      return Doctor.relayCanRun(c);
-    }
-  }
-
-  /** Index usage counters at the start of the measuring stages, for the inspect stage's deltas. */
-  private static final class StatsBaseline {
-    private StatsSnapshot before;
-
-    Stage take() {
-      return new Stage() {
-        @Override
-        public String name() {
-          return "stats baseline";
-        }
-
-        @Override
-        public Outcome run(SuiteContext ctx) throws Exception {
-          before = InspectCommand.snapshot(ctx.db());
-          return Outcome.ok("index and table counters recorded");
-        }
-      };
-    }
-
-    Stage inspect() {
-      return new Stage() {
-        @Override
-        public String name() {
-          return "inspect";
-        }
-
-        @Override
-        public Outcome run(SuiteContext ctx) throws Exception {
-          return InspectCommand.stage(before).run(ctx);
-        }
-      };
-    }
-  }
-
-  private Stage doctor() {
-    return new Prerequisite() {
-      @Override
-      public String name() {
-        return "doctor";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
-        List<DoctorCheck> checks;
-        try (Connection c = ctx.db().connect()) {
-          checks = Doctor.examine(c);
-        }
-        ctx.run().put(Section.DOCTOR, checks);
-        List<NotCaptured> lost = Doctor.notCaptured(checks, ctx.db().pooler());
-        if (!lost.isEmpty()) {
-          ctx.run().put(Section.NOT_CAPTURED, lost);
-        }
-        List<DoctorCheck> problems =
-            checks.stream().filter(ch -> ch.status() != DoctorCheck.Status.OK).toList();
-        for (DoctorCheck ch : problems) {
-          out.printf("   %s %s: %s (fix: %s)%n", ch.status(), ch.name(), ch.detail(), ch.fix());
-        }
-        long fails = problems.stream().filter(ch -> ch.status() == DoctorCheck.Status.FAIL).count();
-        String summary =
-            checks.size()
-                + " checks, "
-                + fails
-                + " failed, "
-                + (problems.size() - fails)
-                + " warnings";
-        return fails == 0 ? Outcome.ok(summary) : Outcome.failed(summary);
-      }
-    };
-  }
 }

@@ -6,10 +6,10 @@ import dev.critpath.db.Database;
 import dev.critpath.explain.ExplainPrinter;
 import dev.critpath.explain.ExplainResult;
 import dev.critpath.explain.ExplainRunner;
+import dev.critpath.explain.ExplainStage;
 import dev.critpath.run.Section;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,7 +73,7 @@ final class ExplainCommand implements Callable<Integer> {
               : session.measure(run -> ExplainRunner.run(db, queries, options, run, out));
       out.println();
       ExplainPrinter.print(result, out, all);
-      ExitCode exit = exitCode(result);
+      ExitCode exit = ExplainStage.exitCode(result);
       if (session != null) {
         session.run().put(Section.EXPLAIN, result);
         session.finish(RunSession.verdict(exit));
@@ -81,61 +81,5 @@ final class ExplainCommand implements Callable<Integer> {
       }
       return exit.code;
     }
-  }
-
-  /** Expectations failed: 1; a query could not be explained: 2 (broken, not slower). */
-  static ExitCode exitCode(ExplainResult r) {
-    ExitCode exit = r.expectationsFailed() > 0 ? ExitCode.FAILED : ExitCode.OK;
-    return r.queriesFailed() > 0 ? exit.and(ExitCode.ERROR) : exit;
-  }
-
-  /**
-   * The explain stage of the default suite: the reference catalog (all of it), what-if measured on
-   * the embedded server (critpath owns it), results into the suite's run directory under "explain".
-   */
-  static Stage stage() {
-    return stage(QueryCatalog.builtin(), List.of(), true);
-  }
-
-  /**
-   * The explain stage over {@code catalog} (only {@code only} when not empty); {@code whatIf} off
-   * skips the hidden and candidate index analysis (the CI gate compares plans, it does not advise).
-   */
-  static Stage stage(QueryCatalog catalog, List<String> only, boolean whatIf) {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "explain";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
-        ExplainResult r =
-            ExplainRunner.run(
-                ctx.db(),
-                catalog,
-                new ExplainRunner.Options(
-                    only,
-                    Duration.ofSeconds(ctx.options().statementTimeoutSeconds),
-                    ExplainRunner.DEFAULT_SEED,
-                    whatIf,
-                    ctx.options().allowUnmarked),
-                ctx.run(),
-                ctx.out());
-        ctx.run().put(Section.EXPLAIN, r);
-        ExplainPrinter.print(r, ctx.out(), false);
-        String summary =
-            String.format(
-                "%d queries, %d expectations passed, %d failed%s%s",
-                r.queries().size(),
-                r.expectationsPassed(),
-                r.expectationsFailed(),
-                r.expectationsSkipped() > 0
-                    ? ", " + r.expectationsSkipped() + " skipped on this data"
-                    : "",
-                r.queriesFailed() > 0 ? ", " + r.queriesFailed() + " not explained" : "");
-        return new Outcome(exitCode(r), summary);
-      }
-    };
   }
 }

@@ -145,7 +145,7 @@ final class HttpCommand implements Callable<Integer> {
                     SampledStage.run(
                         "http",
                         db,
-                        StagePools.HTTP,
+                        HttpStage.POOLS,
                         run,
                         s -> {
                           options.server = s;

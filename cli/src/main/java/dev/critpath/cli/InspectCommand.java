@@ -7,7 +7,6 @@ import dev.critpath.inspect.InspectPrinter;
 import dev.critpath.inspect.InspectResult;
 import dev.critpath.inspect.Inspector;
 import dev.critpath.inspect.Severity;
-import dev.critpath.inspect.StatsSnapshot;
 import dev.critpath.run.Section;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -83,44 +82,6 @@ final class InspectCommand implements Callable<Integer> {
       }
       return exit.code;
     }
-  }
-
-  /** The counters at the start of a run, so that the inspect stage can report what it used. */
-  static StatsSnapshot snapshot(Database db) throws SQLException {
-    try (Connection c = db.connect()) {
-      return StatsSnapshot.take(c);
-    }
-  }
-
-  /**
-   * The inspect stage of the default suite: cumulative findings and, when {@code baseline} (a
-   * {@link #snapshot} taken before the benchmarks) is given, which indexes the run scanned and
-   * which large tables it read by seq scan. Findings inform; they do not fail the suite.
-   */
-  static Stage stage(StatsSnapshot baseline) {
-    return new Stage() {
-      @Override
-      public String name() {
-        return "inspect";
-      }
-
-      @Override
-      public Outcome run(SuiteContext ctx) throws Exception {
-        InspectResult r;
-        try (Connection c = ctx.db().connect()) {
-          r = Inspector.inspect(c, new Inspector.Options(List.of(), baseline));
-        }
-        ctx.run().put(Section.INSPECT, r);
-        InspectPrinter.print(r, ctx.out(), false);
-        return Outcome.ok(
-            String.format(
-                "%d indexes, %d findings (%d warning or worse)%s",
-                r.indexes().size(),
-                r.findings().size(),
-                r.findings(Severity.WARN).size(),
-                r.problems().isEmpty() ? "" : ", " + r.problems().size() + " things unreadable"));
-      }
-    };
   }
 
   private static Severity threshold(String level) {

@@ -7,6 +7,7 @@ import dev.critpath.network.NetworkProfile;
 import dev.critpath.realtime.RealtimeBenchmark;
 import dev.critpath.realtime.RealtimeReport;
 import dev.critpath.realtime.RealtimeSettings;
+import dev.critpath.realtime.RealtimeStage;
 import dev.critpath.realtime.RemoteRealtime;
 import dev.critpath.realtime.Vsn;
 import dev.critpath.run.Section;
@@ -170,7 +171,7 @@ final class RealtimeCommand implements Callable<Integer> {
                     SampledStage.run(
                         "realtime",
                         db,
-                        StagePools.REALTIME,
+                        RealtimeStage.POOLS,
                         run,
                         s -> RealtimeBenchmark.run(db, settings, out, run.path())));
         session.run().put(Section.REALTIME, report);

@@ -9,7 +9,7 @@ import dev.critpath.seed.PgbenchBaseline;
 import dev.critpath.seed.Profile;
 import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.SeedReport;
-import dev.critpath.seed.Seeder;
+import dev.critpath.seed.SeedStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -115,7 +115,7 @@ final class SeedCommand implements Callable<Integer> {
       stdout.println(DatabaseOptions.using(db));
       PgbenchBaseline.Result before = pgbenchScale == null ? null : pgbench(db, stdout);
       SeedReport report =
-          seed(
+          SeedStage.seed(
               db,
               options.withListener(ConsoleProgress.toStderr()),
               out == null ? DEFAULT_OUT : out,
@@ -127,40 +127,6 @@ final class SeedCommand implements Callable<Integer> {
       }
       return ExitCode.OK.code;
     }
-  }
-
-  /**
-   * Seeds and reports: the per-table lines on {@code out}, seed-summary.json in {@code outDir}. The
-   * default suite calls this.
-   */
-  static SeedReport seed(Database db, SeedOptions options, Path outDir, PrintWriter out) {
-    SeedReport report = Seeder.seed(db, options);
-    Path file = report.write(outDir);
-    out.printf(
-        Locale.ROOT, "%-26s %12s %10s %8s %12s%n", "table", "rows", "MB", "seconds", "rows/s");
-    for (SeedReport.TableStat t : report.tables()) {
-      out.printf(
-          Locale.ROOT,
-          "%-26s %,12d %10.1f %8.2f %,12d%n",
-          t.table(),
-          t.rows(),
-          t.sizeBytes() / 1e6,
-          t.seconds(),
-          (long) t.rowsPerSecond());
-    }
-    out.printf(
-        Locale.ROOT,
-        "seed: %s (seed %d) loaded %,d rows in %.1f s (load, indexes and VACUUM ANALYZE %.1f s),"
-            + " fingerprint %s%n",
-        report.profile(),
-        report.seed(),
-        report.rows(),
-        report.seconds(),
-        report.loadSeconds(),
-        report.fingerprint());
-    out.println("seed: summary written to " + file);
-    out.flush();
-    return report;
   }
 
   private PgbenchBaseline.Result pgbench(Database db, PrintWriter stdout) {

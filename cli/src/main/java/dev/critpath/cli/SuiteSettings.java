@@ -2,6 +2,7 @@ package dev.critpath.cli;
 
 import dev.critpath.bench.BenchSettings;
 import dev.critpath.catalog.Variant;
+import dev.critpath.http.BundledHttpStage;
 import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.realtime.Vsn;
 import dev.critpath.seed.Profile;
@@ -47,9 +48,6 @@ record SuiteSettings(
    */
   static final int IN_DATABASE_CALLS = 10;
 
-  /** The real run's HTTP scenarios, as bundled. */
-  static final double FULL_HTTP_SCALE = 1;
-
   /**
    * The CI gate's JMH settings: replicates for the rank test as 20 short iterations of one fork.
    * docs/ci.md has the measurements behind the choice: a fork costs ~7 s of start-up here and the
@@ -79,13 +77,16 @@ record SuiteSettings(
             .withJmhArgs(jmhArgs == null ? CI_JMH : jmhArgs)
             .withThreads(CI_THREADS)
             .withVariants(CI_VARIANTS),
-        FULL_HTTP_SCALE,
+        BundledHttpStage.FULL_SCALE,
         RealtimeSettings.suite());
   }
 
   static SuiteSettings full(Profile dataset) {
     return new SuiteSettings(
-        dataset, BenchSettings.of(BENCH_PROFILE), FULL_HTTP_SCALE, RealtimeSettings.suite());
+        dataset,
+        BenchSettings.of(BENCH_PROFILE),
+        BundledHttpStage.FULL_SCALE,
+        RealtimeSettings.suite());
   }
 
   /**

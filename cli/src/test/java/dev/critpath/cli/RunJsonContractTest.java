@@ -10,6 +10,8 @@ import dev.critpath.realtime.RealtimeSettings;
 import dev.critpath.report.schema.RunSchema;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.Section;
+import dev.critpath.run.Stage;
+import dev.critpath.run.StageContext;
 import dev.critpath.schema.InDatabaseRun;
 import dev.critpath.seed.Profile;
 import dev.critpath.testkit.TestDatabases;
@@ -167,7 +169,7 @@ class RunJsonContractTest {
   private static RunDirectory run(String... stageNames) throws Exception {
     RunDirectory run = RunDirectory.create(results);
     StringWriter console = new StringWriter();
-    SuiteContext ctx = new SuiteContext(db, run, new PrintWriter(console, true), options);
+    StageContext ctx = new StageContext(db, run, new PrintWriter(console, true));
     List<Stage> stages = new DefaultSuite(options, settings, new ResultsOptions()).stages();
     for (String name : stageNames) {
       Stage stage = stages.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();

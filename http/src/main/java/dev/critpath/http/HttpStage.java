@@ -130,10 +130,16 @@ public final class HttpStage {
    * has no database pool, and the pools that serve the requests are the project's. (The local
    * functions' pools are counted, by {@link FunctionsPoolGauge}.)
    */
-  public static final String POOL_NOT_VISIBLE =
+  private static final String POOL_NOT_VISIBLE =
       "the http engine holds no database pool (each virtual user keeps its own HTTP connection,"
           + " so none waits for one); a deployed project's pools (its functions' and Supavisor's)"
           + " queue requests where critpath cannot count them";
+
+  /**
+   * The pools the server sampler counts for an HTTP run: none it can see ({@link
+   * #POOL_NOT_VISIBLE}).
+   */
+  public static final PoolGauge POOLS = PoolGauge.notVisible(POOL_NOT_VISIBLE);
 
   private HttpStage() {}
 
@@ -147,8 +153,7 @@ public final class HttpStage {
     if (options.server != null) {
       return runSampled(options, db, out);
     }
-    try (ServerSampler server =
-        ServerSampler.start("http", db, PoolGauge.notVisible(POOL_NOT_VISIBLE))) {
+    try (ServerSampler server = ServerSampler.start("http", db, POOLS)) {
       options.server = server;
       return runSampled(options, db, out);
     } finally {

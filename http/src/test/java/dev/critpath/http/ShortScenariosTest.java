@@ -1,8 +1,7 @@
-package dev.critpath.cli;
+package dev.critpath.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.critpath.http.HttpStage;
 import dev.critpath.http.scenario.RampStage;
 import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioParser;

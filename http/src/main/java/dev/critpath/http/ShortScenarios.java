@@ -1,6 +1,5 @@
-package dev.critpath.cli;
+package dev.critpath.http;
 
-import dev.critpath.http.HttpStage;
 import dev.critpath.http.scenario.Durations;
 import dev.critpath.io.AtomicFiles;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ import java.util.regex.Pattern;
  * run must reach ({@code minSent}); rates, VUs, requests, checks and the other thresholds stay as
  * bundled, and so does {@code timeUnit} (the period a rate counts in).
  */
-final class ShortScenarios {
+public final class ShortScenarios {
   private static final Pattern TIMING =
       Pattern.compile(
           "\\b(duration|startTime|thinkTime|maxDuration|gracefulStop|gracefulRampDown)"
@@ -36,7 +35,7 @@ final class ShortScenarios {
   private ShortScenarios() {}
 
   /** Writes every bundled scenario, shortened, into {@code dir}; returns the files in run order. */
-  static List<String> write(Path dir, double factor) {
+  public static List<String> write(Path dir, double factor) {
     List<String> files = new ArrayList<>();
     for (String name : HttpStage.BUNDLED) {
       Path file = dir.resolve(name + ".yaml");
