@@ -132,12 +132,8 @@ class CompareTest {
     // What a busy neighbour did to a real A/A pair: 2-thread throughput 35% lower, 1-thread
     // latency 15% lower, plan, buffers and rows the same.
     Random random = new Random(5);
-    SyntheticRun base = SyntheticRun.named("a");
-    base.query("channel_analytics").mode("avgt").median(6.2).noise(0.03, 0).counters(2100, 5);
-    base.query("channel_analytics").mode("thrpt").threads(2).median(502).noise(0.03, 0);
-    SyntheticRun cur = SyntheticRun.named("b");
-    cur.query("channel_analytics").mode("avgt").median(5.3).noise(0.03, 0).counters(2100, 5);
-    cur.query("channel_analytics").mode("thrpt").threads(2).median(372).noise(0.03, 0);
+    SyntheticRun base = disagreeing("a", 6.2, 502);
+    SyntheticRun cur = disagreeing("b", 5.3, 372);
 
     QueryDiff q = compare(base, cur, random).queries().get(0);
 
@@ -152,12 +148,8 @@ class CompareTest {
     // the configurations disagree as above, but one is ten times slower: not noise, and the
     // plan, buffers and rows say the work did not change, so neither verdict holds
     Random random = new Random(5);
-    SyntheticRun base = SyntheticRun.named("a");
-    base.query("channel_analytics").mode("avgt").median(6.2).noise(0.03, 0).counters(2100, 5);
-    base.query("channel_analytics").mode("thrpt").threads(2).median(502).noise(0.03, 0);
-    SyntheticRun cur = SyntheticRun.named("b");
-    cur.query("channel_analytics").mode("avgt").median(5.3).noise(0.03, 0).counters(2100, 5);
-    cur.query("channel_analytics").mode("thrpt").threads(2).median(50).noise(0.03, 0);
+    SyntheticRun base = disagreeing("a", 6.2, 502);
+    SyntheticRun cur = disagreeing("b", 5.3, 50);
 
     Comparison c = compare(base, cur, random);
     QueryDiff q = c.queries().get(0);
@@ -551,6 +543,17 @@ class CompareTest {
         Compare.run(b, c, CompareOptions.defaults(), new Compare.Gate(Set.of(), true), out, null);
     assertThat(allowed.exitCode()).isEqualTo(ExitCode.OK);
     assertThat(allowed.comparison().queries().get(0).status()).isEqualTo(Status.INCONCLUSIVE);
+  }
+
+  /**
+   * channel_analytics on the same work (plan, buffers, rows): 1-thread latency and 2-thread
+   * throughput at the given medians, so a pair of them can move in opposite directions.
+   */
+  private static SyntheticRun disagreeing(String id, double latencyMs, double opsPerSecond) {
+    SyntheticRun run = SyntheticRun.named(id);
+    run.query("channel_analytics").mode("avgt").median(latencyMs).noise(0.03, 0).counters(2100, 5);
+    run.query("channel_analytics").mode("thrpt").threads(2).median(opsPerSecond).noise(0.03, 0);
+    return run;
   }
 
   private static SyntheticRun oneQuery(SyntheticRun run) {
