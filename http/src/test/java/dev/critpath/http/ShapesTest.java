@@ -3,6 +3,7 @@ package dev.critpath.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.UserError;
+import dev.critpath.http.metrics.ServerThresholds;
 import dev.critpath.http.scenario.Executor;
 import dev.critpath.http.scenario.RampStage;
 import dev.critpath.http.scenario.ScenarioFile;
@@ -98,5 +99,21 @@ class ShapesTest {
     assertThat(files.get(3).scenarios().keySet())
         .containsExactly("normal", "peak_3x", "spike_10x", "sustained_2x", "ramp_10x");
     assertThat(targets(files.get(3).scenarios().get("spike_10x"))).contains(2000L);
+    for (ScenarioFile f : files) {
+      assertThat(serverThresholds(f))
+          .as(f.name())
+          .contains("db_cpu max<70", "db_connections max<80");
+    }
+    // "no connection pool exhaustion" is a criterion of seed 001's dashboard test
+    assertThat(serverThresholds(files.get(0))).contains("pool_waiting count==0");
+    assertThat(serverThresholds(files.get(1))).contains("pool_waiting count==0");
+  }
+
+  /** The file's thresholds on the server sampler's metrics, as "metric expression". */
+  private static List<String> serverThresholds(ScenarioFile f) {
+    return f.thresholds().stream()
+        .filter(ServerThresholds::isServer)
+        .map(t -> t.metric() + " " + t.aggregation() + t.operator() + (long) t.value())
+        .toList();
   }
 }
