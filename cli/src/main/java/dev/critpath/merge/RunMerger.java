@@ -3,6 +3,7 @@ package dev.critpath.merge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.critpath.UserError;
 import dev.critpath.bench.BenchMerge;
 import dev.critpath.http.HttpResult;
 import dev.critpath.http.merge.HttpMerge;
@@ -12,6 +13,9 @@ import dev.critpath.run.LatencyLog;
 import dev.critpath.run.RunDirectory;
 import dev.critpath.run.RunRecord;
 import dev.critpath.run.Section;
+import dev.critpath.sampler.ServerLoad;
+import dev.critpath.sampler.ServerLoadMerge;
+import dev.critpath.sampler.StageLoad;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,13 +44,14 @@ public final class RunMerger {
     try {
       List<Section> kinds = segments.get(0).sections();
       Map<Section, ObjectNode> sections = new LinkedHashMap<>();
+      ServerLoad server = server(segments);
       if (kinds.contains(Section.HTTP)) {
         try (LatencyLog log = log(run, Section.HTTP, started)) {
           List<HttpMerge.Segment> parts = new ArrayList<>();
           for (SegmentRuns.SegmentRun s : segments) {
             parts.add(new HttpMerge.Segment(s.index(), s.http(), logOf(s, Section.HTTP)));
           }
-          sections.put(Section.HTTP, HttpMerge.merge(parts, log, env));
+          sections.put(Section.HTTP, HttpMerge.merge(parts, log, env, stage(server, "http")));
         }
       }
       if (kinds.contains(Section.REALTIME)) {
@@ -72,6 +77,10 @@ public final class RunMerger {
         }
       }
       String verdict = verdict(sections);
+      if (server != null) {
+        // the server's verdicts are the http files' thresholds on it, judged above
+        sections.put(Section.SERVER, Json.mapper().valueToTree(server));
+      }
       Json.writeFile(
           run.path().resolve(RunDirectory.RUN_JSON), runJson(run, segments, sections, verdict));
       return new Merged(run, verdict);
@@ -79,6 +88,35 @@ public final class RunMerger {
       run.discard();
       throw e;
     }
+  }
+
+  /**
+   * The segments' server sections as one (the same server watched by each: its samples aligned, not
+   * summed; the client pools' waiting summed); null when no segment sampled the server.
+   */
+  private static ServerLoad server(List<SegmentRuns.SegmentRun> segments) {
+    if (segments.stream().allMatch(s -> s.section(Section.SERVER).isMissingNode())) {
+      return null;
+    }
+    List<ServerLoadMerge.Part> parts = new ArrayList<>();
+    for (SegmentRuns.SegmentRun s : segments) {
+      JsonNode section = s.section(Section.SERVER);
+      if (section.isMissingNode()) {
+        throw new UserError(
+            s.owner() + " has no server section while others have: re-run it with this critpath");
+      }
+      parts.add(
+          new ServerLoadMerge.Part(
+              s.owner(), Json.mapper().convertValue(section, ServerLoad.class)));
+    }
+    return ServerLoadMerge.merge(parts);
+  }
+
+  private static StageLoad stage(ServerLoad server, String stage) {
+    if (server == null) {
+      return null;
+    }
+    return server.stages().stream().filter(s -> s.stage().equals(stage)).findFirst().orElse(null);
   }
 
   private static LatencyLog log(RunDirectory run, Section section, Instant started) {

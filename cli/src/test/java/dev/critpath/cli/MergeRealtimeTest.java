@@ -128,7 +128,38 @@ class MergeRealtimeTest {
     assertThat(p95.path("observed").asDouble()).isEqualTo(expected.p95());
     assertThat(m.path("thresholds").get(1).path("observed").asLong())
         .isEqualTo(m.at("/messages/lost").asLong());
-    assertThat(root.at("/merge/notMerged").toString()).doesNotContain("realtime");
+    assertThat(root.at("/merge/notMerged").toString()).doesNotContain("realtime", "server");
+    // the server watched by both segments: one stage, its samples merged on the second
+    JsonNode server = root.at("/sections/server/stages/0");
+    assertThat(server.path("stage").asText()).isEqualTo("realtime");
+    assertThat(server.path("server").asText())
+        .isEqualTo(
+            Json.mapper()
+                .readTree(first.resolve("run.json").toFile())
+                .at("/sections/server/stages/0/server")
+                .asText())
+        .startsWith("system identifier ");
+    assertThat(server.path("merged").asText()).contains("pool_waiting: the segments' sum");
+    assertThat(server.at("/summary/db_connections/max").asDouble()).isPositive();
+    assertThat(Files.readString(merged.resolve("report.md"))).contains("db_connections");
+  }
+
+  @Test
+  void aSegmentThatSampledAnotherServerIsRefused() throws Exception {
+    Path other = SegmentDirs.copy(dir, second, "other-server");
+    SegmentDirs.edit(
+        other,
+        r ->
+            ((ObjectNode) r.at("/sections/server/stages/0"))
+                .put("server", "system identifier 1, database elsewhere"));
+    SegmentDirs.refused(
+        dir,
+        SKEW,
+        "segment 2 ("
+            + other
+            + ") sampled another server (system identifier 1, database elsewhere) than segment 1",
+        first,
+        other);
   }
 
   @Test

@@ -21,6 +21,12 @@ public record ServerSample(
     Map<String, Integer> connections,
     Map<String, Double> metrics) {
 
+  public ServerSample {
+    // read back from run.json, where an empty map is left out
+    connections = connections == null ? Map.of() : connections;
+    metrics = metrics == null ? Map.of() : metrics;
+  }
+
   /** The value of {@code metric}, or null when not recorded in this sample. */
   public Double value(ServerMetric metric) {
     return metrics.get(metric.key());

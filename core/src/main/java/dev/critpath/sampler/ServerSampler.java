@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -64,9 +63,13 @@ public final class ServerSampler implements AutoCloseable {
   private static final String WHO_SQL =
       """
       SELECT r.rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER'),
-             current_user, pg_backend_pid(), extract(epoch FROM pg_postmaster_start_time())
+             current_user, pg_backend_pid(), extract(epoch FROM pg_postmaster_start_time()),
+             current_database(), pg_postmaster_start_time()::text
       FROM pg_roles r WHERE r.rolname = current_user
       """;
+
+  /** The cluster's own name, the same whatever host name a client reaches it by. */
+  private static final String SYSTEM_ID_SQL = "SELECT system_identifier FROM pg_control_system()";
 
   /** The pg_stat_database columns, in SAMPLE_SQL's order from column 3. */
   private static final List<ServerMetric> COUNTERS =
@@ -107,6 +110,7 @@ public final class ServerSampler implements AutoCloseable {
   private int failedSamples;
   private String lastFailure;
   private String cpuScope;
+  private String server;
 
   private ServerSampler(String stage, Database db, PoolGauge pools) {
     this.stage = stage;
@@ -180,6 +184,7 @@ public final class ServerSampler implements AutoCloseable {
       String role = rs.getString(2);
       backendPid = rs.getLong(3);
       double postmasterStart = rs.getDouble(4);
+      server = identity(rs.getString(5), rs.getString(6));
       if (!seesAll) {
         notCaptured.add(
             new NotCaptured(
@@ -194,6 +199,22 @@ public final class ServerSampler implements AutoCloseable {
       }
       findCpu(postmasterStart);
     }
+  }
+
+  /**
+   * Which server this is, for a merge to check its segments watched one: the cluster's system
+   * identifier, or, when this role may not call pg_control_system(), its postmaster's start time.
+   */
+  private String identity(String database, String postmasterStarted) {
+    String cluster;
+    try (PreparedStatement st = connection.prepareStatement(SYSTEM_ID_SQL);
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      cluster = "system identifier " + rs.getString(1);
+    } catch (SQLException e) {
+      cluster = "postmaster started " + postmasterStarted;
+    }
+    return cluster + ", database " + database;
   }
 
   /**
@@ -355,17 +376,6 @@ public final class ServerSampler implements AutoCloseable {
     synchronized (samples) {
       all = List.copyOf(samples);
     }
-    Map<String, StageLoad.Summary> summary = new LinkedHashMap<>();
-    for (ServerMetric m : ServerMetric.values()) {
-      double[] values =
-          all.stream().map(s -> s.value(m)).filter(v -> v != null).mapToDouble(v -> v).toArray();
-      if (values.length > 0) {
-        double max = Arrays.stream(values).max().orElseThrow();
-        double mean = Arrays.stream(values).average().orElseThrow();
-        summary.put(
-            m.key(), new StageLoad.Summary(max, Math.round(mean * 100) / 100.0, values.length));
-      }
-    }
     List<NotCaptured> lost = new ArrayList<>(notCaptured);
     if (notVisible.containsKey(ServerMetric.POOL_WAITING)) {
       lost.add(
@@ -383,8 +393,11 @@ public final class ServerSampler implements AutoCloseable {
               "the sampler's query failed: " + lastFailure,
               null));
     }
+    Map<String, String> hidden = new TreeMap<>();
+    notVisible.forEach((m, why) -> hidden.put(m.key(), why));
     return new StageLoad(
         stage,
+        server,
         startedAt,
         Math.round((System.nanoTime() - t0) / 1e6) / 1000.0,
         (int) INTERVAL.toMillis(),
@@ -394,9 +407,11 @@ public final class ServerSampler implements AutoCloseable {
                 + notVisible.getOrDefault(
                     ServerMetric.DB_CPU, "the sampler could not connect: " + lastFailure),
         cost(),
-        summary,
+        StageLoad.summarize(all),
         all,
-        lost.isEmpty() ? null : List.copyOf(lost));
+        lost.isEmpty() ? null : List.copyOf(lost),
+        hidden.isEmpty() ? null : hidden,
+        null);
   }
 
   private StageLoad.SamplerCost cost() {

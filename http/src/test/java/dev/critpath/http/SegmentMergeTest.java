@@ -96,7 +96,8 @@ class SegmentMergeTest {
                   new HttpMerge.Segment(1, one, dir.resolve("one/http.hlog")),
                   new HttpMerge.Segment(2, two, dir.resolve("two/http.hlog"))),
               log,
-              Map.of());
+              Map.of(),
+              null);
     }
     JsonNode load = merged.at("/files/0/scenarios/0");
     long requests =

@@ -41,7 +41,8 @@ class ServerThresholdsTest {
     return file(name, 2, thresholds);
   }
 
-  private static String file(String name, int vus, String thresholds) {
+  /** A file of {@code vus} users listing conversations, with {@code thresholds}. */
+  static String file(String name, int vus, String thresholds) {
     return String.join(
         "\n",
         "name: " + name,

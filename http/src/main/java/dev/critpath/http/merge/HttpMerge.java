@@ -10,6 +10,7 @@ import dev.critpath.http.ScenarioResult;
 import dev.critpath.http.engine.FileRunner;
 import dev.critpath.http.metrics.MetricsRegistry;
 import dev.critpath.http.metrics.ScenarioMetrics;
+import dev.critpath.http.metrics.ServerThresholds;
 import dev.critpath.http.scenario.ScenarioFile;
 import dev.critpath.http.scenario.ScenarioSpec;
 import dev.critpath.http.scenario.Threshold;
@@ -18,6 +19,7 @@ import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.LatencyTag;
 import dev.critpath.run.ThresholdCheck;
+import dev.critpath.sampler.StageLoad;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
@@ -89,13 +92,15 @@ public final class HttpMerge {
    * The merged http section; every interval also goes to {@code out}, as it was.
    *
    * @param env the environment scenario files are re-read with (their thresholds)
+   * @param server the segments' http stage on the server, merged; null when none was sampled
    */
-  public static ObjectNode merge(List<Segment> segments, LatencyLog out, Map<String, String> env) {
+  public static ObjectNode merge(
+      List<Segment> segments, LatencyLog out, Map<String, String> env, StageLoad server) {
     ObjectNode merged = segments.get(0).http().deepCopy();
     ArrayNode files = Json.mapper().createArrayNode();
     boolean passed = true;
     for (JsonNode first : segments.get(0).http().path("files")) {
-      ObjectNode f = new FileMerge(first.path("name").asText(), segments, out, env).merge();
+      ObjectNode f = new FileMerge(first.path("name").asText(), segments, out, env, server).merge();
       passed &= HttpResult.PASS.equals(f.path("verdict").asText());
       files.add(f);
     }
@@ -121,6 +126,7 @@ public final class HttpMerge {
     private final List<Segment> segments;
     private final LatencyLog out;
     private final Map<String, String> env;
+    private final StageLoad server;
     private final Map<String, ScenarioMetrics> scenarios = new LinkedHashMap<>();
     private final Map<String, SeriesRows> rows = new HashMap<>();
 
@@ -142,11 +148,17 @@ public final class HttpMerge {
     private long startMillis;
     private String abort;
 
-    FileMerge(String name, List<Segment> segments, LatencyLog out, Map<String, String> env) {
+    FileMerge(
+        String name,
+        List<Segment> segments,
+        LatencyLog out,
+        Map<String, String> env,
+        StageLoad server) {
       this.name = name;
       this.segments = segments;
       this.out = out;
       this.env = env;
+      this.server = server;
     }
 
     ObjectNode merge() {
@@ -186,9 +198,16 @@ public final class HttpMerge {
         silent |= r.requests() == 0;
         results.add(Json.mapper().valueToTree(r));
       }
-      List<ThresholdCheck> thresholds = registry.thresholds(file.thresholds());
+      List<ThresholdCheck> thresholds =
+          new ArrayList<>(
+              registry.thresholds(
+                  file.thresholds().stream().filter(t -> !ServerThresholds.isServer(t)).toList()));
+      thresholds.addAll(serverThresholds(endMillis));
       for (Threshold t : file.thresholds()) {
-        if (t.abortOnFail() && abort == null && !LOGGED.contains(t.metric())) {
+        if (t.abortOnFail()
+            && abort == null
+            && !LOGGED.contains(t.metric())
+            && !ServerThresholds.isServer(t)) {
           checkAbort(t, (endMillis - startMillis) / 1000.0);
         }
       }
@@ -223,6 +242,25 @@ public final class HttpMerge {
       }
       merged.put("verdict", passed ? HttpResult.PASS : HttpResult.FAIL);
       return merged;
+    }
+
+    /**
+     * The file's server thresholds, judged as a live run judges them, on the merged samples of its
+     * load (from its first segment's start to its last one's end, plus the last sample's slack).
+     */
+    private List<ThresholdCheck> serverThresholds(long endMillis) {
+      List<Threshold> onServer =
+          file.thresholds().stream().filter(ServerThresholds::isServer).toList();
+      if (server == null) {
+        return ServerThresholds.evaluate(
+            onServer, m -> Optional.of(ServerThresholds.NOT_SAMPLED), List.of());
+      }
+      return ServerThresholds.evaluate(
+          onServer,
+          server::hidden,
+          server.between(
+              Instant.ofEpochMilli(startMillis),
+              Instant.ofEpochMilli(endMillis + (long) MILLIS_PER_SECOND)));
     }
 
     private ScenarioFile load(String source, String sha256) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Thresholds on the server sampler's metrics ({@code db_cpu: ['max<70']}), judged on the samples
@@ -17,6 +18,8 @@ import java.util.Optional;
  * why: never a pass.
  */
 public final class ServerThresholds {
+  public static final String NOT_SAMPLED = "the server was not sampled during this run";
+
   private ServerThresholds() {}
 
   /** Whether {@code t} is on a server metric rather than on the client's. */
@@ -27,14 +30,28 @@ public final class ServerThresholds {
   /** Each threshold's outcome over the samples from {@code fromNanos} to {@code toNanos}. */
   public static List<ThresholdCheck> evaluate(
       List<Threshold> thresholds, ServerSampler sampler, long fromNanos, long toNanos) {
+    if (sampler == null) {
+      return evaluate(thresholds, m -> Optional.of(NOT_SAMPLED), List.of());
+    }
+    return evaluate(thresholds, sampler::notVisible, sampler.window(fromNanos, toNanos));
+  }
+
+  /**
+   * Each threshold's outcome over {@code window}, a run's own samples or a merge's.
+   *
+   * @param hidden why a metric was not recorded, if it was not
+   */
+  public static List<ThresholdCheck> evaluate(
+      List<Threshold> thresholds,
+      Function<ServerMetric, Optional<String>> hidden,
+      List<ServerSample> window) {
     List<ThresholdCheck> out = new ArrayList<>();
     for (Threshold t : thresholds) {
-      Optional<String> hidden = hidden(t, sampler);
-      if (hidden.isPresent()) {
-        out.add(notEvaluated(t, hidden.get()));
+      Optional<String> why = hidden.apply(ServerMetric.named(t.metric()).orElseThrow());
+      if (why.isPresent()) {
+        out.add(notEvaluated(t, why.get()));
         continue;
       }
-      List<ServerSample> window = sampler.window(fromNanos, toNanos);
       double v = value(t, window);
       if (Double.isNaN(v)) {
         out.add(notEvaluated(t, "no server sample fell within the load"));
@@ -79,7 +96,7 @@ public final class ServerThresholds {
   /** Why the sampler cannot judge {@code t}, if it cannot. */
   public static Optional<String> hidden(Threshold t, ServerSampler sampler) {
     if (sampler == null) {
-      return Optional.of("the server was not sampled during this run");
+      return Optional.of(NOT_SAMPLED);
     }
     return sampler.notVisible(ServerMetric.named(t.metric()).orElseThrow());
   }
