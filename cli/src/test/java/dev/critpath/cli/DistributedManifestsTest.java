@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,12 +49,34 @@ class DistributedManifestsTest {
 
   /** Runs {@code line} in bash with {@code env} and prints {@code $segment}. */
   private static String shell(String line, Map<String, String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + "\necho \"$segment\"");
+    return bash(line + "\necho \"$segment\"", env);
+  }
+
+  /** Runs {@code script} in bash with {@code env}; its output. */
+  private static String bash(String script, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", script);
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     Process p = pb.start();
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+  }
+
+  /**
+   * The arguments {@code script} passes to ./run.sh, one per line: run in bash with ./run.sh
+   * printing them instead.
+   */
+  private static List<String> runShArguments(String script, Map<String, String> env)
+      throws Exception {
+    String printed = bash(script.replace("./run.sh ", "printf '%s\\n' "), env);
+    return printed.lines().toList();
+  }
+
+  /** The value that follows {@code option} among {@code args}. */
+  private static String option(List<String> args, String option) {
+    int at = args.indexOf(option);
+    assertThat(at).as(option + " in " + args).isNotNegative();
+    return args.get(at + 1);
   }
 
   private static String env(JsonNode container, String name) {
@@ -94,6 +117,35 @@ class DistributedManifestsTest {
       seen.add(s);
     }
     assertThat(seen).hasSize(n);
+
+    // one start for every pod: the documented sed fills START_AT, which reaches --start-at
+    String manifest = Files.readString(ROOT.resolve("deploy/k8s/critpath-segments.yaml"));
+    String guide = Files.readString(ROOT.resolve("docs/distributed.md"));
+    String fill =
+        "sed \"s/@START_AT@/${start}/\" deploy/k8s/critpath-segments.yaml | kubectl apply -f -";
+    assertThat(manifest).contains(fill);
+    assertThat(guide).contains(fill);
+    assertThat(env(container, "START_AT")).isEqualTo("@START_AT@");
+    String start = "2026-12-06T05:00:00Z";
+    JsonNode filled =
+        kind(
+            YAML.readValues(
+                    new YAMLFactory().createParser(manifest.replace("@START_AT@", start)),
+                    JsonNode.class)
+                .readAll(),
+            "Job");
+    JsonNode filledContainer = filled.at("/spec/template/spec/containers/0");
+    List<String> args =
+        runShArguments(
+            filledContainer.path("args").get(0).asText(),
+            Map.of(
+                "JOB_COMPLETION_INDEX", "1",
+                "SEGMENTS", "" + n,
+                "SCENARIO", "seed001-message-send",
+                "DATABASE_URL", "postgresql://db/x",
+                "START_AT", env(filledContainer, "START_AT")));
+    assertThat(option(args, "--start-at")).isEqualTo(start);
+    assertThat(option(args, "--segment")).isEqualTo("2/" + n);
 
     // results go to the shared claim, which every node can write
     JsonNode mount =
@@ -148,6 +200,52 @@ class DistributedManifestsTest {
         .contains("--segment \\\"${{ matrix.segment }}/$SEGMENTS\\\"")
         .contains("actions/upload-artifact")
         .contains("critpath-segment-${{ matrix.segment }}");
+
+    // a first job computes one start a few minutes ahead; every segment passes it to --start-at
+    JsonNode start = wf.path("jobs").path("start");
+    assertThat(segment.path("needs").asText()).isEqualTo("start");
+    assertThat(start.path("outputs").path("at").asText()).isEqualTo("${{ steps.at.outputs.at }}");
+    JsonNode at = start.path("steps").get(0);
+    assertThat(at.path("id").asText()).isEqualTo("at");
+    Path output = Files.createTempFile("github-output", "");
+    Instant before = Instant.now();
+    bash(at.path("run").asText(), Map.of("GITHUB_OUTPUT", output.toString()));
+    String written = Files.readString(output).strip();
+    Files.delete(output);
+    assertThat(written).startsWith("at=");
+    Instant startAt = Instant.parse(written.substring("at=".length()));
+    assertThat(startAt).isBetween(before.plusSeconds(60), before.plusSeconds(10 * 60));
+    JsonNode run = null;
+    for (JsonNode step : segment.path("steps")) {
+      if (step.path("run").asText().contains("./run.sh http")) {
+        run = step;
+      }
+    }
+    assertThat(run).as("the segment's run step").isNotNull();
+    assertThat(run.path("env").path("START_AT").asText())
+        .isEqualTo("${{ needs.start.outputs.at }}");
+    String command =
+        run.path("run")
+            .asText()
+            .lines()
+            .takeWhile(l -> !l.startsWith("# "))
+            .reduce("", (a, b) -> a + b + "\n")
+            .replace("${{ matrix.segment }}", "2");
+    command = command.substring(0, command.indexOf("|| [ $? -eq 1 ]"));
+    List<String> args =
+        runShArguments(
+            command,
+            Map.of(
+                "SCENARIO",
+                "seed001-message-send",
+                "SEGMENTS",
+                "" + n,
+                "RUNNER_TEMP",
+                "/tmp",
+                "START_AT",
+                startAt.toString()));
+    assertThat(option(args, "--start-at")).isEqualTo(startAt.toString());
+    assertThat(option(args, "--segment")).isEqualTo("2/" + n);
 
     JsonNode merge = wf.path("jobs").path("merge");
     assertThat(merge.path("needs").asText()).isEqualTo("segment");
