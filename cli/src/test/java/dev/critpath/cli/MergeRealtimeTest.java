@@ -14,6 +14,7 @@ import dev.critpath.run.Section;
 import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -52,28 +53,36 @@ class MergeRealtimeTest {
   }
 
   private static Path segment(int index) {
-    Path root = dir.resolve("seg-" + index);
-    CliRun run =
-        CliRun.of(
-            "realtime",
-            "--db-url",
-            CliRun.dbUrl(db.spec()),
-            "--level",
-            "listen",
-            "--subscribers",
-            "4",
-            "--conversations",
-            "2",
-            "--rate",
-            "20",
-            "--duration",
-            "2",
-            "--drain",
-            "3",
-            "--segment",
-            index + "/2",
-            "--results",
-            root.toString());
+    return segment("listen", index, "seg-" + index);
+  }
+
+  /** A real {@code realtime --segment index/2} run at {@code level}, into {@code dir/name}. */
+  private static Path segment(String level, int index, String name, String... more) {
+    Path root = dir.resolve(name);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "realtime",
+                "--db-url",
+                CliRun.dbUrl(db.spec()),
+                "--level",
+                level,
+                "--subscribers",
+                "4",
+                "--conversations",
+                "2",
+                "--rate",
+                "20",
+                "--duration",
+                "2",
+                "--drain",
+                "3",
+                "--segment",
+                index + "/2",
+                "--results",
+                root.toString()));
+    args.addAll(List.of(more));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.out() + run.err()).isIn(0, 1);
     try {
       return root.resolve("latest").toRealPath();
@@ -160,6 +169,61 @@ class MergeRealtimeTest {
             + ") sampled another server (system identifier 1, database elsewhere) than segment 1",
         first,
         other);
+  }
+
+  /**
+   * The websocket level through the local relay (supabase/realtime), reconnects forced: every count
+   * of both segments adds up, and the delivery, setup and reconnect percentiles are those of both
+   * logs' histograms added.
+   */
+  @Test
+  void websocketSegmentsThroughTheLocalRelayMergeIntoTheirSum() throws Exception {
+    String[] reconnects = {"--reconnects", "2", "--offline", "1"};
+    Path a = segment("websocket", 1, "ws-1", reconnects);
+    Path b = segment("websocket", 2, "ws-2", reconnects);
+    Path out = dir.resolve("merged-ws");
+    CliRun run = SegmentDirs.mergeAnySkew(out, a, b);
+    Path merged = out.resolve("latest");
+    JsonNode m = scenario(merged);
+    assertThat(run.exitCode())
+        .as(run.out() + run.err())
+        .isEqualTo(m.path("passed").asBoolean() ? 0 : 1);
+    assertThat(RunSchema.validate(merged.resolve("run.json"))).isEmpty();
+    JsonNode one = scenario(a);
+    JsonNode two = scenario(b);
+    assertThat(m.path("level").asText()).isEqualTo("websocket");
+    assertThat(m.path("subscribers").asInt())
+        .isEqualTo(4)
+        .isEqualTo(one.path("subscribers").asInt() + two.path("subscribers").asInt());
+    for (String count : new String[] {"sent", "expectedDeliveries", "delivered", "lost"}) {
+      assertThat(m.at("/messages/" + count).asLong())
+          .as(count)
+          .isEqualTo(one.at("/messages/" + count).asLong() + two.at("/messages/" + count).asLong());
+    }
+    assertThat(m.at("/messages/delivered").asLong()).isPositive();
+    for (String count : new String[] {"forced", "succeeded", "failed"}) {
+      assertThat(m.at("/reconnects/" + count).asLong())
+          .as(count)
+          .isEqualTo(
+              one.at("/reconnects/" + count).asLong() + two.at("/reconnects/" + count).asLong());
+    }
+    assertThat(m.at("/reconnects/forced").asLong()).isEqualTo(2);
+
+    Map<String, String> fields =
+        Map.of(
+            "delivery", "/delivery",
+            "subscription_setup", "/subscriptionSetup",
+            "reconnect", "/reconnects/reconnectAndCatchUp");
+    for (Map.Entry<String, String> f : fields.entrySet()) {
+      LatencyTag tag = LatencyTag.of(Section.REALTIME, "websocket", f.getKey(), Map.of());
+      Histogram union = LatencyLog.histogram();
+      union.add(LatencyLog.totals(a.resolve("realtime.hlog"), "a").get(tag));
+      union.add(LatencyLog.totals(b.resolve("realtime.hlog"), "b").get(tag));
+      assertThat(union.getTotalCount()).as(f.getKey()).isPositive();
+      assertThat(Json.mapper().treeToValue(m.at(f.getValue()), LatencySummary.class))
+          .as(f.getKey())
+          .isEqualTo(LatencySummary.of(union));
+    }
   }
 
   @Test
