@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,32 @@ class HttpCommandTest {
     assertThat(run.out()).contains("ok    call").contains("http: pass");
     String json = Files.readString(dir.resolve("latest").resolve("run.json"));
     assertThat(json).contains("\"http\"").contains("\"verdict\" : \"pass\"");
+  }
+
+  /**
+   * A segment ready after its --start-at (a pod scheduled late) starts at once rather than never,
+   * and says so in one line, kept in run.json; the merge then judges the skew.
+   */
+  @Test
+  void aStartTimeAlreadyPastStartsAtOnceAndSaysSo() throws Exception {
+    String past = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString();
+    CliRun run =
+        CliRun.of(
+            "http",
+            "--base-url",
+            url(),
+            "--start-at",
+            past,
+            "--results",
+            dir.toString(),
+            scenario("good").toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    String said = "--start-at " + past + " had passed when the load was ready, ";
+    assertThat(run.out().lines().filter(l -> l.contains(said)).toList())
+        .singleElement()
+        .asString()
+        .endsWith(" ms late: started at once");
+    assertThat(Files.readString(dir.resolve("latest").resolve("run.json"))).contains(said);
   }
 
   /**
