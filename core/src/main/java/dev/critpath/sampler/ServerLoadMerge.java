@@ -132,16 +132,10 @@ public final class ServerLoadMerge {
    */
   private static Map<String, String> notVisible(List<StageLoad> each) {
     Map<String, String> out = new TreeMap<>();
-    if (each.get(0).notVisible() != null) {
-      each.get(0)
-          .notVisible()
-          .forEach(
-              (metric, why) -> {
-                if (each.stream()
-                    .allMatch(s -> s.notVisible() != null && s.notVisible().containsKey(metric))) {
-                  out.put(metric, why);
-                }
-              });
+    for (ServerMetric m : ServerMetric.values()) {
+      if (each.stream().allMatch(s -> s.hidden(m).isPresent())) {
+        out.put(m.key(), each.get(0).hidden(m).get());
+      }
     }
     return out.isEmpty() ? null : out;
   }
@@ -158,20 +152,19 @@ public final class ServerLoadMerge {
         out.add(n);
       }
     }
-    Map<String, String> pools = notVisible(each);
-    String pool = ServerMetric.POOL_WAITING.key();
-    if (pools == null || !pools.containsKey(pool)) {
+    if (each.stream().anyMatch(s -> s.hidden(ServerMetric.POOL_WAITING).isEmpty())) {
       for (int i = 0; i < each.size(); i++) {
         StageLoad s = each.get(i);
-        if (s.hidden(ServerMetric.POOL_WAITING).isPresent()) {
-          out.add(
-              new NotCaptured(
-                  s.stage(),
-                  "client pool saturation (pool_waiting) of " + parts.get(i).owner(),
-                  s.hidden(ServerMetric.POOL_WAITING).get()
-                      + "; the merged pool_waiting sums the other segments only",
-                  null));
-        }
+        String owner = parts.get(i).owner();
+        s.hidden(ServerMetric.POOL_WAITING)
+            .ifPresent(
+                why ->
+                    out.add(
+                        new NotCaptured(
+                            s.stage(),
+                            "client pool saturation (pool_waiting) of " + owner,
+                            why + "; the merged pool_waiting sums the other segments only",
+                            null)));
       }
     }
     return out.isEmpty() ? null : List.copyOf(out);
