@@ -39,6 +39,16 @@ class ServerLoadMergeTest {
         null);
   }
 
+  /** Segment 1 and {@code owner} merged: their one stage. */
+  private static StageLoad merged(StageLoad first, String owner, StageLoad second) {
+    return ServerLoadMerge.merge(
+            List.of(
+                new ServerLoadMerge.Part("segment 1", new ServerLoad(List.of(first))),
+                new ServerLoadMerge.Part(owner, new ServerLoad(List.of(second)))))
+        .stages()
+        .get(0);
+  }
+
   @Test
   void whatOneSegmentSawIsTheServersAndAPoolNotCountedIsNamed() {
     // segment 1 runs on the database host (sees its CPU) and counts its pools
@@ -56,13 +66,7 @@ class ServerLoadMergeTest {
             T0.plusMillis(200),
             List.of(sample(1.0, Map.of("db_connections", 12.0))),
             Map.of("db_cpu", REMOTE, "pool_waiting", NO_POOL));
-    StageLoad merged =
-        ServerLoadMerge.merge(
-                List.of(
-                    new ServerLoadMerge.Part("segment 1", new ServerLoad(List.of(one))),
-                    new ServerLoadMerge.Part("segment 2 (b)", new ServerLoad(List.of(two)))))
-            .stages()
-            .get(0);
+    StageLoad merged = merged(one, "segment 2 (b)", two);
 
     assertThat(merged.samples()).hasSize(1); // 04:00:01.3, 01.9 and 01.5 share one second
     ServerSample s = merged.samples().get(0);
@@ -83,13 +87,7 @@ class ServerLoadMergeTest {
             });
 
     StageLoad blind = stage(T0, List.of(), Map.of("db_cpu", REMOTE));
-    StageLoad both =
-        ServerLoadMerge.merge(
-                List.of(
-                    new ServerLoadMerge.Part("segment 1", new ServerLoad(List.of(blind))),
-                    new ServerLoadMerge.Part("segment 2", new ServerLoad(List.of(two)))))
-            .stages()
-            .get(0);
+    StageLoad both = merged(blind, "segment 2", two);
     assertThat(both.hidden(ServerMetric.DB_CPU)).contains(REMOTE);
     assertThat(both.cpu()).startsWith("not visible: ");
   }
