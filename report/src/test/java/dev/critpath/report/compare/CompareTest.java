@@ -176,6 +176,27 @@ class CompareTest {
   }
 
   @Test
+  void onABusyMachineAQuarterMoreBuffersOnTheSamePlanStillCounts() throws Exception {
+    // channel_analytics over 42 days as measured at load 6-10: the same plan, buffers per call
+    // 1,477 -> 1,829, and timing drowned (whole runs drifting 20-67%)
+    Random random = new Random(49);
+    SyntheticRun base = busy("a", false);
+    base.query("message_fetch").median(12).counters(1477, 5).plan("plan_index.json");
+    SyntheticRun cur = busy("b", false);
+    cur.query("message_fetch").median(12).counters(1829, 5).plan("plan_index.json");
+
+    QueryDiff q =
+        compare(base, cur, random).queries().stream()
+            .filter(d -> d.name().equals("message_fetch"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(q.status()).isEqualTo(Status.REGRESSED);
+    assertThat(q.notes())
+        .anySatisfy(n -> assertThat(n).endsWith("each call touches more buffers on the same plan"));
+  }
+
+  @Test
   void aQueryWhoseConfigurationsDisagreeOnTheSameWorkIsNotARegression() throws Exception {
     // What a busy neighbour did to a real A/A pair: 2-thread throughput 35% lower, 1-thread
     // latency 15% lower, plan, buffers and rows the same.
