@@ -17,7 +17,9 @@
 #   fits in ~5 minutes on 2 busy cores; empty for the whole catalog), CRITPATH_TRUST_WINDOW (the
 #   wider window, default 42 days: see docs/measurements.md#compare-trust for the slowdown it
 #   makes), CRITPATH_TRUST_DROPS (default 5), CRITPATH_TRUST_JMH (JMH options, default the
-#   gate's own).
+#   gate's own), CRITPATH_TRUST_REJUDGE=1 (run nothing: compare the runs already in
+#   CRITPATH_TRUST_DIR again with this tree's build, into compare-rejudged/; the rounds stop at
+#   the first run missing, so a cut-short measurement is judged as far as it got).
 # Needs java 17+ and jq.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,19 +32,24 @@ drops="${CRITPATH_TRUST_DROPS:-5}"
 jmh="${CRITPATH_TRUST_JMH:-}"
 
 command -v jq >/dev/null || { echo "compare-trust: jq not found (apt-get install jq)" >&2; exit 2; }
-mkdir -p "$work/runs" "$work/logs" "$work/compare"
+rejudge="${CRITPATH_TRUST_REJUDGE:-}"
+results=compare
+[ -n "$rejudge" ] && results=compare-rejudged
+mkdir -p "$work/runs" "$work/logs" "$work/$results"
 echo "compare-trust: working in $work ($rounds rounds, $drops index drops, paths: ${only:-all})"
 
 # one build, one jar: the tree may change while this runs, the code measured must not
 (cd "$here" && ./run.sh --version >/dev/null)
-cp "$here/cli/target/critpath.jar" "$work/critpath.jar"
+jar="$work/critpath.jar"
+[ -n "$rejudge" ] && jar="$work/critpath-rejudge.jar"
+cp "$here/cli/target/critpath.jar" "$jar"
 # other JMH runs on this machine hold JMH's own lock; measuring beside them is this machine's
 # reality (critpath's machine lock still keeps two critpath benchmarks apart, unless
 # CRITPATH_TRUST_OWN_LOCK=1 gives these runs a lock of their own: they then measure beside other
 # critpath benchmarks on the machine, as a shared CI runner would)
 lock=()
 [ "${CRITPATH_TRUST_OWN_LOCK:-}" = 1 ] && mkdir -p "$work/tmp" && lock=(-Djava.io.tmpdir="$work/tmp")
-critpath() { java -Djmh.ignoreLock=true "${lock[@]}" -jar "$work/critpath.jar" "$@"; }
+critpath() { java -Djmh.ignoreLock=true "${lock[@]}" -jar "$jar" "$@"; }
 
 cp -r "$here/queries" "$work/queries-base"
 cp -r "$here/queries" "$work/queries-wider"
@@ -56,6 +63,12 @@ echo "DROP INDEX messages_conversation_created_idx;" >"$work/schema-dropped/V900
 run() {
   local name=$1 db=$2 queries=$3
   shift 3
+  if [ -n "$rejudge" ]; then
+    [ -f "$work/runs/$name/run.json" ] && return 0
+    echo "compare-trust: no run $name to judge again: stopping here"
+    summary
+    exit 0
+  fi
   local args=(ci --keep-db="$work/$db" --dataset "$dataset" --queries "$queries"
     --results "$work/runs/.$name")
   [ -n "$only" ] && args+=(--only "$only")
@@ -70,7 +83,7 @@ run() {
 
 # compare BASE CUR [options]: prints the exit code; compare.json lands in compare/BASE-vs-CUR
 compare() {
-  local out="$work/compare/$1-vs-$2" code=0 base=$1 cur=$2
+  local out="$work/$results/$1-vs-$2" code=0 base=$1 cur=$2
   shift 2
   mkdir -p "$out"
   critpath compare "$work/runs/$base" "$work/runs/$cur" --out "$out" "$@" >"$out/console.txt" 2>&1 \
@@ -89,12 +102,23 @@ change() {
     | . * 100 | round | tostring + "%"' "$1/compare.json"
 }
 
-aa_pairs=0 aa_regressions=0 aa_failed=0 caught=0 dropped=0
+aa_pairs=0 aa_regressions=0 aa_failed=0 caught=0 dropped=0 rounds_done=0
+summary() {
+  if [ -f "$work/$results/base-1-vs-dropped-1/compare.json" ]; then
+    jq -r '.queries[] | select(.name == "message_fetch") | .causes[] | "    - " + .' \
+      "$work/$results/base-1-vs-dropped-1/compare.json"
+  fi
+  echo
+  echo "compare-trust: A/A $aa_regressions regressions in $aa_pairs pairs ($aa_failed failed the gate);" \
+    "slowdown caught $caught of $rounds_done; index drop caught and named $dropped of" \
+    "$((rounds_done < drops ? rounds_done : drops))"
+  echo "compare-trust: reports in $work/$results/*/compare.md"
+}
 # aa PREFIX R: runs PREFIX-(R-1) and PREFIX-R are the same code on the same data
 aa() {
   local a="$1-$(($2 - 1))" b="$1-$2" code out
   code=$(compare "$a" "$b" --allow-different schema)
-  out="$work/compare/$a-vs-$b"
+  out="$work/$results/$a-vs-$b"
   aa_pairs=$((aa_pairs + 1))
   [ -z "$(regressed "$out")" ] || aa_regressions=$((aa_regressions + 1))
   [ "$code" = 0 ] || aa_failed=$((aa_failed + 1))
@@ -116,7 +140,7 @@ for r in $(seq 1 "$rounds"); do
   fi
 
   code=$(compare "base-$r" "wider-$r")
-  out="$work/compare/base-$r-vs-wider-$r"
+  out="$work/$results/base-$r-vs-wider-$r"
   s=$(status "$out" channel_analytics)
   [ "$s" = REGRESSED ] && caught=$((caught + 1))
   echo "  slowdown base-$r vs wider-$r: exit $code, channel_analytics $s" \
@@ -125,7 +149,7 @@ for r in $(seq 1 "$rounds"); do
 
   if [ "$r" -le "$drops" ]; then
     code=$(compare "base-$r" "dropped-$r" --allow-different schema)
-    out="$work/compare/base-$r-vs-dropped-$r"
+    out="$work/$results/base-$r-vs-dropped-$r"
     s=$(status "$out" message_fetch)
     named=$(jq -r '[.queries[] | select(.name == "message_fetch") | .causes[]
       | select(test("plan changed|messages_conversation_created_idx is gone"))] | length' \
@@ -134,13 +158,8 @@ for r in $(seq 1 "$rounds"); do
     echo "  index drop base-$r vs dropped-$r: exit $code, message_fetch $s," \
       "plan change and index named: $([ "$named" = 2 ] && echo yes || echo no)"
   fi
+  rounds_done=$r
   echo "  so far: A/A $aa_regressions regressions in $aa_pairs pairs; slowdown caught $caught of $r;" \
     "index drop caught and named $dropped of $([ "$r" -le "$drops" ] && echo "$r" || echo "$drops")"
 done
-jq -r '.queries[] | select(.name == "message_fetch") | .causes[] | "    - " + .' \
-  "$work/compare/base-1-vs-dropped-1/compare.json"
-
-echo
-echo "compare-trust: A/A $aa_regressions regressions in $aa_pairs pairs ($aa_failed failed the gate);" \
-  "slowdown caught $caught of $rounds; index drop caught and named $dropped of $drops"
-echo "compare-trust: reports in $work/compare/*/compare.md"
+summary

@@ -109,6 +109,54 @@ class CompareTest {
   }
 
   @Test
+  void tooFewConfigurationsToMeasureTheDriftSaySoAndPointToInterleavedRuns() throws Exception {
+    SyntheticRun base = SyntheticRun.named("a");
+    SyntheticRun cur = SyntheticRun.named("b");
+    for (int i = 0; i < 3; i++) {
+      for (int threads = 1; threads <= 2; threads++) {
+        base.query(QUERIES.get(i)).threads(threads).median(MEDIANS[i]).noise(0.05, 0.40);
+        cur.query(QUERIES.get(i)).threads(threads).median(MEDIANS[i]).noise(0.05, 0.40);
+      }
+    }
+
+    assertThat(compare(base, cur, new Random(47)).warnings())
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith("only 6 configurations measured in both runs, too few")
+                    .endsWith("(./run.sh ab)"));
+  }
+
+  @Test
+  void moreWorkOnANewPlanIsNeverAnImprovementWhenTimingDisagreesWithItself() throws Exception {
+    // channel_analytics over 42 days instead of 30 as measured beside a busy neighbour: a new
+    // plan, buffers per call 1,458 -> 1,823; 1 thread 5% slower, 2 threads 18% faster
+    SyntheticRun base = SyntheticRun.named("a");
+    base.query("channel_analytics")
+        .median(6.2)
+        .noise(0.03, 0)
+        .replicates(1, 20)
+        .counters(1458, 5)
+        .plan("plan_index.json");
+    base.query("channel_analytics").threads(2).median(7.2).noise(0.03, 0).replicates(1, 20);
+    SyntheticRun cur = SyntheticRun.named("b");
+    cur.query("channel_analytics")
+        .median(6.5)
+        .noise(0.03, 0)
+        .replicates(1, 20)
+        .counters(1823, 5)
+        .plan("plan_seqscan.json");
+    cur.query("channel_analytics").threads(2).median(5.9).noise(0.03, 0).replicates(1, 20);
+
+    QueryDiff q = compare(base, cur, new Random(48)).queries().get(0);
+
+    assertThat(q.series()).extracting(s -> s.verdict().name()).contains("FASTER");
+    assertThat(q.status()).isEqualTo(Status.CHANGED);
+    assertThat(q.notes())
+        .anySatisfy(n -> assertThat(n).startsWith("timing disagrees with itself (avgt, 2 threads"));
+  }
+
+  @Test
   void onABusyMachineANewPlanTouchingMoreBuffersStillCounts() throws Exception {
     Random random = new Random(46);
     SyntheticRun base = busy("a", false);
@@ -125,6 +173,27 @@ class CompareTest {
 
     assertThat(q.status()).isEqualTo(Status.REGRESSED);
     assertThat(q.notes()).anySatisfy(n -> assertThat(n).startsWith("timing too noisy to judge"));
+  }
+
+  @Test
+  void onABusyMachineAQuarterMoreBuffersOnTheSamePlanStillCounts() throws Exception {
+    // channel_analytics over 42 days as measured at load 6-10: the same plan, buffers per call
+    // 1,477 -> 1,829, and timing drowned (whole runs drifting 20-67%)
+    Random random = new Random(49);
+    SyntheticRun base = busy("a", false);
+    base.query("message_fetch").median(12).counters(1477, 5).plan("plan_index.json");
+    SyntheticRun cur = busy("b", false);
+    cur.query("message_fetch").median(12).counters(1829, 5).plan("plan_index.json");
+
+    QueryDiff q =
+        compare(base, cur, random).queries().stream()
+            .filter(d -> d.name().equals("message_fetch"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(q.status()).isEqualTo(Status.REGRESSED);
+    assertThat(q.notes())
+        .anySatisfy(n -> assertThat(n).endsWith("each call touches more buffers on the same plan"));
   }
 
   @Test
