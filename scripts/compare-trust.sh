@@ -5,7 +5,8 @@
 #   A/A         consecutive runs of the same code on the same data, compared: how many
 #               comparisons reported a regression (want 0) or failed the gate otherwise;
 #   slowdown    channel_analytics reading a wider window (more work, not a sleep), compared with
-#               the run of unchanged code just before it: how many pairs caught it (want all);
+#               the runs of unchanged code just before and just after it: how many pairs
+#               caught it (want all);
 #   index drop  messages_conversation_created_idx dropped by a migration (a second database,
 #               seeded alike): how many pairs caught message_fetch with the plan change and the
 #               index named (want all).
@@ -110,7 +111,7 @@ summary() {
   fi
   echo
   echo "compare-trust: A/A $aa_regressions regressions in $aa_pairs pairs ($aa_failed failed the gate);" \
-    "slowdown caught $caught of $rounds_done; index drop caught and named $dropped of" \
+    "slowdown caught $caught of $slowdown_pairs; index drop caught and named $dropped of" \
     "$((rounds_done < drops ? rounds_done : drops))"
   echo "compare-trust: reports in $work/$results/*/compare.md"
 }
@@ -123,6 +124,20 @@ aa() {
   [ -z "$(regressed "$out")" ] || aa_regressions=$((aa_regressions + 1))
   [ "$code" = 0 ] || aa_failed=$((aa_failed + 1))
   echo "  A/A $a vs $b: exit $code, regressed [$(regressed "$out")]"
+}
+
+slowdown_pairs=0
+# slowdown BASE WIDER: is channel_analytics' wider window caught?
+slowdown() {
+  local code out s
+  code=$(compare "$1" "$2")
+  out="$work/$results/$1-vs-$2"
+  s=$(status "$out" channel_analytics)
+  slowdown_pairs=$((slowdown_pairs + 1))
+  [ "$s" = REGRESSED ] && caught=$((caught + 1))
+  echo "  slowdown $1 vs $2: exit $code, channel_analytics $s" \
+    "(timing $(change "$out" channel_analytics), buffers per call $(buffers "$out" channel_analytics))," \
+    "regressed [$(regressed "$out")]"
 }
 
 # each round compares as soon as its runs are done: a cut-short session still has figures
@@ -139,13 +154,9 @@ for r in $(seq 1 "$rounds"); do
     [ "$r" -gt "$drops" ] || aa dropped "$r"
   fi
 
-  code=$(compare "base-$r" "wider-$r")
-  out="$work/$results/base-$r-vs-wider-$r"
-  s=$(status "$out" channel_analytics)
-  [ "$s" = REGRESSED ] && caught=$((caught + 1))
-  echo "  slowdown base-$r vs wider-$r: exit $code, channel_analytics $s" \
-    "(timing $(change "$out" channel_analytics), buffers per call $(buffers "$out" channel_analytics))," \
-    "regressed [$(regressed "$out")]"
+  slowdown "base-$r" "wider-$r"
+  # the wider run of the round before is as close in time to this base run: a second pair
+  [ "$r" -gt 1 ] && slowdown "base-$r" "wider-$((r - 1))"
 
   if [ "$r" -le "$drops" ]; then
     code=$(compare "base-$r" "dropped-$r" --allow-different schema)
@@ -159,7 +170,7 @@ for r in $(seq 1 "$rounds"); do
       "plan change and index named: $([ "$named" = 2 ] && echo yes || echo no)"
   fi
   rounds_done=$r
-  echo "  so far: A/A $aa_regressions regressions in $aa_pairs pairs; slowdown caught $caught of $r;" \
+  echo "  so far: A/A $aa_regressions regressions in $aa_pairs pairs; slowdown caught $caught of $slowdown_pairs;" \
     "index drop caught and named $dropped of $([ "$r" -le "$drops" ] && echo "$r" || echo "$drops")"
 done
 summary
