@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -158,18 +159,12 @@ class CompareTest {
 
   @Test
   void onABusyMachineANewPlanTouchingMoreBuffersStillCounts() throws Exception {
-    Random random = new Random(46);
-    SyntheticRun base = busy("a", false);
-    base.query("message_fetch").median(0.6).counters(53, 50).plan("plan_index.json");
-    SyntheticRun cur = busy("b", false);
     // timing says faster (noise), the counters say the plan got worse
-    cur.query("message_fetch").median(0.5).counters(2090, 50).plan("plan_seqscan.json");
-
     QueryDiff q =
-        compare(base, cur, random).queries().stream()
-            .filter(d -> d.name().equals("message_fetch"))
-            .findFirst()
-            .orElseThrow();
+        fetchAmongBusy(
+            46,
+            f -> f.median(0.6).counters(53, 50).plan("plan_index.json"),
+            f -> f.median(0.5).counters(2090, 50).plan("plan_seqscan.json"));
 
     assertThat(q.status()).isEqualTo(Status.REGRESSED);
     assertThat(q.notes()).anySatisfy(n -> assertThat(n).startsWith("timing too noisy to judge"));
@@ -179,21 +174,29 @@ class CompareTest {
   void onABusyMachineAQuarterMoreBuffersOnTheSamePlanStillCounts() throws Exception {
     // channel_analytics over 42 days as measured at load 6-10: the same plan, buffers per call
     // 1,477 -> 1,829, and timing drowned (whole runs drifting 20-67%)
-    Random random = new Random(49);
-    SyntheticRun base = busy("a", false);
-    base.query("message_fetch").median(12).counters(1477, 5).plan("plan_index.json");
-    SyntheticRun cur = busy("b", false);
-    cur.query("message_fetch").median(12).counters(1829, 5).plan("plan_index.json");
-
     QueryDiff q =
-        compare(base, cur, random).queries().stream()
-            .filter(d -> d.name().equals("message_fetch"))
-            .findFirst()
-            .orElseThrow();
+        fetchAmongBusy(
+            49,
+            f -> f.median(12).counters(1477, 5).plan("plan_index.json"),
+            f -> f.median(12).counters(1829, 5).plan("plan_index.json"));
 
     assertThat(q.status()).isEqualTo(Status.REGRESSED);
     assertThat(q.notes())
         .anySatisfy(n -> assertThat(n).endsWith("each call touches more buffers on the same plan"));
+  }
+
+  /** message_fetch as {@code base} and {@code cur} set it, beside the busy queries. */
+  private QueryDiff fetchAmongBusy(
+      long seed, Consumer<SyntheticRun.Query> base, Consumer<SyntheticRun.Query> cur)
+      throws Exception {
+    SyntheticRun a = busy("a", false);
+    base.accept(a.query("message_fetch"));
+    SyntheticRun b = busy("b", false);
+    cur.accept(b.query("message_fetch"));
+    return compare(a, b, new Random(seed)).queries().stream()
+        .filter(d -> d.name().equals("message_fetch"))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
