@@ -19,7 +19,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -140,14 +139,10 @@ class BenchTest {
         Statement st = c.createStatement()) {
       st.execute("SELECT pg_stat_force_next_flush()");
     }
-    try (Connection c = target.connect();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = 'messages'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Fixtures.number(
+        target,
+        "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname ="
+            + " 'messages'");
   }
 
   /** Every path measured: exit 0, or 1 only for a missed target (timing on a busy machine). */

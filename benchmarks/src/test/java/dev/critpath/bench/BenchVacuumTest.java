@@ -6,8 +6,6 @@ import dev.critpath.db.Database;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,17 +38,9 @@ class BenchVacuumTest {
     }
 
     assertThat(console.toString()).doesNotContain("VACUUM failed");
-    assertThat(reltuples(db)).isEqualTo(rows);
-  }
-
-  private static long reltuples(Database db) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = 'messages'::regclass")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    assertThat(
+            Fixtures.number(
+                db, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'messages'::regclass"))
+        .isEqualTo(rows);
   }
 }

@@ -58,6 +58,11 @@ class PairedComparatorTest {
 
   private final PairedComparator comparator = new PairedComparator(CompareOptions.defaults());
 
+  /** The series judged on two sides of the same schema, whose plans use m_idx. */
+  private PairedComparator.Judged unchangedSchema(Series... series) {
+    return comparator.judge(rounds(List.of(series), INDEXED, INDEXED, List.of("m_idx")), "r", "p");
+  }
+
   @Test
   void aConsistentSlowdownUnderDriftIsSignificantAndNamed() {
     var judged =
@@ -77,11 +82,7 @@ class PairedComparatorTest {
 
   @Test
   void noChangeUnderTheSameDriftIsNotARegression() {
-    var judged =
-        comparator.judge(
-            rounds(List.of(drifting("fetch", 20, 1.0, 0.08)), INDEXED, INDEXED, List.of("m_idx")),
-            "r",
-            "p");
+    var judged = unchangedSchema(drifting("fetch", 20, 1.0, 0.08));
     Comparison.QueryDiff q = judged.comparison().queries().get(0);
     assertThat(q.status()).isEqualTo(Comparison.Status.UNCHANGED);
     assertThat(q.causes()).isEmpty();
@@ -89,11 +90,7 @@ class PairedComparatorTest {
 
   @Test
   void aSlowdownBelowTheFloorIsNotARegressionHoweverSignificant() {
-    var judged =
-        comparator.judge(
-            rounds(List.of(drifting("fetch", 20, 1.05, 0.01)), INDEXED, INDEXED, List.of("m_idx")),
-            "r",
-            "p");
+    var judged = unchangedSchema(drifting("fetch", 20, 1.05, 0.01));
     Comparison.SeriesDiff s = judged.comparison().queries().get(0).primary();
     assertThat(s.adjustedP()).isLessThan(0.01);
     assertThat(s.verdict()).isEqualTo(Comparison.SeriesVerdict.SAME);
@@ -112,11 +109,7 @@ class PairedComparatorTest {
     Series failed =
         new Series(
             "fetch", "rls_on", 0, List.of(), List.of(), List.of(), "on the candidate: no column x");
-    var judged =
-        comparator.judge(
-            rounds(List.of(drifting("fetch", 8, 1, 0), failed), INDEXED, INDEXED, List.of("m_idx")),
-            "r",
-            "p");
+    var judged = unchangedSchema(drifting("fetch", 8, 1, 0), failed);
     Comparison.QueryDiff q = judged.comparison().queries().get(0);
     assertThat(q.status()).isEqualTo(Comparison.Status.REGRESSED);
     assertThat(q.causes()).contains("fails on the candidate: no column x");
@@ -124,11 +117,7 @@ class PairedComparatorTest {
 
   @Test
   void tooFewRoundsAreNotTested() {
-    var judged =
-        comparator.judge(
-            rounds(List.of(drifting("fetch", 4, 2.0, 0)), INDEXED, INDEXED, List.of("m_idx")),
-            "r",
-            "p");
+    var judged = unchangedSchema(drifting("fetch", 4, 2.0, 0));
     assertThat(judged.comparison().queries().get(0).status())
         .isEqualTo(Comparison.Status.NOT_COMPARED);
   }
