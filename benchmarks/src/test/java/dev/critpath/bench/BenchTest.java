@@ -139,7 +139,7 @@ class BenchTest {
         Statement st = c.createStatement()) {
       st.execute("SELECT pg_stat_force_next_flush()");
     }
-    return Fixtures.number(
+    return TestDatabases.number(
         target,
         "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname ="
             + " 'messages'");

@@ -3,6 +3,7 @@ package dev.critpath.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.critpath.db.Database;
+import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ class BenchVacuumTest {
 
     assertThat(console.toString()).doesNotContain("VACUUM failed");
     assertThat(
-            Fixtures.number(
+            TestDatabases.number(
                 db, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'messages'::regclass"))
         .isEqualTo(rows);
   }

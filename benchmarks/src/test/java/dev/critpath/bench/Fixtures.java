@@ -40,16 +40,6 @@ final class Fixtures {
     return db;
   }
 
-  /** The single number {@code sql} returns. */
-  static long number(Database db, String sql) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
   /** Row count of every reference table. */
   static Map<String, Long> counts(Database db) {
     Map<String, Long> out = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import dev.critpath.db.PgUrl;
 import dev.critpath.schema.Migrator;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -81,6 +82,16 @@ public final class TestDatabases {
 
   public static void dropDatabase(ConnectionSpec admin, String name) {
     exec(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  }
+
+  /** The single number {@code sql} returns. */
+  public static long number(Database db, String sql) throws SQLException {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   public static void exec(ConnectionSpec spec, String sql) {

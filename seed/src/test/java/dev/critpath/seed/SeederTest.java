@@ -83,7 +83,7 @@ class SeederTest {
     for (SeedTable t : SeedTable.values()) {
       if (t.entity() != null) {
         assertThat(
-                single(
+                TestDatabases.number(
                     seeded,
                     "SELECT count(*) FROM "
                         + t.sqlName()
@@ -96,7 +96,7 @@ class SeederTest {
       // COPY ran without FK triggers: prove every reference by anti-join.
       for (SeedTable.ForeignKey fk : t.foreignKeys()) {
         assertThat(
-                single(
+                TestDatabases.number(
                     seeded,
                     "SELECT count(*) FROM "
                         + t.sqlName()
@@ -112,7 +112,7 @@ class SeederTest {
       }
     }
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM conversations c, unnest(c.participants) u WHERE NOT EXISTS"
                     + " (SELECT 1 FROM conversation_participants p WHERE p.conversation_id = c.id"
@@ -147,7 +147,7 @@ class SeederTest {
   void conversationSizesAreSkewedAndTheHottestIsNumberOne() throws SQLException {
     // Top 1 % of conversations (2 of 200) hold a large share of all messages.
     double top =
-        single(
+        TestDatabases.number(
                 seeded,
                 "SELECT sum(n) FROM (SELECT count(*) n FROM messages GROUP BY conversation_id"
                     + " ORDER BY n DESC LIMIT 2) x")
@@ -160,17 +160,17 @@ class SeederTest {
                     + " LIMIT 1"))
         .isEqualTo(Ids.text(Ids.Entity.CONVERSATION, 1));
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT min(n) FROM (SELECT count(*) n FROM messages GROUP BY"
                     + " conversation_id) x"))
         .as("every conversation has a message")
         .isPositive();
-    assertThat(single(seeded, "SELECT count(DISTINCT conversation_id) FROM messages"))
+    assertThat(TestDatabases.number(seeded, "SELECT count(DISTINCT conversation_id) FROM messages"))
         .isEqualTo(200);
     // User activity: the top 10 % of users send far more than 10 % of messages.
     double topUsers =
-        single(
+        TestDatabases.number(
                 seeded,
                 "SELECT sum(n) FROM (SELECT count(*) n FROM messages GROUP BY sender_id"
                     + " ORDER BY n DESC LIMIT 10) x")
@@ -181,13 +181,13 @@ class SeederTest {
   @Test
   void timestampsSpanNinetyDaysWithARecentBias() throws SQLException {
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM messages WHERE created_at > '2025-06-01'"
                     + " OR created_at < timestamptz '2025-06-01' - interval '90 days'"))
         .isZero();
     long lastMonth =
-        single(
+        TestDatabases.number(
             seeded,
             "SELECT count(*) FROM messages WHERE created_at > timestamptz '2025-06-01'"
                 + " - interval '30 days'");
@@ -200,7 +200,7 @@ class SeederTest {
   void everyMessageCarriesToTsvectorOfItsContent() throws SQLException {
     // The seeder sends messages.search itself (schema V5): it must be what the trigger computes.
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM messages"
                     + " WHERE search IS DISTINCT FROM to_tsvector('english', content)"))
@@ -215,10 +215,10 @@ class SeederTest {
     for (DatasetSummary.SearchTerm term : report.searchTerms()) {
       long planted = Math.round(term.fraction() * 5_000);
       long ilike =
-          single(
+          TestDatabases.number(
               seeded, "SELECT count(*) FROM messages WHERE content ILIKE '%" + term.term() + "%'");
       long fullText =
-          single(
+          TestDatabases.number(
               seeded,
               "SELECT count(*) FROM messages WHERE search @@ websearch_to_tsquery('english', '"
                   + term.term()
@@ -234,7 +234,7 @@ class SeederTest {
   void readStateAgreesWithTheReceiptsAndTheMessages() throws SQLException {
     // unread_count = messages by others without this participant's receipt.
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM conversation_participants cp WHERE cp.unread_count <>"
                     + " (SELECT count(*) FROM messages m WHERE m.conversation_id ="
@@ -243,7 +243,7 @@ class SeederTest {
                     + " r.profile_id = cp.profile_id))"))
         .isZero();
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM conversation_participants cp WHERE cp.last_read_at IS"
                     + " DISTINCT FROM (SELECT max(r.read_at) FROM message_read_receipts r JOIN"
@@ -251,14 +251,14 @@ class SeederTest {
                     + " cp.conversation_id AND r.profile_id = cp.profile_id)"))
         .isZero();
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM message_read_receipts r JOIN messages m ON m.id ="
                     + " r.message_id WHERE r.read_at < m.created_at OR r.profile_id = m.sender_id"))
         .isZero();
     // The inbox columns match the latest message.
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM conversations c JOIN LATERAL (SELECT created_at, content"
                     + " FROM messages m WHERE m.conversation_id = c.id ORDER BY created_at DESC,"
@@ -268,12 +268,14 @@ class SeederTest {
         .isZero();
     // Unread state varies: some participants caught up, some far behind, some never read.
     assertThat(
-            single(seeded, "SELECT count(*) FROM conversation_participants WHERE unread_count = 0"))
+            TestDatabases.number(
+                seeded, "SELECT count(*) FROM conversation_participants WHERE unread_count = 0"))
         .isPositive();
-    assertThat(single(seeded, "SELECT max(unread_count) FROM conversation_participants"))
+    assertThat(
+            TestDatabases.number(seeded, "SELECT max(unread_count) FROM conversation_participants"))
         .isGreaterThan(100);
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM conversation_participants WHERE last_read_at IS NULL"))
         .isPositive();
@@ -289,14 +291,14 @@ class SeederTest {
                     + " (SELECT status, count(*) n FROM vouchers GROUP BY status) x"))
         .isEqualTo("expired=12,issued=60,redeemed=25,void=3");
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM vouchers v FULL JOIN redemptions r ON r.voucher_id = v.id"
                     + " WHERE (v.status = 'redeemed') IS DISTINCT FROM (r.id IS NOT NULL)"
                     + " OR r.redeemed_at IS DISTINCT FROM v.redeemed_at"))
         .isZero();
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 "SELECT count(*) FROM vouchers WHERE (status = 'issued' AND expires_at <="
                     + " '2025-06-01') OR (status = 'expired' AND expires_at > '2025-06-01')"))
@@ -310,9 +312,10 @@ class SeederTest {
         Connection b = seeded.connect()) {
       assertThat(IndexManager.snapshot(b)).isEqualTo(IndexManager.snapshot(a));
     }
-    assertThat(single(seeded, "SELECT count(*) FROM " + IndexManager.PENDING_TABLE)).isZero();
+    assertThat(TestDatabases.number(seeded, "SELECT count(*) FROM " + IndexManager.PENDING_TABLE))
+        .isZero();
     assertThat(
-            single(
+            TestDatabases.number(
                 seeded,
                 // tables only the app writes (no seeded rows): idempotency keys, dispatch log
                 "SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname"
@@ -382,14 +385,22 @@ class SeederTest {
               + "')");
       SeedReport second = Seeder.seed(db, TINY);
       assertThat(second.fingerprint()).isEqualTo(first.fingerprint());
-      assertThat(single(db, "SELECT count(*) FROM businesses WHERE name = 'Foreign Ltd'"))
+      assertThat(
+              TestDatabases.number(
+                  db, "SELECT count(*) FROM businesses WHERE name = 'Foreign Ltd'"))
           .isEqualTo(1);
-      assertThat(single(db, "SELECT count(*) FROM profiles WHERE username = 'foreigner'"))
+      assertThat(
+              TestDatabases.number(
+                  db, "SELECT count(*) FROM profiles WHERE username = 'foreigner'"))
           .isEqualTo(1);
-      assertThat(single(db, "SELECT count(*) FROM messages WHERE content = 'not critpath''s'"))
+      assertThat(
+              TestDatabases.number(
+                  db, "SELECT count(*) FROM messages WHERE content = 'not critpath''s'"))
           .isEqualTo(1);
-      assertThat(single(db, "SELECT count(*) FROM idempotency_keys")).isEqualTo(1);
-      assertThat(single(db, "SELECT count(*) FROM messages WHERE content = 'sent by a benchmark'"))
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM idempotency_keys")).isEqualTo(1);
+      assertThat(
+              TestDatabases.number(
+                  db, "SELECT count(*) FROM messages WHERE content = 'sent by a benchmark'"))
           .isZero();
       Map<String, Long> counts = counts(db);
       assertThat(counts.get("messages")).isEqualTo(5_001);
@@ -410,10 +421,10 @@ class SeederTest {
           .isInstanceOf(UserError.class)
           .hasMessageContaining("refusing to seed")
           .hasMessageContaining("--allow-unmarked");
-      assertThat(single(db, "SELECT count(*) FROM messages")).isZero();
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM messages")).isZero();
       SeedReport forced = Seeder.seed(db, TINY.withAllowUnmarked(true));
       assertThat(forced.rows()).isPositive();
-      assertThat(single(db, "SELECT count(*) FROM messages")).isEqualTo(5_000);
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM messages")).isEqualTo(5_000);
     }
   }
 
@@ -440,7 +451,7 @@ class SeederTest {
           .isInstanceOf(UserError.class)
           .hasMessageContaining("older critpath schema")
           .hasMessageContaining("./run.sh migrate");
-      assertThat(single(db, "SELECT count(*) FROM messages")).isZero();
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM messages")).isZero();
     }
   }
 
@@ -466,12 +477,13 @@ class SeederTest {
           .hasMessageContaining("not_after_may")
           .hasMessageContaining("removed again");
       assertThat(Seeder.loaded(db)).isEmpty();
-      assertThat(single(db, "SELECT count(*) FROM messages")).isZero();
-      assertThat(single(db, "SELECT count(*) FROM businesses")).isZero();
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM messages")).isZero();
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM businesses")).isZero();
       try (Connection c = db.connect()) {
         assertThat(IndexManager.snapshot(c)).isEqualTo(indexes);
       }
-      assertThat(single(db, "SELECT count(*) FROM " + IndexManager.PENDING_TABLE)).isZero();
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM " + IndexManager.PENDING_TABLE))
+          .isZero();
     }
   }
 
@@ -485,12 +497,12 @@ class SeederTest {
         IndexManager.drop(c, IndexManager.droppable(c));
       }
       assertThat(
-              single(
+              TestDatabases.number(
                   db,
                   "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'messages'"))
           .isZero();
       assertThat(
-              single(
+              TestDatabases.number(
                   db,
                   "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
                       + " AND confrelid = 'messages'::regclass"))
@@ -514,7 +526,7 @@ class SeederTest {
             public void rows(String table, long rows) {
               if (table.equals("messages") && killed.compareAndSet(false, true)) {
                 try {
-                  single(
+                  TestDatabases.number(
                       db,
                       "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                           + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -532,7 +544,8 @@ class SeederTest {
       assertThat(killed).isTrue();
       assertThat(Seeder.loaded(db)).isEmpty();
       assertThat(counts(db).values()).allMatch(n -> n == 0);
-      assertThat(single(db, "SELECT count(*) FROM " + IndexManager.PENDING_TABLE)).isZero();
+      assertThat(TestDatabases.number(db, "SELECT count(*) FROM " + IndexManager.PENDING_TABLE))
+          .isZero();
     }
   }
 
@@ -564,7 +577,7 @@ class SeederTest {
             .hasMessageContaining("Connect as the user that ran migrate");
       }
       assertThat(
-              single(
+              TestDatabases.number(
                   db,
                   "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'messages'"))
           .as("nothing was dropped")
@@ -627,7 +640,7 @@ class SeederTest {
   static Map<String, Long> counts(Database db) throws SQLException {
     Map<String, Long> out = new LinkedHashMap<>();
     for (SeedTable t : SeedTable.values()) {
-      out.put(t.sqlName(), single(db, "SELECT count(*) FROM " + t.sqlName()));
+      out.put(t.sqlName(), TestDatabases.number(db, "SELECT count(*) FROM " + t.sqlName()));
     }
     return out;
   }
@@ -660,15 +673,6 @@ class SeederTest {
                   + Cleaner.ours(t)));
     }
     return out;
-  }
-
-  static long single(Database db, String sql) throws SQLException {
-    try (Connection c = db.connect();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   static String text(Database db, String sql) throws SQLException {
