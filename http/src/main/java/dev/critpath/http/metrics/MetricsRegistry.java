@@ -278,16 +278,10 @@ public final class MetricsRegistry {
       double v = evaluate(t);
       boolean noData = Double.isNaN(v);
       out.add(
-          new ThresholdCheck(
-              t.key(),
-              ThresholdCheck.k6Stat(t.aggregation(), t.percentile()),
-              ThresholdCheck.k6Op(t.operator()),
-              t.value(),
+          t.checked(
               unit(t),
-              t.expression(),
               noData ? null : LatencySummary.round(v),
               !noData && t.holds(v),
-              null,
               noData ? "no samples matched " + t.key() : null));
     }
     return out;

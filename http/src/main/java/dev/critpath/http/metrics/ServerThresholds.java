@@ -106,17 +106,7 @@ public final class ServerThresholds {
   }
 
   private static ThresholdCheck check(Threshold t, Double observed, Boolean passed, String note) {
-    return new ThresholdCheck(
-        t.key(),
-        ThresholdCheck.k6Stat(t.aggregation(), t.percentile()),
-        ThresholdCheck.k6Op(t.operator()),
-        t.value(),
-        unit(t),
-        t.expression(),
-        observed,
-        passed,
-        null,
-        note);
+    return t.checked(unit(t), observed, passed, note);
   }
 
   /** count counts samples; the rest are in the metric's own unit. */

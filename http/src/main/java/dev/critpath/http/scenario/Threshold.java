@@ -1,5 +1,6 @@
 package dev.critpath.http.scenario;
 
+import dev.critpath.run.ThresholdCheck;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +41,21 @@ public record Threshold(
         (k, v) ->
             b.append(b.charAt(b.length() - 1) == '{' ? "" : ",").append(k).append(':').append(v));
     return b.append('}').toString();
+  }
+
+  /** This threshold as run.json records it: what was observed in {@code unit}, and the verdict. */
+  public ThresholdCheck checked(String unit, Double observed, Boolean passed, String note) {
+    return new ThresholdCheck(
+        key(),
+        ThresholdCheck.k6Stat(aggregation, percentile),
+        ThresholdCheck.k6Op(operator),
+        value,
+        unit,
+        expression,
+        observed,
+        passed,
+        null,
+        note);
   }
 
   /** Splits {@code name{k:v,k2:v2}} into name and tags. */
