@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.critpath.io.Json;
 import dev.critpath.report.schema.RunSchema;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,23 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MergeCommandTest {
   @TempDir static Path dir;
-  private static HttpServer server;
+  private static OkServer server;
   private static Path first;
   private static Path second;
 
   @BeforeAll
   static void twoRuns() throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    server.createContext(
-        "/functions/v1/",
-        ex -> {
-          byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, body.length);
-          try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
+    server = new OkServer();
     Path scenario = dir.resolve("good.yaml");
     Files.writeString(
         scenario,
@@ -57,15 +43,15 @@ class MergeCommandTest {
 
   @AfterAll
   static void stop() {
-    server.stop(0);
+    server.close();
   }
 
   /** A real run, then marked as segment {@code index} of 2 (as --segment would write it). */
   private static Path httpRun(Path scenario, int index) throws Exception {
     Path root = dir.resolve("runs-" + index);
-    String url = "http://127.0.0.1:" + server.getAddress().getPort();
     CliRun run =
-        CliRun.of("http", "--base-url", url, "--results", root.toString(), scenario.toString());
+        CliRun.of(
+            "http", "--base-url", server.url(), "--results", root.toString(), scenario.toString());
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     Path runDir = root.resolve("latest").toRealPath();
     edit(runDir, r -> r.putObject("segment").put("index", index).put("count", 2));

@@ -3,7 +3,6 @@ package dev.critpath.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.critpath.db.Database;
 import dev.critpath.io.Json;
 import dev.critpath.realtime.RealtimeSettings;
@@ -16,11 +15,8 @@ import dev.critpath.schema.InDatabaseRun;
 import dev.critpath.seed.Profile;
 import dev.critpath.testkit.TestDatabases;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -120,18 +116,7 @@ class RunJsonContractTest {
 
   @Test
   void http(@TempDir Path dir) throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    server.createContext(
-        "/functions/v1/",
-        ex -> {
-          byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, body.length);
-          try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    server.start();
-    try {
+    try (OkServer server = new OkServer()) {
       Path scenario = dir.resolve("good.yaml");
       Files.writeString(
           scenario,
@@ -141,15 +126,8 @@ class RunJsonContractTest {
               + "thresholds:\n  checks: [rate==1]\n"
               + "  http_req_duration: [\"p(95)<5000\", med<5000]\n  http_reqs: [count>0]\n");
       Path runJson =
-          cli(
-              dir.resolve("results"),
-              "http",
-              "--base-url",
-              "http://127.0.0.1:" + server.getAddress().getPort(),
-              scenario.toString());
+          cli(dir.resolve("results"), "http", "--base-url", server.url(), scenario.toString());
       assertValid(runJson, Section.HTTP);
-    } finally {
-      server.stop(0);
     }
   }
 
