@@ -156,7 +156,12 @@ class ServerMergeTest {
               merged);
     }
     JsonNode thresholds = http.at("/files/0/thresholds");
-    assertThat(threshold(thresholds, "db_cpu").path("passed").asBoolean()).isTrue();
+    // judged on the merged samples: the highest CPU any second saw (at 100 Hz ticks a saturated
+    // server can read a little over 100%, so the verdict follows the observation, not a guess)
+    JsonNode cpu = threshold(thresholds, "db_cpu");
+    double cpuMost = merged.summary().get("db_cpu").max();
+    assertThat(cpu.path("observed").asDouble()).as(cpu.toString()).isEqualTo(cpuMost).isPositive();
+    assertThat(cpu.path("passed").asBoolean()).as(cpu.toString()).isEqualTo(cpuMost <= 100);
     assertThat(threshold(thresholds, "db_connections").path("passed").asBoolean()).isTrue();
     JsonNode pool = threshold(thresholds, "pool_waiting");
     assertThat(pool.path("passed").isBoolean()).as(pool.toString()).isTrue();
