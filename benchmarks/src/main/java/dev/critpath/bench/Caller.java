@@ -4,6 +4,7 @@ import dev.critpath.catalog.ParamBinding;
 import dev.critpath.catalog.ParamSampler;
 import dev.critpath.catalog.ReadOnlySql;
 import dev.critpath.catalog.Variant;
+import dev.critpath.db.Pooler;
 import dev.critpath.db.RequestContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +23,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * the bare statement in autocommit. A path that declares no write runs read-only: its transactions
  * begin READ ONLY (pgjdbc sends {@code BEGIN READ ONLY} with the first statement, no extra round
  * trip), plain sessions default to read-only transactions; a write then fails naming the header to
- * add.
+ * add. Through a transaction pooler a plain session sets nothing: a session default would stay on a
+ * backend the pooler shares with other clients (their writes would fail while critpath runs) and
+ * would not follow the next statement to its backend; the preflight's probe, which runs in a READ
+ * ONLY transaction there, is then the check.
  */
 final class Caller implements AutoCloseable {
   private final Connection connection;
@@ -30,6 +34,7 @@ final class Caller implements AutoCloseable {
   private final boolean envelope;
   private final boolean rollback;
   private final boolean readOnly;
+  private final boolean sessionReadOnly;
   private final BenchPath path;
   private final String pgRole;
   private final PreparedStatement context;
@@ -38,13 +43,23 @@ final class Caller implements AutoCloseable {
   private final JavaPath.Session java;
   private int columns = -1;
 
-  Caller(Connection connection, BenchPath path, Variant variant, ParamSampler params)
+  /**
+   * @param pooling how {@code connection} reaches its backend: through a transaction pooler no
+   *     session setting is made
+   */
+  Caller(
+      Connection connection,
+      BenchPath path,
+      Variant variant,
+      ParamSampler params,
+      Pooler.Mode pooling)
       throws SQLException {
     this.connection = connection;
     this.params = params;
     this.envelope = variant != Variant.PLAIN;
     this.rollback = path.rollsBack();
     this.readOnly = !path.entry().write().writes();
+    this.sessionReadOnly = readOnly && !envelope && pooling != Pooler.Mode.TRANSACTION;
     this.path = path;
     // rls_off keeps the session user (the tables' owner), whom RLS does not apply to
     this.pgRole = variant == Variant.RLS_ON ? path.entry().role().pgRole() : "none";
@@ -54,9 +69,9 @@ final class Caller implements AutoCloseable {
     connection.setAutoCommit(!envelope);
     if (readOnly) {
       connection.setReadOnly(true);
-      if (!envelope) {
-        setSessionReadOnly(true);
-      }
+    }
+    if (sessionReadOnly) {
+      setSessionReadOnly(true);
     }
     this.context = envelope ? connection.prepareStatement(RequestContext.sql()) : null;
     if (path.java() != null) {
@@ -229,7 +244,7 @@ final class Caller implements AutoCloseable {
       if (java != null) {
         java.close();
       }
-      if (readOnly && !envelope && !connection.isClosed()) {
+      if (sessionReadOnly && !connection.isClosed()) {
         setSessionReadOnly(false); // the pool hands this connection on
       }
     } finally {

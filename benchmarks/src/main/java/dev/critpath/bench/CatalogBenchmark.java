@@ -94,7 +94,8 @@ public class CatalogBenchmark {
   private CommittedRows committedRows() throws SQLException {
     List<Caller.TableWrite> written;
     try (Caller probe =
-        new Caller(db.connect(), path.probe(), mode, source.sampler(config.seed()))) {
+        new Caller(
+            db.connect(), path.probe(), mode, source.sampler(config.seed()), db.pooler().mode())) {
       written = probe.tablesWritten(Preflight.SINK);
     }
     Connection own = db.connect();
@@ -185,7 +186,7 @@ public class CatalogBenchmark {
     private Caller connect(CatalogBenchmark shared) throws SQLException {
       Connection c = pool.getConnection();
       try {
-        return new Caller(c, shared.path, shared.mode, params);
+        return new Caller(c, shared.path, shared.mode, params, shared.db.pooler().mode());
       } catch (SQLException | RuntimeException e) {
         closeQuietly(c);
         throw e;

@@ -248,7 +248,7 @@ public final class InterleavedRounds {
       }
       long seed = (settings.seed() * 1_000_003L + (path.name() + "/" + v.id()).hashCode());
       c = side.db().connect();
-      Caller caller = new Caller(c, path, v, source.sampler(seed));
+      Caller caller = new Caller(c, path, v, source.sampler(seed), side.db().pooler().mode());
       return new MeasuredSide(side, path, caller);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(c);

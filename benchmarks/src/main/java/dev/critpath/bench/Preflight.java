@@ -64,7 +64,8 @@ final class Preflight {
             Connection monitor = db.connect()) {
           // a committed path's probe is rolled back: it leaves nothing behind
           try (Caller caller =
-              new Caller(c, r.path.probe(), v, r.source.sampler(settings.seed()))) {
+              new Caller(
+                  c, r.path.probe(), v, r.source.sampler(settings.seed()), db.pooler().mode())) {
             // Through a transaction pooler an autocommit statement's backend is free again before
             // the monitor looks, and may serve the monitor itself: hold it in a transaction.
             boolean hold = db.pooler().mode() == Pooler.Mode.TRANSACTION && c.getAutoCommit();

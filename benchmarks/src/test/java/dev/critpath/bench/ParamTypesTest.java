@@ -36,7 +36,12 @@ class ParamTypesTest {
                   + " dangerous.");
       for (Variant variant : new Variant[] {Variant.PLAIN, Variant.RLS_OFF}) {
         try (Caller caller =
-            new Caller(db.connect(), new BenchPath(q.name(), q, null), variant, sampler)) {
+            new Caller(
+                db.connect(),
+                new BenchPath(q.name(), q, null),
+                variant,
+                sampler,
+                db.pooler().mode())) {
           for (int i = 0; i < 20; i++) {
             caller.call(bh);
           }

@@ -139,6 +139,9 @@ class PoolerCommandTest {
       }
       String all = migrate.out() + seed.out() + explain.out() + bench.out() + inspect.out();
       assertThat(all + realtime.err()).doesNotContain(direct.password());
+      // nothing critpath did stays on a backend the pool hands the application next
+      assertThat(bouncer.sessionOfEveryBackend(direct))
+          .containsOnly(PgBouncer.freshSession(direct));
     } finally {
       TestDatabases.dropDatabase(server, name);
     }
@@ -185,6 +188,9 @@ class PoolerCommandTest {
       assertThat(md).contains("transaction (two open connections ran on the same backend");
       assertThat(Files.readString(runDir.resolve("junit.xml")))
           .contains("name=\"critpath.connection\" value=\"transaction (");
+      // every stage, the Edge Functions' connections included, left the shared backends clean
+      assertThat(transaction.sessionOfEveryBackend(direct))
+          .containsOnly(PgBouncer.freshSession(direct));
     } finally {
       TestDatabases.dropDatabase(server, name);
     }

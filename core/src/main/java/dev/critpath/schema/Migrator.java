@@ -91,6 +91,7 @@ public final class Migrator {
               .defaultSchema(HISTORY_SCHEMA)
               .createSchemas(true)
               .placeholderReplacement(false)
+              .callbacks(new SessionReset())
               .cleanDisabled(true)
               .validateMigrationNaming(true)
               // all pending migrations in one transaction: a failure leaves none of them (nor the

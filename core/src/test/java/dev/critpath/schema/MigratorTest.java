@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.critpath.UserError;
 import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
+import dev.critpath.db.Pooler;
+import dev.critpath.testkit.PgBouncer;
 import dev.critpath.testkit.TestDatabases;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -47,6 +49,19 @@ class MigratorTest {
       assertThat(Migrator.migrate(db, null, false).applied()).isZero();
     } finally {
       TestDatabases.dropDatabase(local, name);
+    }
+  }
+
+  @Test
+  void migratingThroughATransactionPoolerLeavesNoSessionStateOnItsBackends() throws SQLException {
+    try (Database direct = TestDatabases.empty("migrate_pooled");
+        PgBouncer bouncer = PgBouncer.start(direct.spec(), "transaction", 4, Map.of());
+        Database pooled = TestDatabases.open(bouncer.front(direct.spec()))) {
+      assertThat(pooled.pooler().mode()).isEqualTo(Pooler.Mode.TRANSACTION);
+      assertThat(Migrator.migrate(pooled, null, false).applied()).isGreaterThanOrEqualTo(4);
+      // Flyway's search_path (critpath first) once stayed on the backend that ran the migrations
+      assertThat(bouncer.sessionOfEveryBackend(direct.spec()))
+          .containsOnly(PgBouncer.freshSession(direct.spec()));
     }
   }
 

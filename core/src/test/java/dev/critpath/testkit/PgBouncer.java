@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,12 +37,14 @@ public final class PgBouncer implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final int port;
+  private final int poolSize;
   private final Thread shutdownHook;
 
-  private PgBouncer(Process process, Path dir, int port) {
+  private PgBouncer(Process process, Path dir, int port, int poolSize) {
     this.process = process;
     this.dir = dir;
     this.port = port;
+    this.poolSize = poolSize;
     this.shutdownHook = new Thread(process::destroy, "critpath-test-pgbouncer-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -110,7 +114,7 @@ public final class PgBouncer implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      PgBouncer bouncer = new PgBouncer(p, dir, port);
+      PgBouncer bouncer = new PgBouncer(p, dir, port, poolSize);
       try {
         bouncer.awaitReady(server);
       } catch (RuntimeException e) {
@@ -131,6 +135,54 @@ public final class PgBouncer implements AutoCloseable {
   public ConnectionSpec front(ConnectionSpec direct) {
     return new ConnectionSpec(
         "127.0.0.1", port, direct.database(), direct.user(), direct.password(), direct.params());
+  }
+
+  /**
+   * The session state of every backend the pool may hand {@code direct}'s user, as one line each:
+   * as many clients as the pool has backends each hold one in an open transaction at once, so each
+   * line comes from a different backend. A backend that shows something a fresh session does not
+   * carries state that a client left behind for the next one.
+   */
+  public List<String> sessionOfEveryBackend(ConnectionSpec direct) throws SQLException {
+    ConnectionSpec through = front(direct);
+    List<Connection> held = new ArrayList<>();
+    try {
+      List<String> states = new ArrayList<>();
+      for (int i = 0; i < poolSize; i++) {
+        Connection c = DriverManager.getConnection(through.jdbcUrl(), through.credentials());
+        held.add(c);
+        c.setAutoCommit(false);
+        states.add(sessionState(c));
+      }
+      return states;
+    } finally {
+      for (Connection c : held) {
+        c.close();
+      }
+    }
+  }
+
+  /** The session state of a new connection straight to the server, for comparison. */
+  public static String freshSession(ConnectionSpec direct) throws SQLException {
+    try (Connection c = DriverManager.getConnection(direct.jdbcUrl(), direct.credentials())) {
+      return sessionState(c);
+    }
+  }
+
+  /** What a session may carry over: its settings, role, JWT claims and LISTEN channels. */
+  private static String sessionState(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT concat_ws(' ', 'read_only=' || current_setting("
+                    + "'default_transaction_read_only'), 'statement_timeout=' ||"
+                    + " current_setting('statement_timeout'), 'user=' || current_user,"
+                    + " 'search_path=' || current_setting('search_path'), 'claims=' ||"
+                    + " coalesce(nullif(current_setting('request.jwt.claims', true), ''), '-'),"
+                    + " 'listening=' || (SELECT count(*) FROM pg_listening_channels()))")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   /** PgBouncer's own log, for failure messages. */
