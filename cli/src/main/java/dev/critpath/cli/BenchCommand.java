@@ -11,6 +11,7 @@ import dev.critpath.db.Database;
 import dev.critpath.run.Segment;
 import dev.critpath.sampler.SampledStage;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,6 +38,7 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin CatalogOptions catalog;
   @Mixin ResultsOptions results;
   @Mixin SegmentOptions segment;
+  @Mixin StartAtOptions startAt;
   @Spec CommandSpec spec;
 
   @Option(
@@ -79,22 +81,29 @@ final class BenchCommand implements Callable<Integer> {
     Segment part = segment.segment();
     BenchSettings settings = settings().inSegment(part);
     Bench.validate(settings);
+    Instant start = startAt.time();
     PrintWriter out = spec.commandLine().getOut();
     RunSession.checkWritable(results);
-    try (Database db = database.open();
-        RunSession session = RunSession.start(results, "bench")) {
-      session.run().record().setSegment(part);
+    try (Database db = database.open()) {
       out.println(DatabaseOptions.using(db));
-      // each measurement is saved into run.json as it ends: Ctrl-C keeps the finished ones
-      Bench.Outcome outcome =
-          session.measure(
-              run ->
-                  SampledStage.run(
-                      "bench", db, BenchStage.POOLS, run, s -> Bench.run(db, settings, run, out)));
-      String verdict = outcome.report().verdict();
-      session.finish(verdict);
-      out.printf("bench: %s (%s), results in %s%n", verdict, outcome.summary(), session.path());
-      return outcome.exitCode().code;
+      StartAtOptions.await(start, "bench", out);
+      try (RunSession session = RunSession.start(results, "bench")) {
+        session.run().record().setSegment(part);
+        // each measurement is saved into run.json as it ends: Ctrl-C keeps the finished ones
+        Bench.Outcome outcome =
+            session.measure(
+                run ->
+                    SampledStage.run(
+                        "bench",
+                        db,
+                        BenchStage.POOLS,
+                        run,
+                        s -> Bench.run(db, settings, run, out)));
+        String verdict = outcome.report().verdict();
+        session.finish(verdict);
+        out.printf("bench: %s (%s), results in %s%n", verdict, outcome.summary(), session.path());
+        return outcome.exitCode().code;
+      }
     }
   }
 

@@ -15,8 +15,6 @@ import dev.critpath.seed.SeedOptions;
 import dev.critpath.seed.Seeder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -96,14 +94,7 @@ final class HttpCommand implements Callable<Integer> {
               + " network: keys. Default: as the files say.")
   String network;
 
-  @Option(
-      names = "--start-at",
-      paramLabel = "TIME",
-      description =
-          "Start the load at this UTC time (2026-01-31T12:00:00Z), after the functional"
-              + " validation: the segments of one run on several hosts then send together."
-              + " Default: at once.")
-  String startAt;
+  @Mixin StartAtOptions startAt;
 
   @Override
   public Integer call() throws Exception {
@@ -117,7 +108,7 @@ final class HttpCommand implements Callable<Integer> {
     options.network = network;
     options.env = env;
     options.segment = segment.segment();
-    options.startAt = startAt();
+    options.startAt = startAt.time();
     try {
       options.functionIdle = Durations.parse(functionIdle);
     } catch (IllegalArgumentException e) {
@@ -156,20 +147,6 @@ final class HttpCommand implements Callable<Integer> {
         out.println("http: " + result.verdict() + ", results in " + session.path());
         return result.passed() ? ExitCode.OK.code : ExitCode.FAILED.code;
       }
-    }
-  }
-
-  private Instant startAt() {
-    if (startAt == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(startAt.strip());
-    } catch (DateTimeParseException e) {
-      throw new UserError(
-          "--start-at "
-              + startAt
-              + ": expected a UTC time such as 2026-01-31T12:00:00Z (date -u +%FT%TZ -d '+2 min')");
     }
   }
 

@@ -16,6 +16,7 @@ import dev.critpath.sampler.SampledStage;
 import dev.critpath.schema.Migrator;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,6 +45,7 @@ final class RealtimeCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin ResultsOptions results;
   @Mixin SegmentOptions segment;
+  @Mixin StartAtOptions startAt;
   @Spec CommandSpec spec;
 
   @Option(
@@ -152,6 +154,7 @@ final class RealtimeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Segment part = segment.segment();
     RealtimeSettings settings = settings(System.getenv()).inSegment(part);
+    Instant start = startAt.time();
     PrintWriter out = spec.commandLine().getOut();
     RunSession.checkWritable(results);
     try (Database db = database.open()) {
@@ -163,6 +166,7 @@ final class RealtimeCommand implements Callable<Integer> {
       }
       out.println(DatabaseOptions.using(db));
       Migrator.migrate(db, null, database.allowUnmarked);
+      StartAtOptions.await(start, "realtime", out);
       try (RunSession session = RunSession.start(results, "realtime")) {
         session.run().record().setSegment(part);
         RealtimeReport report =

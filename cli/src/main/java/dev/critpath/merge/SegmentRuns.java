@@ -37,7 +37,8 @@ public final class SegmentRuns {
 
     /**
      * When its load started: the first scenario file's load (after the functional validation and
-     * any --start-at wait), else the run's start.
+     * any --start-at wait), else the run's start (realtime and bench start their run after the
+     * wait).
      */
     Instant loadStartedAt() {
       for (JsonNode f : http().path("files")) {

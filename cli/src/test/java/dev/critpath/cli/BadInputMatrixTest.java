@@ -332,6 +332,14 @@ class BadInputMatrixTest {
                 args(command, "--segment", bad)));
       }
     }
+    // --start-at: not a UTC time, refused before any database
+    for (String command : List.of("http", "realtime", "bench")) {
+      cases.add(
+          row(
+              label(command) + " --start-at tomorrow",
+              "--start-at tomorrow: expected a UTC time such as 2026-01-31T12:00:00Z",
+              args(command, "--start-at", "tomorrow")));
+    }
     cases.add(
         row(
             "realtime more segments than subscribers",

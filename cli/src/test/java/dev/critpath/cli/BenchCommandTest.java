@@ -7,6 +7,8 @@ import dev.critpath.db.Database;
 import dev.critpath.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,5 +85,37 @@ class BenchCommandTest {
     CliRun profile = CliRun.of("bench", "--profile", "slow");
     assertThat(profile.exitCode()).isEqualTo(2);
     assertThat(profile.err()).contains("unknown --profile 'slow'");
+  }
+
+  /** A segment ready after its --start-at (a pod scheduled late) runs at once and says so. */
+  @Test
+  void aStartTimeAlreadyPastRunsAtOnceAndSaysSo(@TempDir Path dir) throws Exception {
+    String past = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString();
+    Path queries = Files.createDirectories(dir.resolve("queries"));
+    Files.writeString(queries.resolve("one.sql"), "-- name: one\nSELECT 1\n");
+    CliRun run =
+        CliRun.of(
+            "bench",
+            "--db-url",
+            url,
+            "--queries",
+            queries.toString(),
+            "--threads",
+            "2",
+            "--segment",
+            "2/2",
+            "--start-at",
+            past,
+            "--jmh",
+            "-f 0 -wi 0 -i 1 -r 100ms",
+            "--results",
+            dir.resolve("results").toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    String said = "bench: warning: --start-at " + past + " had passed when the load was ready, ";
+    assertThat(run.out().lines().filter(l -> l.startsWith(said)).toList())
+        .singleElement()
+        .asString()
+        .endsWith(" ms late: started at once");
+    assertThat(run.out()).contains("results in");
   }
 }

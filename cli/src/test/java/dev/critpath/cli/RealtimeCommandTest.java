@@ -9,6 +9,8 @@ import dev.critpath.testkit.TestDatabases;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,6 +126,45 @@ class RealtimeCommandTest {
       assertThat(realtime.path("scenarios").get(1).path("notes").toString())
           .contains("delivery path: postgres_changes from logical decoding")
           .contains("vsn 2.0.0");
+    }
+  }
+
+  /**
+   * Segments on several hosts start together: the run, and with it run.json's startedAt (the load
+   * start the merge compares), begins at --start-at, not when the process came up.
+   */
+  @Test
+  void aSegmentWaitsForItsStartTime(@TempDir Path results) throws Exception {
+    Instant at = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+    try (Database db = TestDatabases.migrated("cli_rt_start")) {
+      CliRun run =
+          CliRun.of(
+              "realtime",
+              "--db-url",
+              CliRun.dbUrl(db.spec()),
+              "--level",
+              "listen",
+              "--subscribers",
+              "2",
+              "--duration",
+              "1",
+              "--drain",
+              "1",
+              "--segment",
+              "1/2",
+              "--start-at",
+              at.toString(),
+              "--results",
+              results.toString());
+      assertThat(run.exitCode()).as(run.out() + run.err()).isIn(0, 1);
+      assertThat(run.out()).contains("realtime: load starts at " + at);
+      Instant started =
+          Instant.parse(
+              Json.mapper()
+                  .readTree(Files.readString(results.resolve("latest/run.json")))
+                  .path("startedAt")
+                  .asText());
+      assertThat(started).isAfterOrEqualTo(at);
     }
   }
 }

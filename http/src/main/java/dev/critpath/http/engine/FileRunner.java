@@ -26,6 +26,7 @@ import dev.critpath.network.ShapingProxy;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.Segment;
+import dev.critpath.run.StartAt;
 import dev.critpath.run.ThresholdCheck;
 import dev.critpath.sampler.ServerSampler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -35,7 +36,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,9 +62,6 @@ public final class FileRunner {
 
   /** The flushed sample lands just after the load's end: the window closes a moment later. */
   private static final long FLUSH_SLACK_NANOS = 1_000_000_000L;
-
-  /** How long before --start-at the waiting thread stops sleeping and spins. */
-  private static final long START_SPIN_MILLIS = 200;
 
   /**
    * What a file runs against.
@@ -142,31 +139,9 @@ public final class FileRunner {
 
   /** Waits for {@code startAt}; one already past starts at once, with a warning. */
   private void awaitStart() {
-    if (settings.startAt() == null) {
-      return;
-    }
-    long wait = Duration.between(Instant.now(), settings.startAt()).toMillis();
-    if (wait <= 0) {
-      warn(
-          "--start-at "
-              + settings.startAt()
-              + " had passed when the load was ready, "
-              + -wait
-              + " ms late: started at once");
-      return;
-    }
-    say("http:   load starts at " + settings.startAt() + " (in " + wait + " ms)");
-    long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
-    try {
-      Thread.sleep(Math.max(0, wait - START_SPIN_MILLIS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UserError("interrupted");
-    }
-    // the last moments on the CPU: a sleeping thread on a busy host wakes up late, and the
-    // segments' loads must start within milliseconds of each other
-    while (System.nanoTime() < due) {
-      Thread.onSpinWait();
+    String late = StartAt.await(settings.startAt(), line -> say("http:   " + line));
+    if (late != null) {
+      warn(late);
     }
   }
 
