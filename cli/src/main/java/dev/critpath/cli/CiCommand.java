@@ -4,7 +4,6 @@ import dev.critpath.UserError;
 import dev.critpath.bench.BenchSettings;
 import dev.critpath.catalog.QueryCatalog;
 import dev.critpath.seed.Profile;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,12 +41,7 @@ final class CiCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}); a kept database that holds it is not seeded again.")
   String dataset;
 
-  @Option(
-      names = "--schema",
-      paramLabel = "DIR",
-      description =
-          "Your own Flyway migrations (V1__name.sql, ...) instead of the reference schema.")
-  Path schemaDir;
+  @Mixin SchemaOptions schema;
 
   @Option(
       names = "--jmh",
@@ -80,7 +74,7 @@ final class CiCommand implements Callable<Integer> {
             .withVerbose(GlobalOptions.verbose);
     SuiteSettings settings = SuiteSettings.ci(profile, bench, jmhArgs);
     return new DefaultSuite(
-            database, settings, results, new DefaultSuite.Gate(schemaDir, queries, catalog.only))
+            database, settings, results, new DefaultSuite.Gate(schema.dir, queries, catalog.only))
         .run();
   }
 }

@@ -32,12 +32,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--schema",
-      paramLabel = "DIR",
-      description =
-          "Your own Flyway migrations (V1__name.sql, ...) instead of the reference schema.")
-  Path schemaDir;
+  @Mixin SchemaOptions schema;
 
   @Option(
       names = "--queries",
@@ -61,7 +56,7 @@ final class MigrateCommand implements Callable<Integer> {
     QueryCatalog catalog =
         !queries.isEmpty()
             ? QueryCatalog.load(queries)
-            : schemaDir == null ? QueryCatalog.builtin() : null;
+            : schema.dir == null ? QueryCatalog.builtin() : null;
     if (runnerSql != null) {
       if (catalog == null) {
         throw new UserError(
@@ -73,7 +68,7 @@ final class MigrateCommand implements Callable<Integer> {
           .printf("migrate: wrote the in-database runner to %s%n", runnerSql);
     }
     try (Database db = database.open()) {
-      Migrator.Result result = Migrator.migrate(db, schemaDir, database.allowUnmarked, catalog);
+      Migrator.Result result = Migrator.migrate(db, schema.dir, database.allowUnmarked, catalog);
       spec.commandLine()
           .getOut()
           .printf(
