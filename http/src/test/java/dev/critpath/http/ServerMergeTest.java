@@ -94,7 +94,9 @@ class ServerMergeTest {
         ServerThresholdsTest.file(
             "crowd",
             16,
-            "  db_cpu: ['max<=100']\n  db_connections: ['max<500']\n  pool_waiting: ['count==0']"));
+            "  db_cpu: ['max<=100']\n"
+                + "  db_connections: [{threshold: 'max<500', abortOnFail: true}]\n"
+                + "  pool_waiting: ['count==0']"));
     Instant startAt = Instant.now().plus(START_LEAD);
     CompletableFuture<Run> a = CompletableFuture.supplyAsync(() -> segment(scenario, 1, startAt));
     CompletableFuture<Run> b = CompletableFuture.supplyAsync(() -> segment(scenario, 2, startAt));
@@ -168,6 +170,48 @@ class ServerMergeTest {
     assertThat(pool.path("passed").asBoolean()).as(pool.toString()).isFalse();
     assertThat(pool.path("observed").asDouble()).isGreaterThanOrEqualTo(1.0);
     assertThat(http.at("/files/0/verdict").asText()).isEqualTo(HttpResult.FAIL);
+    assertThat(http.at("/files/0/aborted").isMissingNode()).as(http.toString()).isTrue();
+
+    // abortOnFail on a server metric is judged on the merged samples as the replay goes, as a
+    // live run judges its own: the same segments, their merged series doctored to show 600
+    // connections from its third second on
+    List<ServerSample> crowded = new ArrayList<>();
+    for (ServerSample m : merged.samples()) {
+      Map<String, Double> metrics = new HashMap<>(m.metrics());
+      if (crowded.size() >= 2) {
+        metrics.put(ServerMetric.DB_CONNECTIONS.key(), 600.0);
+      }
+      crowded.add(new ServerSample(m.t(), m.nanos(), m.connections(), metrics));
+    }
+    StageLoad busy =
+        new StageLoad(
+            merged.stage(),
+            merged.server(),
+            merged.startedAt(),
+            merged.seconds(),
+            merged.intervalMs(),
+            merged.cpu(),
+            merged.samplerCost(),
+            merged.summary(),
+            crowded,
+            merged.notCaptured(),
+            merged.notVisible(),
+            merged.merged());
+    ObjectNode aborted;
+    try (LatencyLog log = LatencyLog.create(dir.resolve("aborted.hlog"), Instant.now())) {
+      aborted =
+          HttpMerge.merge(
+              List.of(
+                  new HttpMerge.Segment(1, runs.get(0).http(), runs.get(0).log()),
+                  new HttpMerge.Segment(2, runs.get(1).http(), runs.get(1).log())),
+              log,
+              Map.of(),
+              busy);
+    }
+    assertThat(aborted.at("/files/0/aborted").asText())
+        .startsWith("db_connections max<500 failed on the merged stream at ")
+        .contains("(observed 600.0)");
+    assertThat(aborted.at("/files/0/verdict").asText()).isEqualTo(HttpResult.FAIL);
 
     StageLoad elsewhere =
         new StageLoad(

@@ -19,6 +19,7 @@ import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.LatencyTag;
 import dev.critpath.run.ThresholdCheck;
+import dev.critpath.sampler.ServerMetric;
 import dev.critpath.sampler.StageLoad;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -204,11 +205,8 @@ public final class HttpMerge {
                   file.thresholds().stream().filter(t -> !ServerThresholds.isServer(t)).toList()));
       thresholds.addAll(serverThresholds(endMillis));
       for (Threshold t : file.thresholds()) {
-        if (t.abortOnFail()
-            && abort == null
-            && !LOGGED.contains(t.metric())
-            && !ServerThresholds.isServer(t)) {
-          checkAbort(t, (endMillis - startMillis) / 1000.0);
+        if (t.abortOnFail() && abort == null && !judgedDuringReplay(t)) {
+          checkAbort(t, endMillis);
         }
       }
       for (Segment s : segments) {
@@ -283,7 +281,7 @@ public final class HttpMerge {
     /** Every segment's intervals of this file in end-time order; returns the last end. */
     private long replay() {
       judgesAbortOnTheFly =
-          file.thresholds().stream().anyMatch(t -> t.abortOnFail() && LOGGED.contains(t.metric()));
+          file.thresholds().stream().anyMatch(t -> t.abortOnFail() && judgedDuringReplay(t));
       PriorityQueue<Head> heads =
           new PriorityQueue<>(Comparator.comparingLong(h -> h.current.endMillis()));
       List<LatencyLog.Cursor> cursors = new ArrayList<>();
@@ -442,19 +440,27 @@ public final class HttpMerge {
       }
       flushPending();
       registry.setClock(clock(atMillis));
-      double elapsed = (atMillis - startMillis) / 1000.0;
       for (Threshold t : file.thresholds()) {
-        if (t.abortOnFail() && LOGGED.contains(t.metric())) {
-          checkAbort(t, elapsed);
+        if (t.abortOnFail() && judgedDuringReplay(t)) {
+          checkAbort(t, atMillis);
         }
       }
     }
 
-    private void checkAbort(Threshold t, double elapsed) {
+    /**
+     * Whether the replay has {@code t}'s data second by second: a metric the latency logs carry, or
+     * a server metric of the merged samples (the others are judged once, on the totals).
+     */
+    private boolean judgedDuringReplay(Threshold t) {
+      return LOGGED.contains(t.metric()) || (ServerThresholds.isServer(t) && server != null);
+    }
+
+    private void checkAbort(Threshold t, long atMillis) {
+      double elapsed = (atMillis - startMillis) / 1000.0;
       if (abort != null || elapsed < t.delayAbortEval().toMillis() / 1000.0) {
         return;
       }
-      double v = registry.evaluate(t);
+      double v = value(t, atMillis);
       if (!Double.isNaN(v) && !t.holds(v)) {
         abort =
             t.key()
@@ -466,6 +472,22 @@ public final class HttpMerge {
                 + LatencySummary.round(v)
                 + "); the segments ran on, the numbers below are of their whole runs";
       }
+    }
+
+    /**
+     * {@code t}'s aggregate on the merged stream so far: the replayed client metrics, or the merged
+     * server samples up to {@code atMillis} (NaN, not evaluated, where no segment saw the metric).
+     */
+    private double value(Threshold t, long atMillis) {
+      if (!ServerThresholds.isServer(t)) {
+        return registry.evaluate(t);
+      }
+      if (server == null
+          || server.hidden(ServerMetric.named(t.metric()).orElseThrow()).isPresent()) {
+        return Double.NaN;
+      }
+      return ServerThresholds.value(
+          t, server.between(Instant.ofEpochMilli(startMillis), Instant.ofEpochMilli(atMillis)));
     }
 
     /** The scenario's counters over every segment. */
