@@ -109,12 +109,27 @@ public final class ServerLoadMerge {
         (endMillis - startMillis) / (double) MILLIS_PER_SECOND,
         first.intervalMs(),
         cpu(each),
-        null,
+        samplerCost(each),
         StageLoad.summarize(samples),
         samples,
         notCaptured(each, parts),
         notVisible(each),
         RULE);
+  }
+
+  /**
+   * What the N samplers together cost the one server: their CPU seconds summed, against the
+   * server's over the longest of their (overlapping) windows. Null unless every segment could see
+   * the server's CPU: a sum that misses a sampler would understate it.
+   */
+  private static StageLoad.SamplerCost samplerCost(List<StageLoad> each) {
+    if (each.stream().anyMatch(s -> s.samplerCost() == null)) {
+      return null;
+    }
+    double sampler = each.stream().mapToDouble(s -> s.samplerCost().samplerCpuSeconds()).sum();
+    double server =
+        each.stream().mapToDouble(s -> s.samplerCost().serverCpuSeconds()).max().orElse(0);
+    return StageLoad.SamplerCost.of(sampler, server);
   }
 
   /** How db_cpu was measured: by a segment that could see it, else the first's reason. */

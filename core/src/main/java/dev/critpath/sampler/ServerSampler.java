@@ -420,8 +420,7 @@ public final class ServerSampler implements AutoCloseable {
     }
     double server = (lastTicks - firstTicks) / ProcessTreeCpu.TICKS_PER_SECOND;
     double sampler = (lastBackendTicks - firstBackendTicks) / ProcessTreeCpu.TICKS_PER_SECOND;
-    return new StageLoad.SamplerCost(
-        sampler, server, server > 0 ? Math.round(sampler / server * 1e4) / 1e4 : null);
+    return StageLoad.SamplerCost.of(sampler, server);
   }
 
   @Override

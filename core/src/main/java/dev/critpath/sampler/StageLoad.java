@@ -82,5 +82,11 @@ public record StageLoad(
   /**
    * What sampling cost the server: the sampler's backend's CPU seconds against the whole server's.
    */
-  public record SamplerCost(double samplerCpuSeconds, double serverCpuSeconds, Double share) {}
+  public record SamplerCost(double samplerCpuSeconds, double serverCpuSeconds, Double share) {
+    /** The cost of {@code sampler} CPU seconds out of the server's {@code server}. */
+    static SamplerCost of(double sampler, double server) {
+      return new SamplerCost(
+          sampler, server, server > 0 ? Math.round(sampler / server * 1e4) / 1e4 : null);
+    }
+  }
 }

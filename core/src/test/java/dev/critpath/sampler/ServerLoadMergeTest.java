@@ -24,6 +24,14 @@ class ServerLoadMergeTest {
 
   private static StageLoad stage(
       Instant start, List<ServerSample> samples, Map<String, String> notVisible) {
+    return stage(start, samples, notVisible, null);
+  }
+
+  private static StageLoad stage(
+      Instant start,
+      List<ServerSample> samples,
+      Map<String, String> notVisible,
+      StageLoad.SamplerCost cost) {
     return new StageLoad(
         "http",
         SERVER,
@@ -31,7 +39,7 @@ class ServerLoadMergeTest {
         3,
         1000,
         notVisible.containsKey("db_cpu") ? "not visible: " + REMOTE : "the postmaster ...",
-        null,
+        cost,
         StageLoad.summarize(samples),
         samples,
         null,
@@ -90,5 +98,21 @@ class ServerLoadMergeTest {
     StageLoad both = merged(blind, "segment 2", two);
     assertThat(both.hidden(ServerMetric.DB_CPU)).contains(REMOTE);
     assertThat(both.cpu()).startsWith("not visible: ");
+  }
+
+  /**
+   * Two samplers watched one server: together they cost their summed CPU out of the server's over
+   * the longer window; when one could not see the server's CPU, the sum would understate it.
+   */
+  @Test
+  void theSamplersCostIsTheirSumAgainstTheServersCpu() {
+    List<ServerSample> one = List.of(sample(1.0, Map.of("db_connections", 3.0)));
+    StageLoad a = stage(T0, one, Map.of(), StageLoad.SamplerCost.of(0.2, 60.0));
+    StageLoad b = stage(T0.plusMillis(200), one, Map.of(), StageLoad.SamplerCost.of(0.3, 62.0));
+    assertThat(merged(a, "segment 2", b).samplerCost())
+        .isEqualTo(new StageLoad.SamplerCost(0.5, 62.0, 0.0081));
+
+    StageLoad remote = stage(T0, one, Map.of("db_cpu", REMOTE));
+    assertThat(merged(a, "segment 2", remote).samplerCost()).isNull();
   }
 }
