@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     description = {
       "One run for a CI gate: migrate and seed the dataset (or use the database given),",
       "explain every catalog query (plans, indexes, buffers) and benchmark it with enough",
-      "JMH replicates that compare can prove a 25% slowdown; one run directory holds it all.",
+      "JMH replicates that compare can prove a 25%% slowdown; one run directory holds it all.",
       "Compare two such runs with ./run.sh compare BASELINE CURRENT. About 8.5 minutes on",
       "2 busy cores at the small dataset, estimated (docs/ci.md).",
       "Exit 1 when an expectation or target failed, 2 when a stage broke."
@@ -50,7 +50,7 @@ final class CiCommand implements Callable<Integer> {
           "JMH options instead of the gate's ("
               + SuiteSettings.CI_JMH
               + "); fewer replicates"
-              + " cannot prove a 25% slowdown.")
+              + " cannot prove a 25%% slowdown.")
   String jmhArgs;
 
   @Override

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class CommandLineTest {
 
@@ -16,6 +17,22 @@ class CommandLineTest {
     CliRun run = CliRun.of("--help");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("migrate", "doctor", "Exit codes", "2   usage, configuration");
+  }
+
+  /**
+   * Every command's --help renders cleanly: picocli reads descriptions as format strings, and a
+   * bare "25% slowdown" once printed four "[picocli WARN] Could not format" lines above ci's usage.
+   */
+  @Test
+  void everyCommandsHelpPrintsItsUsageAndNothingElse() {
+    for (String command : new CommandLine(new CritpathCommand()).getSubcommands().keySet()) {
+      CliRun run = CliRun.of(command, "--help");
+      assertThat(run.exitCode()).as(command).isZero();
+      assertThat(run.out()).as(command).startsWith("Usage: critpath " + command);
+      assertThat(run.err()).as(command + " --help wrote to stderr").isEmpty();
+    }
+    // the escaped percent sign renders as one
+    assertThat(CliRun.of("ci", "--help").out()).contains("25% slowdown").doesNotContain("%%");
   }
 
   /**
