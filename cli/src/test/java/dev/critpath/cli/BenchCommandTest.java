@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.critpath.db.ConnectionSpec;
 import dev.critpath.db.Database;
 import dev.critpath.testkit.TestDatabases;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,26 +43,33 @@ class BenchCommandTest {
     db.close();
   }
 
+  /**
+   * {@code bench} on a catalog of one query, {@code name} with {@code body} after its name line,
+   * one short JMH iteration, results in {@code dir/results}.
+   */
+  private static CliRun briefly(Path dir, String name, String body, String... options)
+      throws IOException {
+    Path queries = Files.createDirectories(dir.resolve("queries"));
+    Files.writeString(queries.resolve(name + ".sql"), "-- name: " + name + "\n" + body);
+    List<String> args =
+        new ArrayList<>(List.of("bench", "--db-url", url, "--queries", queries.toString()));
+    args.addAll(List.of(options));
+    args.addAll(
+        List.of(
+            "--jmh", "-f 0 -wi 0 -i 1 -r 100ms", "--results", dir.resolve("results").toString()));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
   @Test
   void measuresACatalogAndWritesTheRunDirectory(@TempDir Path dir) throws Exception {
-    Path queries = Files.createDirectories(dir.resolve("queries"));
-    Files.writeString(
-        queries.resolve("numbers.sql"),
-        "-- name: numbers\n-- param: n = int(1, 20)\n-- target: p99 < 5s\n"
-            + "SELECT g FROM generate_series(1, :n) g\n");
     CliRun run =
-        CliRun.of(
-            "bench",
-            "--db-url",
-            url,
-            "--queries",
-            queries.toString(),
+        briefly(
+            dir,
+            "numbers",
+            "-- param: n = int(1, 20)\n-- target: p99 < 5s\n"
+                + "SELECT g FROM generate_series(1, :n) g\n",
             "--threads",
-            "1,2",
-            "--jmh",
-            "-f 0 -wi 0 -i 1 -r 100ms",
-            "--results",
-            dir.resolve("results").toString());
+            "1,2");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("numbers", "bench: pass").doesNotContain(db.spec().password());
     Path latest = dir.resolve("results/latest");
@@ -91,25 +101,8 @@ class BenchCommandTest {
   @Test
   void aStartTimeAlreadyPastRunsAtOnceAndSaysSo(@TempDir Path dir) throws Exception {
     String past = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString();
-    Path queries = Files.createDirectories(dir.resolve("queries"));
-    Files.writeString(queries.resolve("one.sql"), "-- name: one\nSELECT 1\n");
     CliRun run =
-        CliRun.of(
-            "bench",
-            "--db-url",
-            url,
-            "--queries",
-            queries.toString(),
-            "--threads",
-            "2",
-            "--segment",
-            "2/2",
-            "--start-at",
-            past,
-            "--jmh",
-            "-f 0 -wi 0 -i 1 -r 100ms",
-            "--results",
-            dir.resolve("results").toString());
+        briefly(dir, "one", "SELECT 1\n", "--threads", "2", "--segment", "2/2", "--start-at", past);
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     String said = "bench: warning: --start-at " + past + " had passed when the load was ready, ";
     assertThat(run.out().lines().filter(l -> l.startsWith(said)).toList())

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +54,14 @@ class RealtimeCommandTest {
     assertThat(run.out() + run.err()).doesNotContain("eyJyb2xlIjoiYW5vbiJ9");
   }
 
+  /** {@code realtime} on {@code db} with {@code options}, results in {@code results}. */
+  private static CliRun realtime(Database db, Path results, String... options) {
+    List<String> args = new ArrayList<>(List.of("realtime", "--db-url", CliRun.dbUrl(db.spec())));
+    args.addAll(List.of(options));
+    args.addAll(List.of("--results", results.toString()));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
   @Test
   void anUnreachableRealtimeUrlIsReportedAndExits2(@TempDir Path results) throws Exception {
     int closed;
@@ -60,10 +70,9 @@ class RealtimeCommandTest {
     }
     try (Database db = TestDatabases.migrated("cli_rt_down")) {
       CliRun run =
-          CliRun.of(
-              "realtime",
-              "--db-url",
-              CliRun.dbUrl(db.spec()),
+          realtime(
+              db,
+              results,
               "--level",
               "websocket",
               "--subscribers",
@@ -73,9 +82,7 @@ class RealtimeCommandTest {
               "--realtime-url",
               "ws://127.0.0.1:" + closed + "/realtime/v1/websocket",
               "--apikey",
-              "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJl",
-              "--results",
-              results.toString());
+              "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJl");
       assertThat(run.exitCode()).isEqualTo(2);
       assertThat(run.err()).contains("nobody could subscribe", "Connection refused");
       JsonNode json = Json.mapper().readTree(Files.readString(results.resolve("latest/run.json")));
@@ -89,10 +96,9 @@ class RealtimeCommandTest {
   void aSmallRunWritesBothLevelsIntoRunJson(@TempDir Path results) throws Exception {
     try (Database db = TestDatabases.migrated("cli_rt")) {
       CliRun run =
-          CliRun.of(
-              "realtime",
-              "--db-url",
-              CliRun.dbUrl(db.spec()),
+          realtime(
+              db,
+              results,
               "--subscribers",
               "10",
               "--rate",
@@ -104,9 +110,7 @@ class RealtimeCommandTest {
               "--offline",
               "1",
               "--drain",
-              "5",
-              "--results",
-              results.toString());
+              "5");
       // pass or fail depends on this machine's load; setting up and measuring must work
       assertThat(run.exitCode()).as(run.err()).isIn(0, 1);
       assertThat(run.out()).contains("realtime listen:", "realtime websocket:", "results in");
@@ -135,13 +139,13 @@ class RealtimeCommandTest {
    */
   @Test
   void aSegmentWaitsForItsStartTime(@TempDir Path results) throws Exception {
-    Instant at = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
     try (Database db = TestDatabases.migrated("cli_rt_start")) {
+      // taken once the database is ready: a first test in the JVM also starts the embedded server
+      Instant at = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
       CliRun run =
-          CliRun.of(
-              "realtime",
-              "--db-url",
-              CliRun.dbUrl(db.spec()),
+          realtime(
+              db,
+              results,
               "--level",
               "listen",
               "--subscribers",
@@ -153,9 +157,7 @@ class RealtimeCommandTest {
               "--segment",
               "1/2",
               "--start-at",
-              at.toString(),
-              "--results",
-              results.toString());
+              at.toString());
       assertThat(run.exitCode()).as(run.out() + run.err()).isIn(0, 1);
       assertThat(run.out()).contains("realtime: load starts at " + at);
       Instant started =

@@ -62,8 +62,10 @@ public final class StartAt {
       throw new UserError("interrupted while waiting for --start-at " + at);
     }
     // the last moments on the CPU: a sleeping thread on a busy host wakes up late, and the
-    // segments' loads must start within milliseconds of each other
-    while (System.nanoTime() < due) {
+    // segments' loads must start within milliseconds of each other; the wall clock has the last
+    // word (the wait above was counted in whole milliseconds on another clock), so the load never
+    // starts before the time asked for
+    while (System.nanoTime() < due || Instant.now().isBefore(at)) {
       Thread.onSpinWait();
     }
     return null;

@@ -146,17 +146,7 @@ class ServerMergeTest {
         .isGreaterThanOrEqualTo(segmentMost)
         .isPositive();
 
-    ObjectNode http;
-    try (LatencyLog log = LatencyLog.create(dir.resolve("merged.hlog"), Instant.now())) {
-      http =
-          HttpMerge.merge(
-              List.of(
-                  new HttpMerge.Segment(1, runs.get(0).http(), runs.get(0).log()),
-                  new HttpMerge.Segment(2, runs.get(1).http(), runs.get(1).log())),
-              log,
-              Map.of(),
-              merged);
-    }
+    ObjectNode http = mergeHttp(runs, "merged.hlog", merged);
     JsonNode thresholds = http.at("/files/0/thresholds");
     // judged on the merged samples: the highest CPU any second saw (at 100 Hz ticks a saturated
     // server can read a little over 100%, so the verdict follows the observation, not a guess)
@@ -197,17 +187,7 @@ class ServerMergeTest {
             merged.notCaptured(),
             merged.notVisible(),
             merged.merged());
-    ObjectNode aborted;
-    try (LatencyLog log = LatencyLog.create(dir.resolve("aborted.hlog"), Instant.now())) {
-      aborted =
-          HttpMerge.merge(
-              List.of(
-                  new HttpMerge.Segment(1, runs.get(0).http(), runs.get(0).log()),
-                  new HttpMerge.Segment(2, runs.get(1).http(), runs.get(1).log())),
-              log,
-              Map.of(),
-              busy);
-    }
+    ObjectNode aborted = mergeHttp(runs, "aborted.hlog", busy);
     assertThat(aborted.at("/files/0/aborted").asText())
         .startsWith("db_connections max<500 failed on the merged stream at ")
         .contains("(observed 600.0)");
@@ -238,6 +218,19 @@ class ServerMergeTest {
         .hasMessageStartingWith(
             "segment 2 (/runs/b) sampled another server (system identifier 1, database elsewhere)"
                 + " than segment 1");
+  }
+
+  /** The two segments' http sections merged, their thresholds judged on {@code server}. */
+  private static ObjectNode mergeHttp(List<Run> runs, String logName, StageLoad server) {
+    try (LatencyLog log = LatencyLog.create(dir.resolve(logName), Instant.now())) {
+      return HttpMerge.merge(
+          List.of(
+              new HttpMerge.Segment(1, runs.get(0).http(), runs.get(0).log()),
+              new HttpMerge.Segment(2, runs.get(1).http(), runs.get(1).log())),
+          log,
+          Map.of(),
+          server);
+    }
   }
 
   private static long epochSecond(StageLoad stage, ServerSample s) {
