@@ -6,7 +6,6 @@ import dev.critpath.db.Database;
 import dev.critpath.db.TableChecksums;
 import dev.critpath.io.Json;
 import dev.critpath.run.ThresholdCheck;
-import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -32,8 +31,7 @@ class HttpStageLocalTest {
 
   @BeforeAll
   static void database() throws Exception {
-    db = TestDatabases.migrated("http_stage");
-    LocalFunctions.loadFixtures(db);
+    db = LocalFunctions.fixtureDatabase("http_stage");
   }
 
   @AfterAll

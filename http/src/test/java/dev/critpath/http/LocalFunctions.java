@@ -35,12 +35,18 @@ final class LocalFunctions implements AutoCloseable {
   /** With {@code env} added to the functions' environment (WABA_API_URL, limits). */
   LocalFunctions(String purpose, Duration idle, java.util.Map<String, String> env)
       throws IOException, SQLException {
-    db = TestDatabases.migrated(purpose);
-    loadFixtures(db);
+    db = fixtureDatabase(purpose);
     FunctionsLayout layout =
         FunctionsLayout.locate(null, System.getenv(), new PrintWriter(System.out, true));
     Path log = Files.createTempFile("functions-" + purpose, ".log");
     server = LocalFunctionsServer.start(layout, db.spec(), SECRET, idle, log, env, null);
+  }
+
+  /** A fresh migrated database named after {@code purpose}, holding the fixtures. */
+  static Database fixtureDatabase(String purpose) throws IOException, SQLException {
+    Database db = TestDatabases.migrated(purpose);
+    loadFixtures(db);
+    return db;
   }
 
   static void loadFixtures(Database db) throws IOException, SQLException {

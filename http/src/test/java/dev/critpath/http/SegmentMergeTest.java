@@ -10,7 +10,6 @@ import dev.critpath.io.Json;
 import dev.critpath.run.LatencyLog;
 import dev.critpath.run.LatencySummary;
 import dev.critpath.run.LatencyTag;
-import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -36,8 +35,7 @@ class SegmentMergeTest {
 
   @BeforeAll
   static void database() throws Exception {
-    db = TestDatabases.migrated("http_merge");
-    LocalFunctions.loadFixtures(db);
+    db = LocalFunctions.fixtureDatabase("http_merge");
   }
 
   @AfterAll

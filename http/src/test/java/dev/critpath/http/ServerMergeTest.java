@@ -18,7 +18,6 @@ import dev.critpath.sampler.ServerMetric;
 import dev.critpath.sampler.ServerSample;
 import dev.critpath.sampler.ServerSampler;
 import dev.critpath.sampler.StageLoad;
-import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,8 +49,7 @@ class ServerMergeTest {
 
   @BeforeAll
   static void database() throws Exception {
-    db = TestDatabases.migrated("server_merge");
-    LocalFunctions.loadFixtures(db);
+    db = LocalFunctions.fixtureDatabase("server_merge");
     // the Deno binary is installed once, before two segments start it at the same time
     FunctionsLayout.locate(null, Map.of(), new PrintWriter(new StringWriter()));
   }

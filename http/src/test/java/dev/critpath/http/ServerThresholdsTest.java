@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.critpath.db.Database;
 import dev.critpath.http.scenario.ScenarioParser;
 import dev.critpath.run.ThresholdCheck;
-import dev.critpath.testkit.TestDatabases;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,8 +27,7 @@ class ServerThresholdsTest {
 
   @BeforeAll
   static void database() throws Exception {
-    db = TestDatabases.migrated("server_thresholds");
-    LocalFunctions.loadFixtures(db);
+    db = LocalFunctions.fixtureDatabase("server_thresholds");
   }
 
   @AfterAll
