@@ -12,6 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+. scripts/lib/segments.sh
 SEGMENTS="${SEGMENTS:-3}"
 LOAD_DIVISOR="${LOAD_DIVISOR:-10}"
 TIME_SCALE="${TIME_SCALE:-0.05}"
@@ -43,21 +44,8 @@ print(text.replace("name: seed001-dashboard", "name: seed001-dashboard-reduced")
 PY
 
 ./run.sh http "$work/dashboard.yaml" --results "$work/whole" >"$work/whole.log" 2>&1 || true
-start="$(date -u -d "+$LEAD_SECONDS sec" +%FT%TZ)"
-pids=()
-for i in $(seq 1 "$SEGMENTS"); do
-  ./run.sh http "$work/dashboard.yaml" --segment "$i/$SEGMENTS" --start-at "$start" \
-    --results "$work/segment-$i" >"$work/segment-$i.log" 2>&1 &
-  pids+=($!)
-done
-for p in "${pids[@]}"; do wait "$p" || true; done
-segments=()
-for i in $(seq 1 "$SEGMENTS"); do segments+=("$work/segment-$i/latest"); done
-t0=$(date +%s.%N)
-./run.sh merge "${segments[@]}" --results "$work/merged" >"$work/merge.log" 2>&1 || true
-t1=$(date +%s.%N)
-cat "$work/merge.log"
-python3 - "$work" "$SEGMENTS" "$(echo "$t1 - $t0" | bc)" <<'PY'
+run_segments "$work" "$SEGMENTS" "$LEAD_SECONDS" http "$work/dashboard.yaml"
+python3 - "$work" "$SEGMENTS" "$MERGE_SECONDS" <<'PY'
 import json, sys
 work, n, merge_seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 def scenario(d):
